@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+
+/**
+ * `morphospace bench <name>`: each benchmark prints one JSON object per line
+ * (see ARCHITECTURE.md, "Contracts"). Each benchmark registers itself here.
+ */
+export function registerBenchCommand(program: Command): void {
+  const bench = program.command('bench').description('Run a benchmark; prints one JSON object per line');
+  void bench;
+}
