@@ -1,0 +1,38 @@
+import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { CellLineEntity } from './cell-line.entity';
+import { RunEntity } from './run.entity';
+
+export type EvaluationTask = 'similarity' | 'classification' | 'clustering' | 'map';
+
+/** A downstream task's result for one run (and cell line where the task is per cell line). */
+@Entity('evaluations')
+@Index('ix_evaluations_run_task', ['runId', 'task', 'cellLineId'])
+export class EvaluationEntity {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'uuid' })
+  runId: string;
+
+  @ManyToOne(() => RunEntity, { onDelete: 'CASCADE' })
+  run?: RunEntity;
+
+  @Column({ type: 'text' })
+  task: EvaluationTask;
+
+  @Column({ type: 'integer', nullable: true })
+  cellLineId: number | null;
+
+  @ManyToOne(() => CellLineEntity, { nullable: true })
+  cellLine?: CellLineEntity | null;
+
+  /** the parameters it was computed with, so another parameter set is another row */
+  @Column({ type: 'jsonb', default: {} })
+  parameters: Record<string, unknown>;
+
+  @Column({ type: 'jsonb' })
+  result: Record<string, unknown>;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
