@@ -1,7 +1,18 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench.command';
+import { registerGenerateCommand } from './generate.command';
+import { registerKeysCommand } from './keys.command';
+import { registerMigrateCommand } from './migrate.command';
+import { registerSchemaCommand } from './schema.command';
+import { registerServeCommands, registerWorkerCommand } from './serve.command';
 
 /** Every `morphospace` subcommand, each defined in its own *.command.ts file. */
 export function registerCommands(program: Command): void {
+  registerServeCommands(program);
+  registerWorkerCommand(program);
+  registerMigrateCommand(program);
+  registerKeysCommand(program);
+  registerSchemaCommand(program);
+  registerGenerateCommand(program);
   registerBenchCommand(program);
 }
