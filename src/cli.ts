@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli/exit-codes';
 import { UsageError } from './cli/usage-error';
 import { ConfigError } from './config';
+import { BadUserInputError, NotFoundError } from './errors/app-errors';
 import { registerCommands } from './cli/commands';
 
 export function buildProgram(): Command {
@@ -29,7 +30,7 @@ function exitCodeFor(error: unknown): number {
     // commander has printed its own message; help and version exit 0
     return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   }
-  if (error instanceof UsageError || error instanceof ConfigError) {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof BadUserInputError || error instanceof NotFoundError) {
     process.stderr.write(`morphospace: ${error.message}\n`);
     return EXIT_USAGE;
   }

@@ -1,0 +1,160 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { GraphQLError } from 'graphql';
+import { ERROR_CODES, UnauthenticatedError } from '../errors/app-errors';
+import type { Services } from '../services';
+import type { RequestContext } from './context';
+import { createErrorFormatter } from './errors/format-error';
+import { queryLimitsPlugin } from './limits/query-limits.plugin';
+import { buildApiSchema } from './schema';
+
+/** What /healthz asks of the process: each check resolves true when its system answers. */
+export interface HealthChecks {
+  database: () => Promise<boolean>;
+  queue: () => Promise<boolean>;
+}
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The API over node:http: POST/GET /graphql and GET /healthz. */
+export async function startApiServer(config: Config, services: Services, health: HealthChecks, logger: Logger): Promise<RunningApi> {
+  const schema = await buildApiSchema({ requireReaderForQueries: config.requireReaderForQueries });
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    // keys travel in the Authorization header, which browsers never attach on their own: no CSRF to prevent
+    csrfPrevention: false,
+    // the process owns shutdown order (API, then jobs, then database); Apollo would re-raise the signal
+    stopOnTerminationSignals: false,
+    plugins: [queryLimitsPlugin(schema, config.limits), ApolloServerPluginLandingPageDisabled()],
+    logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  await apollo.start();
+
+  const handleGraphql = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const body = request.method === 'POST' ? await readJsonBody(request, config.limits.maxBodyBytes) : undefined;
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+      context: async () => ({ principal: await authenticate(services, request.headers.authorization), services }),
+    });
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  };
+
+  const handleHealth = async (response: ServerResponse) => {
+    const [database, queue] = await Promise.all([health.database().catch(() => false), health.queue().catch(() => false)]);
+    const ok = database && queue;
+    sendJson(response, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', database: database ? 'ok' : 'unreachable', queue: queue ? 'ok' : 'unreachable' });
+  };
+
+  const server = http.createServer((request, response) => {
+    const started = performance.now();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    response.on('finish', () => {
+      logger.info({ method: request.method, path: url.pathname, status: response.statusCode, durationMs: Math.round(performance.now() - started) }, 'request');
+    });
+    const route = async () => {
+      if (url.pathname === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) return handleHealth(response);
+      if (url.pathname === '/graphql') {
+        if (request.method !== 'GET' && request.method !== 'POST') throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', 'use GET or POST on /graphql');
+        return handleGraphql(request, response, url);
+      }
+      throw new HttpRefusal(404, ERROR_CODES.notFound, `no route for ${request.method} ${url.pathname}; the API is at /graphql`);
+    };
+    route().catch((error: unknown) => {
+      if (error instanceof HttpRefusal) {
+        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+        return;
+      }
+      logger.error({ err: error }, 'unexpected error handling request');
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: ERROR_CODES.internal } }] });
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  return {
+    url,
+    port,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+/** A bad key refuses the whole request, with 401 rather than the 500 Apollo gives context failures. */
+async function authenticate(services: Services, authorization: string | undefined) {
+  try {
+    return await services.apiKeys.authenticate(authorization);
+  } catch (error) {
+    if (!(error instanceof UnauthenticatedError)) throw error;
+    throw new GraphQLError(error.message, { extensions: { code: ERROR_CODES.unauthenticated, http: { status: 401 } } });
+  }
+}
+
+async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new HttpRefusal(400, 'BAD_REQUEST', 'the request body is empty: send {"query": "..."}');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpRefusal(400, 'BAD_REQUEST', `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function tooLarge(limit: number): HttpRefusal {
+  return new HttpRefusal(413, ERROR_CODES.payloadTooLarge, `the request body exceeds the limit of ${limit} bytes`);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify(body));
+}

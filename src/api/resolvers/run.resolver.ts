@@ -1,0 +1,25 @@
+import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { PageArgs } from '../page.args';
+import { toConnection } from '../types/connection.type';
+import { Run, RunConnection, RunStatusValue } from '../types/run.types';
+
+@Resolver(() => Run)
+export class RunResolver {
+  @Query(() => RunConnection)
+  async runs(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('sweep', () => ID, { nullable: true }) sweepId: string | undefined,
+    @Arg('screen', () => ID, { nullable: true }) screenId: string | undefined,
+    @Arg('status', () => RunStatusValue, { nullable: true }) status: RunStatusValue | undefined,
+    @Ctx() { services }: RequestContext,
+  ) {
+    const filter = { sweepId: sweepId ?? undefined, screenId: screenId ?? undefined, status: status ?? undefined };
+    return toConnection(await services.runs.list(page, filter), (run) => run);
+  }
+
+  @Query(() => Run)
+  async run(@Arg('id', () => ID) id: string, @Ctx() { services }: RequestContext) {
+    return services.runs.byId(id);
+  }
+}

@@ -1,0 +1,25 @@
+import { buildSchema, type MiddlewareFn } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { UnauthenticatedError } from '../errors/app-errors';
+import { authChecker } from './auth.checker';
+import type { RequestContext } from './context';
+import { ApiKeyResolver } from './resolvers/api-key.resolver';
+import { CatalogResolver } from './resolvers/catalog.resolver';
+import { RunResolver } from './resolvers/run.resolver';
+
+export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver] as const;
+
+/** When the server requires a reader key, every top-level query field checks for one. */
+const requireReader: MiddlewareFn<RequestContext> = ({ context, info }, next) => {
+  if (info.parentType.name === 'Query' && context.principal === undefined) throw new UnauthenticatedError();
+  return next();
+};
+
+export async function buildApiSchema(options: { requireReaderForQueries: boolean }): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    globalMiddlewares: options.requireReaderForQueries ? [requireReader] : [],
+    validate: false,
+  });
+}

@@ -1,0 +1,77 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ConnectionType } from './connection.type';
+
+@ObjectType({ description: 'A set of images of treated cell lines, generated or imported' })
+export class Screen {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String)
+  name: string;
+
+  @Field(() => String, { description: 'synthetic or import' })
+  source: string;
+
+  @Field(() => Int)
+  imageCount: number;
+
+  @Field(() => GraphQLJSONObject, { description: 'generator preset and seed, or import manifest' })
+  origin: Record<string, unknown>;
+
+  @Field(() => Date)
+  createdAt: Date;
+}
+
+@ObjectType()
+export class CellLine {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String)
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  tissue: string | null;
+}
+
+@ObjectType()
+export class Compound {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String)
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'mechanism of action' })
+  moa: string | null;
+
+  @Field(() => String, { nullable: true })
+  target: string | null;
+
+  @Field(() => Boolean)
+  isControl: boolean;
+}
+
+@ObjectType({ description: 'One of the 16 paradigm x strategy combinations of the reference study' })
+export class Setup {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String)
+  name: string;
+
+  @Field(() => String)
+  paradigm: string;
+
+  @Field(() => String, { description: 'one-crop or multi-crop' })
+  cropMode: string;
+
+  @Field(() => Boolean)
+  augment: boolean;
+}
+
+export const ScreenConnection = ConnectionType(Screen);
+export const CellLineConnection = ConnectionType(CellLine);
+export const CompoundConnection = ConnectionType(Compound);
+export const SetupConnection = ConnectionType(Setup);

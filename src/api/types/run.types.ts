@@ -1,0 +1,60 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Screen, Setup } from './catalog.types';
+import { ConnectionType } from './connection.type';
+
+export enum RunStatusValue {
+  QUEUED = 'queued',
+  RUNNING = 'running',
+  SUCCEEDED = 'succeeded',
+  FAILED = 'failed',
+  CANCELLED = 'cancelled',
+}
+registerEnumType(RunStatusValue, { name: 'RunStatus' });
+
+@ObjectType({ description: 'One setup trained on one screen' })
+export class Run {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID, { nullable: true })
+  sweepId: string | null;
+
+  @Field(() => Setup)
+  setup: Setup;
+
+  @Field(() => Screen)
+  screen: Screen;
+
+  @Field(() => RunStatusValue)
+  status: RunStatusValue;
+
+  @Field(() => String, { nullable: true, description: 'tfjs backend: tensorflow, webgpu, wasm or cpu' })
+  backend: string | null;
+
+  @Field(() => String, { nullable: true })
+  device: string | null;
+
+  @Field(() => GraphQLJSONObject)
+  config: Record<string, unknown>;
+
+  @Field(() => Int)
+  epochsCompleted: number;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  resources: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true })
+  error: string | null;
+
+  @Field(() => Date)
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  startedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt: Date | null;
+}
+
+export const RunConnection = ConnectionType(Run);

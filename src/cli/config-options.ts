@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../config';
+
+/** The flags every command that talks to the database accepts; they win over the environment. */
+export function withConfigOptions(command: Command): Command {
+  return command
+    .option('--database-url <url>', 'external PostgreSQL (default: DATABASE_URL, else the embedded server)')
+    .option('--data-dir <dir>', 'data directory (default: MORPHOSPACE_DATA_DIR or ./.morphospace)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL or info)');
+}
+
+export function configFrom(options: { databaseUrl?: string; dataDir?: string; logLevel?: string; port?: string; host?: string; requireReader?: boolean }): Config {
+  return loadConfig(process.env, options);
+}

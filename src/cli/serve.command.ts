@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { startApiServer } from '../api/http.server';
+import { openRuntime, stopOnSignal, type Runtime } from '../runtime';
+import { startWorkers, type WorkerOptions } from '../../workers/job-workers';
+import { configFrom, withConfigOptions } from './config-options';
+import { parseConcurrency, parseQueues } from './worker-options';
+
+interface ServeOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  logLevel?: string;
+  port?: string;
+  host?: string;
+  requireReader?: boolean;
+  concurrency?: string;
+}
+
+export function registerServeCommands(program: Command): void {
+  withServerOptions(withConfigOptions(program.command('serve').description('Serve the GraphQL API'))).action(async (options: ServeOptions) => {
+    await serve(options, undefined);
+  });
+  withServerOptions(withConfigOptions(program.command('start').description('The main job: the API and an in-process worker on the embedded database by default')))
+    .option('--concurrency <n>', 'jobs at once per queue', '1')
+    .action(async (options: ServeOptions) => {
+      await serve(options, { concurrency: parseConcurrency(options.concurrency ?? '1') });
+    });
+}
+
+export function registerWorkerCommand(program: Command): void {
+  withConfigOptions(program.command('worker').description('Run background jobs'))
+    .option('--queues <names>', 'comma-separated job names to take (default: all)')
+    .option('--concurrency <n>', 'jobs at once per queue', '1')
+    .action(async (options: ServeOptions & { queues?: string }) => {
+      const config = configFrom(options);
+      const workerOptions = { queues: parseQueues(options.queues), concurrency: parseConcurrency(options.concurrency ?? '1') };
+      const runtime = await openRuntime(config);
+      await runUntilStopped(runtime, async () => {
+        await startWorkers(runtime, workerOptions);
+        runtime.logger.info({ queues: workerOptions.queues ?? 'all' }, 'worker ready');
+        return async () => undefined;
+      });
+    });
+}
+
+function withServerOptions(command: Command): Command {
+  return command
+    .option('--port <port>', 'HTTP port (default: PORT or 4000)')
+    .option('--host <host>', 'interface to listen on (default: HOST or 127.0.0.1)')
+    .option('--require-reader', 'queries need a reader key too');
+}
+
+async function serve(options: ServeOptions, worker: WorkerOptions | undefined): Promise<void> {
+  const config = configFrom(options);
+  const runtime = await openRuntime(config);
+  await runUntilStopped(runtime, async () => {
+    if (worker) await startWorkers(runtime, worker);
+    const { dataSource } = runtime.database;
+    const api = await startApiServer(config, runtime.services, {
+      database: async () => (await dataSource.query('SELECT 1')).length === 1,
+      queue: () => runtime.queue.isReachable(),
+    }, runtime.logger);
+    runtime.logger.info({ url: `${api.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'morphospace is listening');
+    process.stderr.write(`morphospace: GraphQL API at ${api.url}/graphql, health at ${api.url}/healthz\n`);
+    return () => api.close();
+  });
+}
+
+/** Starts the parts, then on SIGINT/SIGTERM stops them in reverse: API, workers and queue, database. */
+async function runUntilStopped(runtime: Runtime, startParts: () => Promise<() => Promise<void>>): Promise<void> {
+  let stopParts: () => Promise<void>;
+  try {
+    stopParts = await startParts();
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  await stopOnSignal(runtime.logger, async () => {
+    await stopParts();
+    await runtime.close();
+  });
+}
