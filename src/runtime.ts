@@ -26,7 +26,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     await database.close();
     throw error;
   }
-  const services = createServices(config, database);
+  const services = createServices(config, database, queue);
   return {
     config,
     logger,

@@ -9,7 +9,8 @@ import { ERROR_CODES, UnauthenticatedError } from '../errors/app-errors';
 import type { Services } from '../services';
 import type { RequestContext } from './context';
 import { createErrorFormatter } from './errors/format-error';
-import { queryLimitsPlugin } from './limits/query-limits.plugin';
+import { costLimitPlugin } from './limits/cost-limit.plugin';
+import { depthLimitRule } from './limits/depth-limit.rule';
 import { buildApiSchema } from './schema';
 
 /** What /healthz asks of the process: each check resolves true when its system answers. */
@@ -45,7 +46,8 @@ export async function startApiServer(config: Config, services: Services, health:
     csrfPrevention: false,
     // the process owns shutdown order (API, then jobs, then database); Apollo would re-raise the signal
     stopOnTerminationSignals: false,
-    plugins: [queryLimitsPlugin(schema, config.limits), ApolloServerPluginLandingPageDisabled()],
+    validationRules: [depthLimitRule(config.limits.maxDepth)],
+    plugins: [costLimitPlugin(schema, config.limits), ApolloServerPluginLandingPageDisabled()],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();

@@ -1,10 +1,7 @@
-import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { ENTITIES } from './entities';
-
-/** Compiled migrations live in dist/migrations beside dist/src. */
-const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', 'migrations', '*.js');
+import { MIGRATIONS } from './migration.list';
 
 export function createDataSource(url: string, applicationName = 'morphospace'): DataSource {
   return new DataSource({
@@ -12,7 +9,7 @@ export function createDataSource(url: string, applicationName = 'morphospace'): 
     url,
     applicationName,
     entities: ENTITIES,
-    migrations: [MIGRATIONS_GLOB],
+    migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,

@@ -36,3 +36,13 @@ export class NotFoundError extends GraphQLError {
     super(`${kind} ${JSON.stringify(id)} not found`, { extensions: { code: ERROR_CODES.notFound } });
   }
 }
+
+/** A query refused for its shape (depth, cost) before it runs; `code` says which limit. */
+export class QueryLimitError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}

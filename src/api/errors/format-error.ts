@@ -1,7 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
-import { ERROR_CODES } from '../../errors/app-errors';
+import { GraphQLError } from 'graphql';
+import { ERROR_CODES, QueryLimitError } from '../../errors/app-errors';
 
 /** Codes Apollo and graphql-js give to the client's own mistakes: shown as they are. */
 const CLIENT_ERROR_CODES = new Set<string>([
@@ -20,6 +21,10 @@ const CLIENT_ERROR_CODES = new Set<string>([
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // Apollo recodes every validation error GRAPHQL_VALIDATION_FAILED; a limit keeps its own code
+    if (error instanceof GraphQLError && error.originalError instanceof QueryLimitError) {
+      return { ...formatted, extensions: { code: error.originalError.code } };
+    }
     const code = formatted.extensions?.code;
     // Apollo codes anything that is not a GraphQLError INTERNAL_SERVER_ERROR, so a code here was given on purpose
     if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {

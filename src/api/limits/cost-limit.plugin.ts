@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import depthLimit from 'graphql-depth-limit';
-import { GraphQLError, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApiLimits } from '../../config';
 import { ERROR_CODES } from '../../errors/app-errors';
@@ -10,18 +9,14 @@ const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) =>
   typeof args.first === 'number' ? 1 + args.first * childComplexity : undefined;
 
 /**
- * Refuses operations nested deeper than the depth limit or estimated to cost more than the cost
- * limit, before anything is resolved. Each refusal is a 400 with its own code and the limit.
+ * Refuses operations estimated to cost more than the cost limit, before anything is resolved
+ * (it needs the variables, so it runs once the operation is known rather than in validation).
  */
-export function queryLimitsPlugin(schema: GraphQLSchema, limits: ApiLimits): ApolloServerPlugin {
+export function costLimitPlugin(schema: GraphQLSchema, limits: ApiLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const tooDeep = validate(schema, document, [depthLimit(limits.maxDepth)]);
-          if (tooDeep.length > 0) {
-            throw refusal(`${tooDeep[0].message} (the depth limit)`, ERROR_CODES.queryTooDeep);
-          }
           const cost = getComplexity({
             schema,
             query: document,

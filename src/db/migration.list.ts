@@ -1,0 +1,7 @@
+import { InitialSchema1764140000000 } from '../../migrations/1764140000000-initial-schema';
+
+/**
+ * Every migration, oldest first. Listed rather than globbed so that the compiled app and the
+ * TypeScript tests load the same classes; a test checks that no file in migrations/ is missing.
+ */
+export const MIGRATIONS = [InitialSchema1764140000000];

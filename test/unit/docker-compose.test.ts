@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+interface Service {
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  deploy?: { resources: { reservations: { devices: Array<{ driver: string; capabilities: string[] }> } } };
+}
+
+const compose = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+
+describe('docker-compose.yml', () => {
+  it('has postgres, the api, a CPU worker and a GPU worker', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgres', 'worker-cpu', 'worker-gpu']);
+  });
+
+  it('wires every app service to postgres and the shared data volume', () => {
+    for (const name of ['api', 'worker-cpu', 'worker-gpu']) {
+      const service = compose.services[name];
+      expect(service.environment?.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
+      expect(service.environment?.MORPHOSPACE_DATA_DIR).toBe('/data');
+      expect(service.volumes).toContain('data:/data');
+      expect(service.depends_on?.postgres.condition).toBe('service_healthy');
+    }
+    expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['data', 'pgdata']));
+  });
+
+  it('runs the CLI commands that exist, and reserves an NVIDIA device for the GPU worker', () => {
+    expect(compose.services.api.command?.[0]).toBe('serve');
+    expect(compose.services['worker-cpu'].command?.[0]).toBe('worker');
+    const devices = compose.services['worker-gpu'].deploy?.resources.reservations.devices ?? [];
+    expect(devices[0]).toMatchObject({ driver: 'nvidia', capabilities: ['gpu'] });
+  });
+});
