@@ -1,0 +1,136 @@
+import { SeededRandom } from '../../util/seeded-random';
+import type { Strategy } from '../../training/setups';
+import { CROP_SIZE, cropsPerImage, planCrops } from './crop.plan';
+import { renderCrop } from './crop.renderer';
+import { decodeGrey, type GreyImage } from './sharp-image.adapter';
+
+export interface LabelledImage {
+  /** stable id (database id or manifest path): seeds the image's crops */
+  id: string | number;
+  path: string;
+  label: number;
+}
+
+/**
+ * One training batch. Rows are CROP-MAJOR: row k * images + i is crop k of
+ * image i, so view k of the whole batch is the contiguous slice
+ * data.subarray(k * images * 64 * 64, (k + 1) * images * 64 * 64).
+ */
+export interface CropBatch {
+  index: number;
+  /** [rows, 64, 64, 1], values in [0, 1] */
+  data: Float32Array;
+  shape: [number, number, number, number];
+  /** per row */
+  labels: Int32Array;
+  imageIds: Array<string | number>;
+  cropIndex: Uint8Array;
+  /** distinct images in this batch */
+  images: number;
+  cropsPerImage: number;
+}
+
+export interface CropStreamOptions {
+  images: readonly LabelledImage[];
+  /** images per batch (a multi-crop batch has 5x as many rows) */
+  batchSize: number;
+  strategy: Strategy;
+  seed: number;
+  epoch: number;
+  /** reshuffle the order every epoch, seeded by (seed, epoch); default true */
+  shuffle?: boolean;
+  /** drop a last partial batch; default false */
+  dropLast?: boolean;
+  /** batches prepared ahead of the consumer; default 1 */
+  prefetch?: number;
+  /** images decoded at once (sharp runs on the libuv pool); default 4 */
+  decodeConcurrency?: number;
+}
+
+/**
+ * Streams crop batches for one epoch. While the consumer works on a batch
+ * the next `prefetch` are decoded and cropped, and no more: memory is
+ * bounded by (prefetch + 1) batches whatever the screen size. Each image is
+ * decoded once per batch, however many views it yields.
+ */
+export async function* streamCropBatches(options: CropStreamOptions): AsyncGenerator<CropBatch> {
+  const { batchSize, strategy, seed, epoch } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  const order = options.images.map((_, i) => i);
+  if (options.shuffle ?? true) SeededRandom.derive('morphospace/epoch-order', seed, epoch).shuffle(order);
+  const batches = Math.floor(order.length / batchSize) + (options.dropLast || order.length % batchSize === 0 ? 0 : 1);
+  const prefetch = Math.max(0, options.prefetch ?? 1);
+  const concurrency = Math.max(1, options.decodeConcurrency ?? 4);
+
+  const build = (b: number): Promise<CropBatch> =>
+    buildBatch(
+      b,
+      order.slice(b * batchSize, (b + 1) * batchSize).map((i) => options.images[i]),
+      strategy,
+      seed,
+      epoch,
+      concurrency,
+    );
+
+  const ahead: Array<Promise<CropBatch>> = [];
+  // a rejected prefetch must not surface as an unhandled rejection before it is awaited
+  const track = (promise: Promise<CropBatch>): Promise<CropBatch> => {
+    promise.catch(() => undefined);
+    return promise;
+  };
+  let next = 0;
+  while (next < batches && ahead.length <= prefetch) ahead.push(track(build(next++)));
+  while (ahead.length > 0) {
+    const batch = await (ahead.shift() as Promise<CropBatch>);
+    if (next < batches) ahead.push(track(build(next++)));
+    yield batch;
+  }
+}
+
+/** Decodes and crops one batch; exported for callers that want a single batch (embedding, previews). */
+export async function buildBatch(
+  index: number,
+  images: readonly LabelledImage[],
+  strategy: Strategy,
+  seed: number,
+  epoch: number,
+  decodeConcurrency = 4,
+): Promise<CropBatch> {
+  const crops = cropsPerImage(strategy);
+  const n = images.length;
+  const pixels = CROP_SIZE * CROP_SIZE;
+  const data = new Float32Array(n * crops * pixels);
+  const labels = new Int32Array(n * crops);
+  const imageIds: Array<string | number> = new Array(n * crops);
+  const cropIndex = new Uint8Array(n * crops);
+
+  await forEachLimited(images, decodeConcurrency, async (image, i) => {
+    let decoded: GreyImage;
+    try {
+      decoded = await decodeGrey(image.path);
+    } catch (error) {
+      throw new Error(`cannot decode ${image.path}: ${(error as Error).message}`);
+    }
+    const views = planCrops(strategy, decoded.width, decoded.height, seed, epoch, image.id);
+    views.forEach((view, k) => {
+      const row = k * n + i;
+      renderCrop(decoded, view, data, row * pixels);
+      labels[row] = image.label;
+      imageIds[row] = image.id;
+      cropIndex[row] = k;
+    });
+  });
+  return { index, data, shape: [n * crops, CROP_SIZE, CROP_SIZE, 1], labels, imageIds, cropIndex, images: n, cropsPerImage: crops };
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next;
+      next += 1;
+      await work(items[i], i);
+    }
+  });
+  await Promise.all(workers);
+}
