@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBenchCropsCommand } from './bench-crops.command';
 
 /**
  * `morphospace bench <name>`: each benchmark prints one JSON object per line
@@ -6,5 +7,5 @@ import type { Command } from 'commander';
  */
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('Run a benchmark; prints one JSON object per line');
-  void bench;
+  registerBenchCropsCommand(bench);
 }
