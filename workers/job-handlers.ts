@@ -3,7 +3,12 @@ import type { JobPayloads } from '../src/queue/jobs';
 import type { Runtime } from '../src/runtime';
 
 /** One thin handler per job name: unpack the payload, call the service that holds the rules. */
-export function createJobHandlers(runtime: Runtime): JobHandlers<JobPayloads> {
-  void runtime;
-  return {};
+export function createJobHandlers(runtime: Pick<Runtime, 'services'>): JobHandlers<JobPayloads> {
+  return {
+    // safe to run twice: a screen already registered from the same preset and seed is left alone
+    'screen.generate': async (payload, { logger, signal }) => {
+      const result = await runtime.services.screens.generateAndRegister(payload, { signal, jobName: 'screen.generate' });
+      logger.info({ screen: result.screen.id, name: result.screen.name, images: result.screen.imageCount, unchanged: result.unchanged }, 'screen registered');
+    },
+  };
 }

@@ -6,8 +6,9 @@ import type { RequestContext } from './context';
 import { ApiKeyResolver } from './resolvers/api-key.resolver';
 import { CatalogResolver } from './resolvers/catalog.resolver';
 import { RunResolver } from './resolvers/run.resolver';
+import { ScreenResolver } from './resolvers/screen.resolver';
 
-export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver] as const;
+export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver] as const;
 
 /** When the server requires a reader key, every top-level query field checks for one. */
 const requireReader: MiddlewareFn<RequestContext> = ({ context, info }, next) => {

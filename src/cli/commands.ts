@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench.command';
 import { registerGenerateCommand } from './generate.command';
+import { registerImportCommand } from './import.command';
 import { registerKeysCommand } from './keys.command';
 import { registerMigrateCommand } from './migrate.command';
 import { registerSchemaCommand } from './schema.command';
@@ -14,5 +15,6 @@ export function registerCommands(program: Command): void {
   registerKeysCommand(program);
   registerSchemaCommand(program);
   registerGenerateCommand(program);
+  registerImportCommand(program);
   registerBenchCommand(program);
 }

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { PATTERN_SYNTAX } from '../data/import/file-name.pattern';
+import { COLUMN_ALIASES } from '../data/import/manifest.reader';
+import type { ImportResult } from '../data/screen-import.service';
+import { openRuntime } from '../runtime';
+import { progressReporter } from './cli-progress';
+import { configFrom, withConfigOptions } from './config-options';
+import { printJsonLine } from './json-lines';
+import { UsageError } from './usage-error';
+
+interface ImportCommandOptions {
+  manifest?: string;
+  root?: string;
+  name: string;
+  skipInvalid?: boolean;
+  pattern?: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  logLevel?: string;
+}
+
+const MANIFEST_HELP = `
+Manifest columns (CSV, or tab-separated; names compared without regard to case, first match wins):
+  path            path | FileName_<channel> (joined to PathName_<channel> when present); relative to --root
+${Object.entries(COLUMN_ALIASES)
+  .map(([field, aliases]) => `  ${field.padEnd(15)} ${aliases.join(' | ')}`)
+  .join('\n')}
+cell_line, compound, concentration (uM), plate and well are required; site defaults to 1, moa to none,
+control to true for DMSO and PBS and false otherwise; a control may leave concentration empty (0).
+
+Every row and image is checked first (file exists, decodes, grey or convertible, at least 64x64,
+required fields, numbers). Without --skip-invalid any problem refuses the whole import (exit 2, the
+lines on stderr) and nothing is written. Importing the same screen again changes nothing; the same
+name with different content is refused. Prints one JSON line: screen, imported, skipped, unchanged.
+
+File-name patterns (--pattern, instead of --manifest; --root required; "line" = the file's position
+in the sorted listing of image files below --root):
+${PATTERN_SYNTAX.split('\n')
+  .map((line) => `  ${line}`)
+  .join('\n')}`;
+
+export function registerImportCommand(program: Command): void {
+  withConfigOptions(program.command('import').description('Import a screen of real images from a manifest or from file names'))
+    .option('--manifest <file>', 'manifest CSV (see below)')
+    .option('--root <dir>', 'directory image paths are relative to (default: the manifest\'s directory)')
+    .requiredOption('--name <name>', 'name of the screen')
+    .option('--skip-invalid', 'import the valid rows and report the others instead of refusing')
+    .option('--pattern <pattern>', 'parse metadata from image file names instead of a manifest')
+    .addHelpText('after', MANIFEST_HELP)
+    .action(async (options: ImportCommandOptions) => {
+      if ((options.manifest === undefined) === (options.pattern === undefined)) throw new UsageError('give either --manifest FILE or --pattern PATTERN');
+      if (options.pattern !== undefined && options.root === undefined) throw new UsageError('--pattern needs --root DIR');
+      const runtime = await openRuntime(configFrom(options));
+      const progress = progressReporter('check');
+      try {
+        const result = await runtime.services.screens.importScreen(
+          { name: options.name, manifest: options.manifest, root: options.root, pattern: options.pattern, skipInvalid: options.skipInvalid ?? false },
+          { onProgress: (done, total) => progress.update(done, total) },
+        );
+        progress.stop();
+        reportImport(result);
+      } finally {
+        progress.stop();
+        await runtime.close();
+      }
+    });
+}
+
+/** Skipped rows and warnings go to stderr; the summary is one JSON line on stdout. */
+export function reportImport(result: ImportResult): void {
+  for (const problem of result.skipped) {
+    process.stderr.write(`morphospace: skipped line ${problem.line}${problem.path ? ` (${problem.path})` : ''}: ${problem.reason}\n`);
+  }
+  for (const warning of result.warnings) process.stderr.write(`morphospace: warning: ${warning}\n`);
+  printJsonLine({
+    screen: { id: result.screen.id, name: result.screen.name, imageCount: result.screen.imageCount },
+    imported: result.imported,
+    skipped: result.skipped.length,
+    unchanged: result.unchanged,
+  });
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+
+/** What the importer needs to know about one image file. */
+export type ImageInspection =
+  | { ok: true; width: number; height: number; channels: number; contentHash: string }
+  | { ok: false; reason: string };
+
+/** The port the import rules depend on; the sharp adapter below is the real one. */
+export interface ImageInspector {
+  inspect(absolutePath: string): Promise<ImageInspection>;
+}
+
+/** Bands a grey conversion understands: grey, grey + alpha, RGB, RGBA (or CMYK). */
+const MAX_CONVERTIBLE_CHANNELS = 4;
+
+/**
+ * The importer's only contact with sharp: reads a file once, hashes its bytes (sha256) and
+ * decodes it fully to grey, because a readable header says nothing about a truncated body.
+ */
+export class SharpImageInspector implements ImageInspector {
+  async inspect(absolutePath: string): Promise<ImageInspection> {
+    let file: Buffer;
+    try {
+      file = await readFile(absolutePath);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { ok: false, reason: 'file not found' };
+      if (code === 'EISDIR') return { ok: false, reason: 'is a directory, not an image file' };
+      return { ok: false, reason: `cannot read file (${code ?? (error as Error).message})` };
+    }
+    const contentHash = createHash('sha256').update(file).digest('hex');
+    try {
+      const metadata = await sharp(file).metadata();
+      const channels = metadata.channels ?? 0;
+      if (channels < 1 || channels > MAX_CONVERTIBLE_CHANNELS) {
+        return { ok: false, reason: `has ${channels} channels (${metadata.space ?? 'unknown'} space): not grey or convertible to grey` };
+      }
+      // failOn 'warning': libvips only warns about a truncated or damaged stream unless told otherwise
+      const { info } = await sharp(file, { failOn: 'warning' }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+      return { ok: true, width: info.width, height: info.height, channels, contentHash };
+    } catch (error) {
+      return { ok: false, reason: `not a decodable image (${firstLine((error as Error).message)})` };
+    }
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].trim();
+}

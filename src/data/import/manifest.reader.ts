@@ -1,0 +1,132 @@
+import type { ImportField, RawImportRow } from './import-row';
+
+/**
+ * Column names accepted for each field, compared without regard to case; the first one a
+ * manifest has wins. Besides morphospace's own manifest.csv columns these are the usual
+ * CellProfiler / Cell Painting profiling names (Metadata_*, FileName_* / PathName_*).
+ */
+export const COLUMN_ALIASES: Record<Exclude<ImportField, 'path'>, readonly string[]> = {
+  cell_line: ['cell_line', 'Metadata_CellLine', 'Metadata_cell_line', 'Metadata_Cell_Line'],
+  compound: ['compound', 'Metadata_Compound', 'Metadata_pert_iname', 'Metadata_Drug'],
+  // Metadata_mmoles_per_liter holds uM-scale doses in the public Cell Painting sets; values are stored as given, as uM
+  concentration: ['concentration', 'Metadata_Concentration', 'Metadata_mmoles_per_liter'],
+  plate: ['plate', 'Metadata_Plate'],
+  well: ['well', 'Metadata_Well'],
+  site: ['site', 'Metadata_Site', 'Metadata_Field'],
+  moa: ['moa', 'Metadata_moa'],
+  control: ['control', 'Metadata_control'],
+};
+
+const REQUIRED: ReadonlyArray<Exclude<ImportField, 'path'>> = ['cell_line', 'compound', 'concentration', 'plate', 'well'];
+
+export class ManifestFormatError extends Error {}
+
+/** How the header's columns map to fields; printed in the import's origin record. */
+export interface ManifestColumns {
+  path: string | { pathName: string | null; fileName: string };
+  fields: Partial<Record<Exclude<ImportField, 'path'>, string>>;
+}
+
+/**
+ * Reads a manifest (CSV, or tab-separated when the header has tabs and no commas) into raw
+ * rows with their line numbers. Quoted fields may hold commas, quotes and line breaks; a
+ * record's line is the line it starts on. Blank lines are skipped.
+ */
+export function readManifest(text: string): { columns: ManifestColumns; rows: RawImportRow[] } {
+  const records = parseDelimited(text.replace(/^\uFEFF/, ''));
+  const header = records.shift();
+  if (!header || header.fields.every((field) => field.trim() === '')) throw new ManifestFormatError('manifest is empty');
+  const names = header.fields.map((name) => name.trim());
+  const indexOf = (name: string): number => names.findIndex((column) => column.toLowerCase() === name.toLowerCase());
+
+  const fieldIndex = new Map<Exclude<ImportField, 'path'>, number>();
+  const fields: ManifestColumns['fields'] = {};
+  for (const [field, aliases] of Object.entries(COLUMN_ALIASES) as Array<[Exclude<ImportField, 'path'>, readonly string[]]>) {
+    const index = aliases.map(indexOf).find((i) => i >= 0);
+    if (index !== undefined) {
+      fieldIndex.set(field, index);
+      fields[field] = names[index];
+    }
+  }
+
+  const pathColumns = locatePath(names, indexOf);
+  const missing = [...REQUIRED.filter((field) => !fieldIndex.has(field)), ...(pathColumns ? [] : ['path'])];
+  if (missing.length > 0) {
+    const accepted = missing.map((field) => (field === 'path' ? 'path: path | FileName_<channel> [+ PathName_<channel>]' : `${field}: ${COLUMN_ALIASES[field as Exclude<ImportField, 'path'>].join(' | ')}`));
+    throw new ManifestFormatError(`line 1: manifest lacks column(s) ${missing.join(', ')}; accepted names are ${accepted.join('; ')}`);
+  }
+  const { read: readPath, columns: pathDescription } = pathColumns!;
+
+  const rows = records.map((record): RawImportRow => {
+    const value = (index: number): string => record.fields[index] ?? '';
+    const row: RawImportRow = { line: record.line, fields: { path: readPath(value) } };
+    for (const [field, index] of fieldIndex) row.fields[field] = value(index);
+    return row;
+  });
+  return { columns: { path: pathDescription, fields }, rows };
+}
+
+/** `path`, else the first FileName_<X> column joined to PathName_<X> when that exists. */
+function locatePath(names: string[], indexOf: (name: string) => number): { read: (value: (i: number) => string) => string; columns: ManifestColumns['path'] } | null {
+  const direct = indexOf('path');
+  if (direct >= 0) return { read: (value) => value(direct), columns: names[direct] };
+  const fileIndex = names.findIndex((name) => /^FileName_/i.test(name));
+  if (fileIndex < 0) return null;
+  const channel = names[fileIndex].slice('FileName_'.length);
+  const pathIndex = indexOf(`PathName_${channel}`);
+  return {
+    read: (value) => {
+      const directory = pathIndex >= 0 ? value(pathIndex).trim() : '';
+      const file = value(fileIndex).trim();
+      if (file === '') return '';
+      return directory === '' ? file : `${directory.replace(/[\\/]+$/, '')}/${file}`;
+    },
+    columns: { pathName: pathIndex >= 0 ? names[pathIndex] : null, fileName: names[fileIndex] },
+  };
+}
+
+interface DelimitedRecord {
+  line: number;
+  fields: string[];
+}
+
+function parseDelimited(text: string): DelimitedRecord[] {
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
+  const records: DelimitedRecord[] = [];
+  let fields: string[] = [];
+  let current = '';
+  let quoted = false;
+  let line = 1;
+  let recordLine = 1;
+  const endRecord = () => {
+    fields.push(current);
+    if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ line: recordLine, fields });
+    fields = [];
+    current = '';
+  };
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        current += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
+      else {
+        if (char === '\n') line += 1;
+        current += char;
+      }
+    } else if (char === '"') quoted = true;
+    else if (char === delimiter) {
+      fields.push(current);
+      current = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i += 1;
+      endRecord();
+      line += 1;
+      recordLine = line;
+    } else current += char;
+  }
+  if (current !== '' || fields.length > 0) endRecord();
+  return records;
+}
