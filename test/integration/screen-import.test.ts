@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
+import { graphql } from 'graphql';
+import { buildApiSchema } from '../../src/api/schema';
 import { registerImportCommand } from '../../src/cli/import.command';
 import { SharpImageInspector } from '../../src/data/import/image.inspector';
 import { ImportRefusedError, ScreenImportService } from '../../src/data/screen-import.service';
@@ -241,5 +243,51 @@ describe('screen import', () => {
     await expect(screens.requestGeneration({ preset: 'tiny', seed: 1, name: '../escape' })).rejects.toBeInstanceOf(BadUserInputError);
     await expect(screens.requestGeneration({ preset: 'tiny', seed: 1, name: 'skip' })).rejects.toThrow(/already exists/);
     expect(sent).toHaveLength(1);
+  });
+
+  it('keeps a known compound annotation, fills in a missing one and says so', async () => {
+    const dir = path.join(work, 'annotations');
+    await writeGreyPng(path.join(dir, 'a.png'), { seed: 41 });
+    await writeGreyPng(path.join(dir, 'b.png'), { seed: 42 });
+    const manifest = path.join(dir, 'manifest.csv');
+    await writeManifest(manifest, MANIFEST_HEADER, [
+      ['a.png', 'ACHN', 'Methotrexate', 1, 'P1', 'A01', 1, 'DHFR inhibitor', ''],
+      ['b.png', 'ACHN', 'Known-Control', 1, 'P1', 'A02', 1, '', 'false'],
+    ]);
+    await database.dataSource.query(
+      `INSERT INTO compounds (name, moa, is_control) VALUES ('Methotrexate', 'antifolate', false), ('Known-Control', NULL, true), ('Unannotated', NULL, false) ON CONFLICT DO NOTHING`,
+    );
+    const result = await services.screens.importScreen({ name: 'annotations', manifest });
+    expect(result.warnings).toEqual([expect.stringMatching(/"Methotrexate" is already known as a treatment with moa "antifolate"/), expect.stringMatching(/"Known-Control" is already known as a control; this import says a treatment/)]);
+    const [{ moa }] = await database.dataSource.query(`SELECT moa FROM compounds WHERE name = 'Methotrexate'`);
+    expect(moa).toBe('antifolate');
+
+    await writeGreyPng(path.join(dir, 'c.png'), { seed: 43 });
+    await writeManifest(manifest, MANIFEST_HEADER, [['c.png', 'ACHN', 'Unannotated', 1, 'P1', 'A03', 1, 'late moa', '']]);
+    const filled = await services.screens.importScreen({ name: 'annotations-2', manifest });
+    expect(filled.warnings).toEqual([]);
+    const [{ moa: late }] = await database.dataSource.query(`SELECT moa FROM compounds WHERE name = 'Unannotated'`);
+    expect(late).toBe('late moa');
+  });
+
+  it('answers the importScreen mutation for writers only, with the problems in extensions', async () => {
+    const schema = await buildApiSchema({ requireReaderForQueries: false });
+    const manifest = path.join(work, 'bad', 'manifest.csv');
+    const source = `mutation($m: String!) { importScreen(name: "via-api", manifest: $m, skipInvalid: true) { imported unchanged skipped { line reason } screen { name imageCount } } }`;
+    const asReader = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: { principal: { role: 'reader', keyId: 'r' }, services } });
+    expect(asReader.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const asWriter = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: { principal: { role: 'writer', keyId: 'w' }, services } });
+    expect(asWriter.errors).toBeUndefined();
+    expect(asWriter.data?.importScreen).toMatchObject({ imported: 3, unchanged: false, screen: { name: 'via-api', imageCount: 3 } });
+    expect((asWriter.data?.importScreen as { skipped: Array<{ line: number }> }).skipped.map((p) => p.line)).toEqual([5, 6, 7]);
+
+    const strict = await graphql({
+      schema,
+      source: `mutation($m: String!) { importScreen(name: "via-api-strict", manifest: $m) { imported } }`,
+      variableValues: { m: manifest },
+      contextValue: { principal: { role: 'writer', keyId: 'w' }, services },
+    });
+    expect(strict.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((strict.errors?.[0].extensions?.problems as Array<{ line: number }>).map((p) => p.line)).toEqual([5, 6, 7]);
   });
 });
