@@ -22,6 +22,16 @@ export interface ApiLimits {
   maxBodyBytes: number;
 }
 
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+export interface TrainingSettings {
+  /** tfjs backend; auto = tensorflow-gpu > tensorflow > webgpu > wasm > cpu, the first that loads */
+  backend: BackendChoice;
+  /** wasm threads per worker process; undefined = one per core */
+  threads: number | undefined;
+}
+
 export interface Config {
   /** external PostgreSQL; undefined starts the embedded server in the data dir */
   databaseUrl: string | undefined;
@@ -33,6 +43,7 @@ export interface Config {
   /** queries need a reader key too (mutations always need writer) */
   requireReaderForQueries: boolean;
   limits: ApiLimits;
+  training: TrainingSettings;
 }
 
 /** Flags given on the command line win over the environment. */
@@ -43,6 +54,8 @@ export interface ConfigOverrides {
   host?: string;
   logLevel?: string;
   requireReader?: boolean;
+  backend?: string;
+  threads?: string | number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -64,6 +77,10 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       maxCost: parsePositiveInt('MORPHOSPACE_MAX_COST', env.MORPHOSPACE_MAX_COST, 20_000),
       maxPageSize: parsePositiveInt('MORPHOSPACE_MAX_PAGE_SIZE', env.MORPHOSPACE_MAX_PAGE_SIZE, 100),
       maxBodyBytes: parsePositiveInt('MORPHOSPACE_MAX_BODY_BYTES', env.MORPHOSPACE_MAX_BODY_BYTES, 1_048_576),
+    },
+    training: {
+      backend: parseBackend(nonEmpty(overrides.backend ?? env.MORPHOSPACE_BACKEND) ?? 'auto'),
+      threads: nonEmpty(String(overrides.threads ?? env.MORPHOSPACE_THREADS ?? '')) === undefined ? undefined : parsePositiveInt('MORPHOSPACE_THREADS', String(overrides.threads ?? env.MORPHOSPACE_THREADS), 1),
     },
   };
 }
@@ -104,6 +121,13 @@ function parseLogLevel(value: string): LogLevel {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
   }
   return value as LogLevel;
+}
+
+function parseBackend(value: string): BackendChoice {
+  if (!(BACKEND_CHOICES as readonly string[]).includes(value)) {
+    throw new ConfigError(`MORPHOSPACE_BACKEND must be one of ${BACKEND_CHOICES.join(', ')}, got "${value}"`);
+  }
+  return value as BackendChoice;
 }
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {

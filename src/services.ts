@@ -8,7 +8,12 @@ import { RunRepository } from './db/repositories/run.repository';
 import { ScreenRepository } from './db/repositories/screen.repository';
 import { SharpImageInspector } from './data/import/image.inspector';
 import { ScreenImportService, type ScreenJobSender } from './data/screen-import.service';
+import { SweepRepository } from './db/repositories/sweep.repository';
+import { TrainingImageRepository } from './db/repositories/training-image.repository';
+import { CheckpointStore } from './training/checkpoint.store';
 import { RunService } from './training/run.service';
+import { SweepService, type RunJobSender } from './training/sweep.service';
+import { TrainingService } from './training/training.service';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -16,16 +21,26 @@ export interface Services {
   catalog: CatalogService;
   runs: RunService;
   screens: ScreenImportService;
+  sweeps: SweepService;
+  training: TrainingService;
 }
 
+/** What services may queue. */
+export type ServiceJobSender = ScreenJobSender & RunJobSender;
+
 /** `queue` lets services queue follow-up work; without it (one-off commands) they cannot. */
-export function createServices(config: Config, database: Database, queue?: ScreenJobSender): Services {
+export function createServices(config: Config, database: Database, queue?: ServiceJobSender): Services {
   const { dataSource } = database;
   const pageLimit = config.limits.maxPageSize;
+  const runs = new RunRepository(dataSource);
+  const catalog = new CatalogRepository(dataSource);
+  const screens = new ScreenRepository(dataSource);
   return {
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),
-    catalog: new CatalogService(new CatalogRepository(dataSource), pageLimit),
-    runs: new RunService(new RunRepository(dataSource), pageLimit),
-    screens: new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { dataDir: config.dataDir, queue }),
+    catalog: new CatalogService(catalog, pageLimit),
+    runs: new RunService(runs, pageLimit),
+    screens: new ScreenImportService(screens, new SharpImageInspector(), { dataDir: config.dataDir, queue }),
+    sweeps: new SweepService(new SweepRepository(dataSource), runs, catalog, screens, pageLimit, queue),
+    training: new TrainingService(runs, new TrainingImageRepository(dataSource), new CheckpointStore(config.dataDir), config.training),
   };
 }

@@ -10,5 +10,9 @@ export function createJobHandlers(runtime: Pick<Runtime, 'services'>): JobHandle
       const result = await runtime.services.screens.generateAndRegister(payload, { signal, jobName: 'screen.generate' });
       logger.info({ screen: result.screen.id, name: result.screen.name, images: result.screen.imageCount, unchanged: result.unchanged }, 'screen registered');
     },
+    'run.train': async ({ runId }, { jobId, logger, signal }) => {
+      const outcome = await runtime.services.training.train(runId, { jobId, logger, signal });
+      logger.info({ run: runId, outcome }, 'training finished');
+    },
   };
 }

@@ -6,9 +6,10 @@ import type { RequestContext } from './context';
 import { ApiKeyResolver } from './resolvers/api-key.resolver';
 import { CatalogResolver } from './resolvers/catalog.resolver';
 import { RunResolver } from './resolvers/run.resolver';
+import { SweepResolver } from './resolvers/sweep.resolver';
 import { ScreenResolver } from './resolvers/screen.resolver';
 
-export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver] as const;
+export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver, SweepResolver] as const;
 
 /** When the server requires a reader key, every top-level query field checks for one. */
 const requireReader: MiddlewareFn<RequestContext> = ({ context, info }, next) => {

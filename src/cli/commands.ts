@@ -6,6 +6,7 @@ import { registerKeysCommand } from './keys.command';
 import { registerMigrateCommand } from './migrate.command';
 import { registerSchemaCommand } from './schema.command';
 import { registerServeCommands, registerWorkerCommand } from './serve.command';
+import { registerSweepCommand } from './sweep.command';
 
 /** Every `morphospace` subcommand, each defined in its own *.command.ts file. */
 export function registerCommands(program: Command): void {
@@ -16,5 +17,6 @@ export function registerCommands(program: Command): void {
   registerSchemaCommand(program);
   registerGenerateCommand(program);
   registerImportCommand(program);
+  registerSweepCommand(program);
   registerBenchCommand(program);
 }

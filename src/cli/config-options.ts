@@ -9,6 +9,18 @@ export function withConfigOptions(command: Command): Command {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL or info)');
 }
 
-export function configFrom(options: { databaseUrl?: string; dataDir?: string; logLevel?: string; port?: string; host?: string; requireReader?: boolean }): Config {
+/** The config flags a command may have been given. */
+export interface ConfigFlags {
+  databaseUrl?: string;
+  dataDir?: string;
+  logLevel?: string;
+  port?: string;
+  host?: string;
+  requireReader?: boolean;
+  backend?: string;
+  threads?: string;
+}
+
+export function configFrom(options: ConfigFlags): Config {
   return loadConfig(process.env, options);
 }

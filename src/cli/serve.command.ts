@@ -2,16 +2,10 @@ import type { Command } from 'commander';
 import { startApiServer } from '../api/http.server';
 import { openRuntime, stopOnSignal, type Runtime } from '../runtime';
 import { startWorkers, type WorkerOptions } from '../../workers/job-workers';
-import { configFrom, withConfigOptions } from './config-options';
+import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { parseConcurrency, parseQueues } from './worker-options';
 
-interface ServeOptions {
-  databaseUrl?: string;
-  dataDir?: string;
-  logLevel?: string;
-  port?: string;
-  host?: string;
-  requireReader?: boolean;
+interface ServeOptions extends ConfigFlags {
   concurrency?: string;
 }
 
@@ -21,6 +15,8 @@ export function registerServeCommands(program: Command): void {
   });
   withServerOptions(withConfigOptions(program.command('start').description('The main job: the API and an in-process worker on the embedded database by default')))
     .option('--concurrency <n>', 'jobs at once per queue', '1')
+    .option('--backend <name>', 'tfjs backend for training (default: MORPHOSPACE_BACKEND or auto)')
+    .option('--threads <n>', 'wasm threads for training (default: MORPHOSPACE_THREADS or one per core)')
     .action(async (options: ServeOptions) => {
       await serve(options, { concurrency: parseConcurrency(options.concurrency ?? '1') });
     });
@@ -29,6 +25,8 @@ export function registerServeCommands(program: Command): void {
 export function registerWorkerCommand(program: Command): void {
   withConfigOptions(program.command('worker').description('Run background jobs'))
     .option('--queues <names>', 'comma-separated job names to take (default: all)')
+    .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu (default: MORPHOSPACE_BACKEND or auto)')
+    .option('--threads <n>', 'wasm threads for training (default: MORPHOSPACE_THREADS or one per core)')
     .option('--concurrency <n>', 'jobs at once per queue', '1')
     .action(async (options: ServeOptions & { queues?: string }) => {
       const config = configFrom(options);
@@ -36,6 +34,7 @@ export function registerWorkerCommand(program: Command): void {
       const runtime = await openRuntime(config);
       await runUntilStopped(runtime, async () => {
         await startWorkers(runtime, workerOptions);
+        await recoverUnfinishedRuns(runtime);
         runtime.logger.info({ queues: workerOptions.queues ?? 'all' }, 'worker ready');
         return async () => undefined;
       });
@@ -53,7 +52,10 @@ async function serve(options: ServeOptions, worker: WorkerOptions | undefined): 
   const config = configFrom(options);
   const runtime = await openRuntime(config);
   await runUntilStopped(runtime, async () => {
-    if (worker) await startWorkers(runtime, worker);
+    if (worker) {
+      await startWorkers(runtime, worker);
+      await recoverUnfinishedRuns(runtime);
+    }
     const { dataSource } = runtime.database;
     const api = await startApiServer(config, runtime.services, {
       database: async () => (await dataSource.query('SELECT 1')).length === 1,
@@ -63,6 +65,12 @@ async function serve(options: ServeOptions, worker: WorkerOptions | undefined): 
     process.stderr.write(`morphospace: GraphQL API at ${api.url}/graphql, health at ${api.url}/healthz\n`);
     return () => api.close();
   });
+}
+
+/** A killed worker's runs go back to the queue when a worker starts again. */
+async function recoverUnfinishedRuns(runtime: Runtime): Promise<void> {
+  const recovered = await runtime.services.sweeps.recoverUnfinished();
+  if (recovered > 0) runtime.logger.info({ runs: recovered }, 'requeued unfinished runs');
 }
 
 /** Starts the parts, then on SIGINT/SIGTERM stops them in reverse: API, workers and queue, database. */

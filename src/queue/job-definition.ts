@@ -15,6 +15,8 @@ export interface JobOptions {
   retryDelaySeconds: number;
   /** an active job not finished within this time is presumed dead and retried */
   expireInSeconds: number;
+  /** 'stately': at most one waiting and one active job per singleton key */
+  policy?: 'standard' | 'stately';
 }
 
 /** Job name -> payload type: the one place a job's contract is written down. */

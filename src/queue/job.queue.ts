@@ -39,8 +39,8 @@ export class JobQueue<Payloads extends object> {
     await this.boss.start();
     this.started = true;
     for (const name of this.names) {
-      const { retryLimit, retryDelaySeconds, expireInSeconds } = this.options[name];
-      const queue = { name, retryLimit, retryDelay: retryDelaySeconds, expireInSeconds };
+      const { retryLimit, retryDelaySeconds, expireInSeconds, policy } = this.options[name];
+      const queue = { name, retryLimit, retryDelay: retryDelaySeconds, expireInSeconds, policy: policy ?? 'standard' };
       if (await this.boss.getQueue(name)) await this.boss.updateQueue(name, queue);
       else await this.boss.createQueue(name, queue);
     }
@@ -49,6 +49,12 @@ export class JobQueue<Payloads extends object> {
   /** Queues a job; with a singleton key, a job already waiting under that key is not queued twice. */
   async send<Name extends keyof Payloads & string>(name: Name, payload: Payloads[Name], singletonKey?: string): Promise<string | null> {
     return this.boss.send(name, payload as object, singletonKey === undefined ? {} : { singletonKey });
+  }
+
+  /** Sends an active job whose worker is gone back to be retried now rather than at its expiry. */
+  async retryAbandoned<Name extends keyof Payloads & string>(name: Name, jobId: string): Promise<void> {
+    const job = await this.boss.getJobById(name, jobId);
+    if (job?.state === 'active') await this.boss.fail(name, jobId, { reason: 'its worker stopped responding' });
   }
 
   async isReachable(): Promise<boolean> {

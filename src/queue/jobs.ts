@@ -7,9 +7,13 @@ import type { JobOptionsByName } from './job-definition';
 export interface JobPayloads {
   /** generate a synthetic screen into <dataDir>/screens/<name> and register it */
   'screen.generate': { preset: string; seed: number; name: string };
+  /** train one run of a sweep, resuming from its last checkpoint */
+  'run.train': { runId: string };
 }
 
 export const JOB_OPTIONS: JobOptionsByName<JobPayloads> = {
   // the large preset streams ~780k images: hours, not minutes
   'screen.generate': { retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 6 * 3600 },
+  // a paper-profile run trains for hours; a dead worker's job is handed back by heartbeat, not expiry
+  'run.train': { retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 23 * 3600, policy: 'stately' },
 };

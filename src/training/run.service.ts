@@ -1,4 +1,5 @@
 import { checkedPage, isUuid } from '../catalog/page-request';
+import type { RunEpochEntity } from '../db/entities/run-epoch.entity';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { Page } from '../db/keyset-pagination';
 import type { RunFilter, RunRepository } from '../db/repositories/run.repository';
@@ -23,5 +24,9 @@ export class RunService {
     const run = isUuid(id) ? await this.runs.byId(id) : null;
     if (!run) throw new NotFoundError('run', id);
     return run;
+  }
+
+  epochs(runId: string): Promise<RunEpochEntity[]> {
+    return this.runs.epochs(runId);
   }
 }

@@ -1,8 +1,10 @@
-import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { RunEntity } from '../../db/entities/run.entity';
 import type { RequestContext } from '../context';
 import { PageArgs } from '../page.args';
 import { toConnection } from '../types/connection.type';
 import { Run, RunConnection, RunStatusValue } from '../types/run.types';
+import { RunEpoch, RunProgress } from '../types/sweep.types';
 
 @Resolver(() => Run)
 export class RunResolver {
@@ -21,5 +23,15 @@ export class RunResolver {
   @Query(() => Run)
   async run(@Arg('id', () => ID) id: string, @Ctx() { services }: RequestContext) {
     return services.runs.byId(id);
+  }
+
+  @FieldResolver(() => [RunEpoch], { description: 'finished epochs, in order, each with its resources' })
+  async epochs(@Root() run: RunEntity, @Ctx() { services }: RequestContext) {
+    return services.runs.epochs(run.id);
+  }
+
+  @FieldResolver(() => RunProgress, { nullable: true, description: 'null before training starts' })
+  progress(@Root() run: RunEntity) {
+    return run.progress ? { ...run.progress, updatedAt: new Date(String(run.progress.updatedAt)) } : null;
   }
 }

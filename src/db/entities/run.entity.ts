@@ -55,6 +55,10 @@ export class RunEntity {
   @Column({ type: 'text', nullable: true })
   checkpointPath: string | null;
 
+  /** epoch and batch while it trains: a polling field for progress bars */
+  @Column({ type: 'jsonb', nullable: true })
+  progress: Record<string, unknown> | null;
+
   @Column({ type: 'text', nullable: true })
   error: string | null;
 

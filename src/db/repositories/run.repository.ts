@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import type { ResourceUsage } from '../../training/resource.meter';
+import { RunEpochEntity } from '../entities/run-epoch.entity';
 import { RunEntity, type RunStatus } from '../entities/run.entity';
 import { millisecondPrecision, paginate, type Page, type PageRequest } from '../keyset-pagination';
 
@@ -6,6 +8,25 @@ export interface RunFilter {
   sweepId?: string;
   screenId?: string;
   status?: RunStatus;
+}
+
+/** One finished epoch as training reports it. */
+export interface EpochRecord extends ResourceUsage {
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number | null;
+}
+
+/** Where a running run is, for progress bars; written every few seconds, not every batch. */
+export interface RunProgress {
+  /** the queue job training it: lets a restarted process hand an abandoned job back */
+  jobId: string;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  fraction: number;
+  updatedAt: string;
 }
 
 export class RunRepository {
@@ -21,6 +42,64 @@ export class RunRepository {
 
   byId(id: string): Promise<RunEntity | null> {
     return this.withRelations().where('run.id = :id', { id }).getOne();
+  }
+
+  async status(id: string): Promise<RunStatus | undefined> {
+    const rows: Array<{ status: RunStatus }> = await this.dataSource.query('SELECT status FROM runs WHERE id = $1', [id]);
+    return rows[0]?.status;
+  }
+
+  epochs(runId: string): Promise<RunEpochEntity[]> {
+    return this.dataSource.getRepository(RunEpochEntity).find({ where: { runId }, order: { epoch: 'ASC' } });
+  }
+
+  /** Marks a run running unless it was cancelled or has finished; false when it must not train. */
+  async start(id: string, backend: string, device: string): Promise<boolean> {
+    const result = await this.dataSource.query(
+      `UPDATE runs SET status = 'running', backend = $2, device = $3, error = NULL, started_at = COALESCE(started_at, now())
+        WHERE id = $1 AND status IN ('queued', 'running', 'failed') RETURNING id`,
+      [id, backend, device],
+    );
+    return result[1] > 0;
+  }
+
+  /** Records a finished epoch once: a resumed run that reports it again changes nothing. */
+  async recordEpoch(runId: string, record: EpochRecord): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(RunEpochEntity)
+        .values({ runId, ...record })
+        .orIgnore()
+        .execute();
+      await manager.query('UPDATE runs SET epochs_completed = GREATEST(epochs_completed, $2) WHERE id = $1', [runId, record.epoch]);
+    });
+  }
+
+  async setProgress(id: string, progress: RunProgress): Promise<void> {
+    await this.dataSource.query('UPDATE runs SET progress = $2 WHERE id = $1', [id, JSON.stringify(progress)]);
+  }
+
+  async setCheckpoint(id: string, checkpointPath: string): Promise<void> {
+    await this.dataSource.query('UPDATE runs SET checkpoint_path = $2 WHERE id = $1', [id, checkpointPath]);
+  }
+
+  async succeed(id: string, resources: ResourceUsage): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE runs SET status = 'succeeded', resources = $2, finished_at = now(), progress = jsonb_set(COALESCE(progress, '{}'), '{fraction}', '1') WHERE id = $1 AND status = 'running'`,
+      [id, JSON.stringify(resources)],
+    );
+  }
+
+  async fail(id: string, error: string): Promise<void> {
+    await this.dataSource.query(`UPDATE runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running')`, [id, error]);
+  }
+
+  /** Cancels a run that has not finished; false when there was nothing to cancel. */
+  async cancel(id: string): Promise<boolean> {
+    const result = await this.dataSource.query(`UPDATE runs SET status = 'cancelled', finished_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`, [id]);
+    return result[1] > 0;
   }
 
   private withRelations() {

@@ -1,0 +1,44 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { SweepEntity } from '../../db/entities/sweep.entity';
+import type { RequestContext } from '../context';
+import { PageArgs } from '../page.args';
+import { toConnection } from '../types/connection.type';
+import { Run } from '../types/run.types';
+import { CreatedSweep, Sweep, SweepConnection, SweepStatusCount, TrainingOverrides } from '../types/sweep.types';
+
+@Resolver(() => Sweep)
+export class SweepResolver {
+  @Query(() => SweepConnection)
+  async sweeps(@Args(() => PageArgs) page: PageArgs, @Arg('screen', () => ID, { nullable: true }) screenId: string | undefined, @Ctx() { services }: RequestContext) {
+    return toConnection(await services.sweeps.list(page, screenId ?? undefined), (sweep) => sweep);
+  }
+
+  @Query(() => Sweep)
+  async sweep(@Arg('id', () => ID) id: string, @Ctx() { services }: RequestContext) {
+    return services.sweeps.byId(id);
+  }
+
+  @FieldResolver(() => [SweepStatusCount], { description: 'how many of its runs are in each status' })
+  async statusCounts(@Root() sweep: SweepEntity, @Ctx() { services }: RequestContext) {
+    const counts = await services.sweeps.statusCounts(sweep.id);
+    return Object.entries(counts).map(([status, count]) => ({ status, count }));
+  }
+
+  @Authorized('writer')
+  @Mutation(() => CreatedSweep, { description: 'Creates one run per setup and queues their training' })
+  async createSweep(
+    @Arg('screen', () => String, { description: 'screen id or name' }) screen: string,
+    @Arg('setups', () => [String], { nullable: true, description: 'setup names; all 16 when left out' }) setups: string[] | undefined,
+    @Arg('profile', () => String, { defaultValue: 'quick', description: 'quick or paper' }) profile: string,
+    @Arg('overrides', () => TrainingOverrides, { nullable: true }) overrides: TrainingOverrides | undefined,
+    @Ctx() { services }: RequestContext,
+  ) {
+    return services.sweeps.create({ screen, setups: setups ?? undefined, profile, overrides: { ...overrides } });
+  }
+
+  @Authorized('writer')
+  @Mutation(() => Run, { description: 'Stops a queued or running run; its last checkpoint stays' })
+  async cancelRun(@Arg('id', () => ID) id: string, @Ctx() { services }: RequestContext) {
+    return services.sweeps.cancelRun(id);
+  }
+}

@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { MultiBar, type SingleBar } from 'cli-progress';
+import type { RunEntity } from '../db/entities/run.entity';
+import { openRuntime, type Runtime } from '../runtime';
+import type { TrainingConfig } from '../training/training-profiles';
+import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
+import { printJsonLine } from './json-lines';
+import { UsageError } from './usage-error';
+
+interface SweepOptions extends ConfigFlags {
+  screen: string;
+  setups: string;
+  profile: string;
+  epochs?: string;
+  batchSize?: string;
+  learningRate?: string;
+  imagesPerEpoch?: string;
+  seed?: string;
+  follow?: boolean;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+const POLL_MS = 1000;
+
+export function registerSweepCommand(program: Command): void {
+  withConfigOptions(program.command('sweep').description('Create one run per setup on a screen and queue their training (a worker or `start` trains them)'))
+    .requiredOption('--screen <name>', 'screen name or id')
+    .option('--setups <list>', 'all, or comma-separated setup names like weakly-supervised/one-crop', 'all')
+    .option('--profile <name>', 'quick or paper', 'quick')
+    .option('--epochs <n>', 'override the profile')
+    .option('--batch-size <n>', 'override the profile')
+    .option('--learning-rate <x>', 'override the profile')
+    .option('--images-per-epoch <n>', 'override the profile (0 = all training images)')
+    .option('--seed <n>', 'override the profile')
+    .option('--follow', 'show a progress bar per run until all finish; exit 1 if any fails')
+    .action(async (options: SweepOptions) => {
+      const runtime = await openRuntime(configFrom(options));
+      try {
+        const setups = options.setups === 'all' ? undefined : options.setups.split(',').map((name) => name.trim());
+        const { sweep, runs } = await runtime.services.sweeps.create({ screen: options.screen, setups, profile: options.profile, overrides: overridesFrom(options) });
+        printJsonLine({ sweep: sweep.id, profile: sweep.profile, config: sweep.config, runs: runs.map((run) => run.id) });
+        if (options.follow && !(await follow(runtime, sweep.id))) process.exitCode = 1;
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+function overridesFrom(options: SweepOptions): Partial<TrainingConfig> {
+  const number = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value)) throw new UsageError(`${flag} must be a number, got "${text}"`);
+    return value;
+  };
+  return {
+    epochs: number('--epochs', options.epochs),
+    batchSize: number('--batch-size', options.batchSize),
+    learningRate: number('--learning-rate', options.learningRate),
+    imagesPerEpoch: number('--images-per-epoch', options.imagesPerEpoch),
+    seed: number('--seed', options.seed),
+  };
+}
+
+/** Polls the sweep's runs and draws a bar each; resolves whether every run succeeded. */
+async function follow(runtime: Runtime, sweepId: string): Promise<boolean> {
+  const bars = new MultiBar({ stream: process.stderr, format: '{setup} [{bar}] {percentage}% {status}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 });
+  const byRun = new Map<string, SingleBar>();
+  try {
+    for (;;) {
+      const runs = (await runtime.services.runs.list({ first: 100 }, { sweepId })).items;
+      for (const run of runs) {
+        const bar = byRun.get(run.id) ?? bars.create(100, 0, { setup: run.setup!.name.padEnd(34), status: run.status });
+        byRun.set(run.id, bar);
+        bar.update(Math.round(fractionOf(run) * 100), { status: run.status });
+      }
+      if (runs.every((run) => TERMINAL.has(run.status))) return runs.every((run) => run.status === 'succeeded');
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  } finally {
+    bars.stop();
+  }
+}
+
+function fractionOf(run: RunEntity): number {
+  if (run.status === 'succeeded') return 1;
+  return typeof run.progress?.fraction === 'number' ? run.progress.fraction : 0;
+}

@@ -1,0 +1,57 @@
+import type { DataSource } from 'typeorm';
+import { RunEntity } from '../entities/run.entity';
+import { SetupEntity } from '../entities/setup.entity';
+import { SweepEntity } from '../entities/sweep.entity';
+import { millisecondPrecision, paginate, type Page, type PageRequest } from '../keyset-pagination';
+
+/** A run that should be training but whose worker may be gone. */
+export interface UnfinishedRun {
+  id: string;
+  status: 'queued' | 'running';
+  jobId: string | null;
+  heartbeatAt: Date | null;
+}
+
+export class SweepRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  setupsByName(names: readonly string[]): Promise<SetupEntity[]> {
+    return this.dataSource.getRepository(SetupEntity).createQueryBuilder('setup').where('setup.name IN (:...names)', { names }).orderBy('setup.id').getMany();
+  }
+
+  allSetups(): Promise<SetupEntity[]> {
+    return this.dataSource.getRepository(SetupEntity).find({ order: { id: 'ASC' } });
+  }
+
+  /** The sweep and one queued run per setup, in one transaction. */
+  async create(screenId: string, profile: string, config: Record<string, unknown>, setups: readonly SetupEntity[]): Promise<{ sweep: SweepEntity; runs: RunEntity[] }> {
+    return this.dataSource.transaction(async (manager) => {
+      const sweep = await manager.getRepository(SweepEntity).save(manager.getRepository(SweepEntity).create({ screenId, profile, config }));
+      const runs = await manager.getRepository(RunEntity).save(setups.map((setup) => manager.getRepository(RunEntity).create({ sweepId: sweep.id, screenId, setupId: setup.id, status: 'queued', config })));
+      return { sweep, runs };
+    });
+  }
+
+  byId(id: string): Promise<SweepEntity | null> {
+    return this.dataSource.getRepository(SweepEntity).findOne({ where: { id }, relations: { screen: true } });
+  }
+
+  list(page: PageRequest, screenId?: string): Promise<Page<SweepEntity>> {
+    const query = this.dataSource.getRepository(SweepEntity).createQueryBuilder('sweep').innerJoinAndSelect('sweep.screen', 'screen');
+    if (screenId) query.where('sweep.screen_id = :screenId', { screenId });
+    return paginate(query, [{ column: millisecondPrecision('sweep.created_at'), value: (s) => s.createdAt }, { column: 'sweep.id', value: (s) => s.id }], page);
+  }
+
+  /** Status counts of a sweep's runs. */
+  async statusCounts(sweepId: string): Promise<Record<string, number>> {
+    const rows: Array<{ status: string; count: string }> = await this.dataSource.query('SELECT status, count(*) FROM runs WHERE sweep_id = $1 GROUP BY status', [sweepId]);
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  }
+
+  async unfinishedRuns(): Promise<UnfinishedRun[]> {
+    const rows: Array<{ id: string; status: 'queued' | 'running'; job_id: string | null; heartbeat: string | null }> = await this.dataSource.query(
+      `SELECT id, status, progress->>'jobId' AS job_id, progress->>'updatedAt' AS heartbeat FROM runs WHERE status IN ('queued', 'running') ORDER BY created_at, id`,
+    );
+    return rows.map((row) => ({ id: row.id, status: row.status, jobId: row.job_id, heartbeatAt: row.heartbeat ? new Date(row.heartbeat) : null }));
+  }
+}

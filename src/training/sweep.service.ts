@@ -1,0 +1,111 @@
+import { checkedPage, isUuid } from '../catalog/page-request';
+import type { RunEntity } from '../db/entities/run.entity';
+import type { ScreenEntity } from '../db/entities/screen.entity';
+import type { SweepEntity } from '../db/entities/sweep.entity';
+import type { Page } from '../db/keyset-pagination';
+import type { CatalogRepository } from '../db/repositories/catalog.repository';
+import type { RunRepository } from '../db/repositories/run.repository';
+import type { ScreenRepository } from '../db/repositories/screen.repository';
+import type { SweepRepository } from '../db/repositories/sweep.repository';
+import { BadUserInputError, NotFoundError } from '../errors/app-errors';
+import { trainingConfig, type TrainingConfig } from './training-profiles';
+
+/** The part of the job queue sweeps use. */
+export interface RunJobSender {
+  send(name: 'run.train', payload: { runId: string }, singletonKey?: string): Promise<string | null>;
+  retryAbandoned(name: 'run.train', jobId: string): Promise<void>;
+}
+
+export interface SweepRequest {
+  /** screen id or name */
+  screen: string;
+  /** setup names, or undefined for all 16 */
+  setups?: string[];
+  profile: string;
+  overrides?: Partial<TrainingConfig>;
+}
+
+/** A running run whose progress has not moved for this long has lost its worker. */
+const HEARTBEAT_TIMEOUT_MS = 60_000;
+
+/** Sweeps: one run per setup on one screen, each trained by a run.train job. */
+export class SweepService {
+  constructor(
+    private readonly sweeps: SweepRepository,
+    private readonly runs: RunRepository,
+    private readonly catalog: CatalogRepository,
+    private readonly screens: ScreenRepository,
+    private readonly maxPageSize: number,
+    private readonly queue?: RunJobSender,
+  ) {}
+
+  async create(request: SweepRequest): Promise<{ sweep: SweepEntity; runs: RunEntity[] }> {
+    const screen = await this.findScreen(request.screen);
+    if (screen.imageCount === 0) throw new BadUserInputError(`screen ${screen.name} has no images`, 'screen');
+    const setups = request.setups === undefined ? await this.sweeps.allSetups() : await this.sweeps.setupsByName(request.setups);
+    if (request.setups !== undefined) {
+      const unknown = request.setups.filter((name) => !setups.some((setup) => setup.name === name));
+      if (unknown.length > 0 || request.setups.length === 0) {
+        throw new BadUserInputError(`unknown setup(s): ${unknown.join(', ') || '(none given)'}; setups are named like "self-supervised/multi-crop+aug"`, 'setups');
+      }
+    }
+    const config = trainingConfig(request.profile, request.overrides);
+    const created = await this.sweeps.create(screen.id, request.profile, { ...config }, setups);
+    for (const run of created.runs) await this.enqueue(run.id);
+    return created;
+  }
+
+  /**
+   * Queues again what a crash or kill left behind: queued runs whose job was never sent, and
+   * running runs whose worker stopped reporting. Safe to call from every starting process.
+   */
+  async recoverUnfinished(now = new Date()): Promise<number> {
+    let recovered = 0;
+    for (const run of await this.sweeps.unfinishedRuns()) {
+      const silent = run.heartbeatAt === null || now.getTime() - run.heartbeatAt.getTime() > HEARTBEAT_TIMEOUT_MS;
+      if (run.status === 'running' && !silent) continue;
+      if (run.status === 'running' && run.jobId) await this.requireQueue().retryAbandoned('run.train', run.jobId);
+      // the queue keeps one waiting job per run: a run that still has one is not queued twice
+      if ((await this.requireQueue().send('run.train', { runId: run.id }, run.id)) !== null) recovered += 1;
+    }
+    return recovered;
+  }
+
+  async cancelRun(id: string): Promise<RunEntity> {
+    const run = isUuid(id) ? await this.runs.byId(id) : null;
+    if (!run) throw new NotFoundError('run', id);
+    if (!(await this.runs.cancel(id))) throw new BadUserInputError(`run ${id} is ${run.status}: only queued or running runs can be cancelled`, 'id');
+    return (await this.runs.byId(id))!;
+  }
+
+  async byId(id: string): Promise<SweepEntity> {
+    const sweep = isUuid(id) ? await this.sweeps.byId(id) : null;
+    if (!sweep) throw new NotFoundError('sweep', id);
+    return sweep;
+  }
+
+  list(page: { first: number; after?: string | null }, screenId?: string): Promise<Page<SweepEntity>> {
+    const checked = checkedPage(page, this.maxPageSize);
+    if (screenId !== undefined && !isUuid(screenId)) return Promise.resolve({ items: [], cursors: [], hasNextPage: false, totalCount: 0 });
+    return this.sweeps.list(checked, screenId);
+  }
+
+  statusCounts(sweepId: string): Promise<Record<string, number>> {
+    return this.sweeps.statusCounts(sweepId);
+  }
+
+  private async enqueue(runId: string): Promise<void> {
+    await this.requireQueue().send('run.train', { runId }, runId);
+  }
+
+  private requireQueue(): RunJobSender {
+    if (!this.queue) throw new Error('this process has no job queue to send run.train to');
+    return this.queue;
+  }
+
+  private async findScreen(idOrName: string): Promise<ScreenEntity> {
+    const screen = (isUuid(idOrName) ? await this.catalog.screenById(idOrName) : null) ?? (await this.screens.findByName(idOrName));
+    if (!screen) throw new NotFoundError('screen', idOrName);
+    return screen;
+  }
+}

@@ -1,0 +1,170 @@
+import type { Logger } from 'pino';
+import { buildBatch, streamCropBatches, type CropBatch, type LabelledImage } from '../data/crops/crop-batch.streamer';
+import { splitByPlate } from '../data/split.service';
+import type { RunEntity } from '../db/entities/run.entity';
+import type { EpochRecord, RunRepository } from '../db/repositories/run.repository';
+import type { TrainingImage, TrainingImageRepository } from '../db/repositories/training-image.repository';
+import { JobInterruptedError } from '../queue/job-interrupted.error';
+import { SeededRandom } from '../util/seeded-random';
+import { selectBackend, type BackendName } from './backend';
+import type { CheckpointStore } from './checkpoint.store';
+import { createParadigm } from './paradigms/create-paradigm';
+import type { TrainableParadigm } from './paradigms/trainable-paradigm';
+import { ResourceMeter, sumUsage } from './resource.meter';
+import type { Paradigm, Strategy } from './setups';
+import { disposeTrainingBatch, tfMemoryProbe, toTrainingBatch } from './tensor-batch.adapter';
+import type { TrainingConfig } from './training-profiles';
+
+export interface TrainingEnvironment {
+  /** tfjs backend to use; 'auto' picks the best available */
+  backend: BackendName | 'auto';
+  /** wasm threads per worker process */
+  threads?: number;
+}
+
+const PROGRESS_INTERVAL_MS = 2000;
+/** validation loss is measured on at most this many held-out images */
+const VALIDATION_IMAGES = 128;
+
+export type TrainOutcome = 'succeeded' | 'cancelled' | 'skipped';
+
+/** The queue job a training runs in. */
+export interface TrainingJob {
+  jobId: string;
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/**
+ * Trains one run: epoch by epoch from its last checkpoint, writing a checkpoint and an epoch
+ * row after each. Safe to run twice: a finished or cancelled run is left alone, a resumed
+ * run repeats no epoch.
+ */
+export class TrainingService {
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly images: TrainingImageRepository,
+    private readonly checkpoints: CheckpointStore,
+    private readonly environment: TrainingEnvironment,
+  ) {}
+
+  async train(runId: string, job: TrainingJob): Promise<TrainOutcome> {
+    const run = await this.runs.byId(runId);
+    if (!run || !['queued', 'running', 'failed'].includes(run.status)) return 'skipped';
+    const backend = await selectBackend({ backend: this.environment.backend, threads: this.environment.threads });
+    if (!(await this.runs.start(runId, backend.backend, backend.device))) return 'skipped';
+    try {
+      return await this.trainEpochs(run, job);
+    } catch (error) {
+      if (!(error instanceof JobInterruptedError)) await this.runs.fail(runId, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private async trainEpochs(run: RunEntity, job: TrainingJob): Promise<TrainOutcome> {
+    const { logger } = job;
+    const config = run.config as unknown as TrainingConfig;
+    const paradigmName = run.setup!.paradigm as Paradigm;
+    const strategy: Strategy = { crop: run.setup!.cropMode, augment: run.setup!.augment };
+    const all = await this.images.imagesOf(run.screenId);
+    const split = splitByPlate(all.map((image) => ({ id: image.id, plate: image.plate })), { validationFraction: config.validationFraction, seed: config.seed });
+    const trainPlates = new Set(split.trainPlates);
+    const trainImages = all.filter((image) => trainPlates.has(image.plate)).map(labelled);
+    const validationImages = all.filter((image) => !trainPlates.has(image.plate)).map(labelled);
+
+    const paradigm = createParadigm(paradigmName, { seed: `${run.id}`, learningRate: config.learningRate });
+    try {
+      const checkpoint = await this.checkpoints.load(run.id);
+      let random = new SeededRandom(`${config.seed}/${run.id}`);
+      const finished: EpochRecord[] = await this.runs.epochs(run.id);
+      if (checkpoint) {
+        paradigm.importCheckpoint(checkpoint.paradigm);
+        random = new SeededRandom(checkpoint.random);
+        // killed after the checkpoint but before its epoch row: the checkpoint carries the row
+        if (!finished.some((row) => row.epoch === checkpoint.epoch)) {
+          await this.runs.recordEpoch(run.id, checkpoint.epochRecord);
+          finished.push(checkpoint.epochRecord);
+        }
+        logger.info({ run: run.id, epoch: checkpoint.epoch }, 'resuming from checkpoint');
+      }
+      for (let epoch = (checkpoint?.epoch ?? 0) + 1; epoch <= config.epochs; epoch += 1) {
+        const epochImages = config.imagesPerEpoch > 0 && config.imagesPerEpoch < trainImages.length ? random.shuffle([...trainImages]).slice(0, config.imagesPerEpoch) : trainImages;
+        const outcome = await this.trainEpoch(run, paradigm, { epoch, config, strategy, images: epochImages, validation: validationImages, job });
+        if (outcome === 'cancelled') return 'cancelled';
+        const path = await this.checkpoints.save(run.id, { epoch, paradigm: paradigm.exportCheckpoint(), random: random.state(), epochRecord: outcome });
+        await this.runs.recordEpoch(run.id, outcome);
+        await this.runs.setCheckpoint(run.id, path);
+        finished.push(outcome);
+        logger.info({ run: run.id, epoch, trainLoss: outcome.trainLoss, validationLoss: outcome.validationLoss, imagesPerSecond: Math.round(outcome.imagesPerSecond) }, 'epoch finished');
+      }
+      await this.runs.succeed(run.id, sumUsage(finished));
+      return 'succeeded';
+    } finally {
+      paradigm.dispose();
+    }
+  }
+
+  private async trainEpoch(
+    run: RunEntity,
+    paradigm: TrainableParadigm,
+    work: { epoch: number; config: TrainingConfig; strategy: Strategy; images: LabelledImage[]; validation: LabelledImage[]; job: TrainingJob },
+  ): Promise<EpochRecord | 'cancelled'> {
+    const { epoch, config, strategy, images, job } = work;
+    const meter = new ResourceMeter(tfMemoryProbe);
+    const batches = Math.ceil(images.length / config.batchSize);
+    const byId = new Map(images.map((image) => [image.id, image]));
+    let lossSum = 0;
+    let steps = 0;
+    let lastProgress = 0;
+    for await (const batch of streamCropBatches({ images, batchSize: config.batchSize, strategy, seed: config.seed, epoch })) {
+      if (job.signal.aborted) throw new JobInterruptedError('run.train');
+      const secondView = paradigm.name === 'self-supervised' ? await this.secondView(batch, byId, strategy, config.seed, epoch) : undefined;
+      const tensors = toTrainingBatch(batch, secondView);
+      try {
+        lossSum += paradigm.trainStep(tensors).loss;
+      } finally {
+        disposeTrainingBatch(tensors);
+      }
+      steps += 1;
+      meter.sample(batch.images);
+      if (Date.now() - lastProgress > PROGRESS_INTERVAL_MS || steps === batches) {
+        lastProgress = Date.now();
+        if ((await this.runs.status(run.id)) === 'cancelled') return 'cancelled';
+        const fraction = (epoch - 1 + steps / batches) / config.epochs;
+        await this.runs.setProgress(run.id, { jobId: job.jobId, epoch, epochs: config.epochs, batch: steps, batches, fraction, updatedAt: new Date().toISOString() });
+      }
+    }
+    const usage = meter.usage();
+    return { epoch, trainLoss: lossSum / Math.max(1, steps), validationLoss: await this.validationLoss(paradigm, work.validation, config), ...usage };
+  }
+
+  /** BYOL's second view of each image: another draw of the strategy's crops, row for row. */
+  private secondView(batch: CropBatch, byId: Map<string | number, LabelledImage>, strategy: Strategy, seed: number, epoch: number): Promise<CropBatch> {
+    const imagesInOrder = batch.imageIds.slice(0, batch.images).map((id) => byId.get(id)!);
+    return buildBatch(batch.index, imagesInOrder, strategy, seed + 7919, epoch);
+  }
+
+  /** Loss on held-out plates, one fixed crop per image, no augmentation. */
+  private async validationLoss(paradigm: TrainableParadigm, validation: LabelledImage[], config: TrainingConfig): Promise<number | null> {
+    if (validation.length === 0) return null;
+    const sample = new SeededRandom(`validation/${config.seed}`).shuffle([...validation]).slice(0, VALIDATION_IMAGES);
+    const strategy: Strategy = { crop: 'one-crop', augment: false };
+    let total = 0;
+    let count = 0;
+    for await (const batch of streamCropBatches({ images: sample, batchSize: config.batchSize, strategy, seed: config.seed, epoch: 0, shuffle: false })) {
+      const second = paradigm.name === 'self-supervised' ? await buildBatch(batch.index, sample.slice(batch.index * config.batchSize, batch.index * config.batchSize + batch.images), strategy, config.seed + 7919, 0) : undefined;
+      const tensors = toTrainingBatch(batch, second);
+      try {
+        total += paradigm.evaluate(tensors).loss * batch.images;
+        count += batch.images;
+      } finally {
+        disposeTrainingBatch(tensors);
+      }
+    }
+    return total / count;
+  }
+}
+
+function labelled(image: TrainingImage): LabelledImage {
+  return { id: image.id, path: image.path, label: image.label };
+}
