@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBenchCropsCommand } from './bench-crops.command';
+import { registerBenchTrainCommand } from './bench-train.command';
 
 /**
  * `morphospace bench <name>`: each benchmark prints one JSON object per line
@@ -8,4 +9,5 @@ import { registerBenchCropsCommand } from './bench-crops.command';
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('Run a benchmark; prints one JSON object per line');
   registerBenchCropsCommand(bench);
+  registerBenchTrainCommand(bench);
 }

@@ -1,0 +1,26 @@
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter.kernel';
+import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.kernel';
+import { makeMaxPoolGradKernel } from './max-pool-grad.kernel';
+import { makeBatchMatMulKernel } from './batch-mat-mul.kernel';
+import { makeBiasGradKernels } from './bias-grad.kernel';
+
+let registered = false;
+
+function replace(config: KernelConfig): void {
+  if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
+}
+
+/** Installs the training kernels on the wasm backend (idempotent). */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  const original = getKernel('Conv2DBackpropInput', 'wasm');
+  replace(makeConv2DBackpropInputKernel(original?.kernelFunc));
+  replace(makeConv2DBackpropFilterKernel());
+  replace(makeMaxPoolGradKernel());
+  const batchMatMul = getKernel('BatchMatMul', 'wasm');
+  if (batchMatMul) replace(makeBatchMatMulKernel(batchMatMul.kernelFunc));
+  for (const config of makeBiasGradKernels()) replace(config);
+  registered = true;
+}

@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { SeededRandom } from '../../util/seeded-random';
+import { applyConv, conv3x3, maxPool2, type Conv3x3 } from './layers';
+import type { ParameterSet } from './parameter-set';
+
+export const INPUT_SIZE = 64;
+export const REPRESENTATION_SHAPE = [16, 16, 8] as const;
+export const REPRESENTATION_DIM = 16 * 16 * 8;
+
+/**
+ * The study's encoder on a 64x64 grey crop (NHWC [n,64,64,1]): conv3x3 64, ReLU,
+ * maxpool; conv 32, ReLU, maxpool; conv 16, ReLU; conv 8 (no activation, as in the
+ * reference) -> [n,16,16,8], flattened to the 2048-d representation (HWC order).
+ */
+export class Encoder {
+  private readonly convs: Conv3x3[];
+
+  constructor(params: ParameterSet, prefix: string, rng: SeededRandom) {
+    this.convs = [
+      conv3x3(params, `${prefix}.conv1`, 1, 64, rng),
+      conv3x3(params, `${prefix}.conv2`, 64, 32, rng),
+      conv3x3(params, `${prefix}.conv3`, 32, 16, rng),
+      conv3x3(params, `${prefix}.conv4`, 16, 8, rng),
+    ];
+  }
+
+  /** [n,16,16,8] */
+  featureMap(x: tf.Tensor4D): tf.Tensor4D {
+    const [c1, c2, c3, c4] = this.convs;
+    let h = maxPool2(applyConv(c1, x, true, false));
+    h = maxPool2(applyConv(c2, h, true));
+    h = applyConv(c3, h, true);
+    return applyConv(c4, h, false);
+  }
+
+  /** [n,2048] */
+  apply(x: tf.Tensor4D): tf.Tensor2D {
+    return tf.reshape(this.featureMap(x), [x.shape[0], REPRESENTATION_DIM]);
+  }
+}

@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { SeededRandom } from '../../util/seeded-random';
+import type { ParameterSet } from './parameter-set';
+import { BIAS_GRAD, RELU_BIAS_GRAD } from '../kernels/bias-grad.kernel';
+
+/** [dy masked by ReLU(y) > 0 (or dy), bias gradient]: one fused kernel where registered. */
+function activationAndBiasGrad(dy: tf.Tensor, y: tf.Tensor | null): [tf.Tensor, tf.Tensor] {
+  const backend = tf.getBackend();
+  if (y) {
+    if (tf.getKernel(RELU_BIAS_GRAD, backend)) {
+      return tf.engine().runKernel(RELU_BIAS_GRAD, { dy, y }, {}) as unknown as [tf.Tensor, tf.Tensor];
+    }
+    const g = tf.mul(dy, tf.step(y));
+    return [g, tf.sum(g, [0, 1, 2])];
+  }
+  if (tf.getKernel(BIAS_GRAD, backend)) return [dy, tf.engine().runKernel(BIAS_GRAD, { dy }, {}) as tf.Tensor];
+  return [dy, tf.sum(dy, [0, 1, 2])];
+}
+
+/** 3x3 'same' convolution (NHWC), stride 1, like nn.Conv2d(cin, cout, 3, padding=1). */
+export interface Conv3x3 {
+  weight: tf.Variable;
+  bias: tf.Variable;
+}
+
+export function conv3x3(params: ParameterSet, name: string, cin: number, cout: number, rng: SeededRandom): Conv3x3 {
+  const fanIn = cin * 9;
+  return {
+    weight: params.uniform(`${name}.weight`, [3, 3, cin, cout], fanIn, rng),
+    bias: params.uniform(`${name}.bias`, [cout], fanIn, rng),
+  };
+}
+
+/** `inputGrad: false` for a network's first layer: its input is data, dX is never used. */
+export function applyConv(layer: Conv3x3, x: tf.Tensor4D, relu: boolean, inputGrad = true): tf.Tensor4D {
+  const op = relu ? (inputGrad ? convBiasRelu : convBiasReluNoInputGrad) : inputGrad ? convBias : convBiasNoInputGrad;
+  return op(x, layer.weight as tf.Tensor4D, layer.bias);
+}
+
+/**
+ * conv + bias (+ ReLU) as one FusedConv2D kernel in the forward pass, also while
+ * training: tfjs-core's fused op falls back to three unfused ops whenever a gradient is
+ * being recorded and the activation is not linear.
+ */
+function fusedConv(relu: boolean, inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor) => tf.Tensor4D {
+  const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
+  return tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, w, b, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor, tf.GradSaveFunc];
+    const y = tf.engine().runKernel(
+      'FusedConv2D',
+      { x, filter: w, bias: b },
+      { ...attrs, activation: relu ? 'relu' : 'linear' },
+    ) as tf.Tensor4D;
+    save(relu ? [x, w, y] : [x, w]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw, sy] = saved;
+        const [g, db] = activationAndBiasGrad(dy, relu ? sy : null);
+        const dx = inputGrad
+          ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: sw }, { ...attrs, inputShape: sx.shape }) as tf.Tensor)
+          : tf.zerosLike(sx);
+        const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: sx, dy: g }, { ...attrs, filterShape: sw.shape }) as tf.Tensor;
+        return [dx, dw, db];
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor) => tf.Tensor4D;
+}
+
+const convBiasRelu = fusedConv(true, true);
+const convBias = fusedConv(false, true);
+const convBiasReluNoInputGrad = fusedConv(true, false);
+const convBiasNoInputGrad = fusedConv(false, false);
+
+export interface Dense {
+  weight: tf.Variable;
+  bias: tf.Variable;
+}
+
+export function dense(params: ParameterSet, name: string, nIn: number, nOut: number, rng: SeededRandom): Dense {
+  return {
+    weight: params.uniform(`${name}.weight`, [nIn, nOut], nIn, rng),
+    bias: params.uniform(`${name}.bias`, [nOut], nIn, rng),
+  };
+}
+
+/** x W + b, one _FusedMatMul kernel forward; tfjs-core's own gradient for the linear case. */
+export function applyDense(layer: Dense, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: layer.weight as tf.Tensor2D, bias: layer.bias, activation: 'linear' }) as tf.Tensor2D;
+}
+
+export interface BatchNorm {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+}
+
+export function batchNorm(params: ParameterSet, name: string, dim: number): BatchNorm {
+  return { gamma: params.constant(`${name}.weight`, [dim], 1), beta: params.constant(`${name}.bias`, [dim], 0) };
+}
+
+/**
+ * Training-mode batch norm (nn.BatchNorm1d, eps 1e-5, biased variance) with statistics
+ * taken separately over each of `groups` equal slices of the batch, so two BYOL views
+ * pushed through one call are normalised as two separate calls would be.
+ */
+export function applyBatchNorm(layer: BatchNorm, x: tf.Tensor2D, groups = 1): tf.Tensor2D {
+  const [n, d] = x.shape;
+  const grouped = tf.reshape(x, [groups, n / groups, d]);
+  const { mean, variance } = tf.moments(grouped, 1, true);
+  const normalised = tf.mul(tf.sub(grouped, mean), tf.rsqrt(tf.add(variance, 1e-5)));
+  return tf.add(tf.mul(tf.reshape(normalised, [n, d]), layer.gamma), layer.beta) as tf.Tensor2D;
+}
+
+export function maxPool2(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.maxPool(x, 2, 2, 'valid');
+}
+
+/**
+ * nn.Upsample(scale_factor=2), nearest. Its gradient sums each 2x2 block of dy: a
+ * reshape and one reduction instead of the generic ResizeNearestNeighborGrad.
+ */
+export const upsample2 = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const x = args[0] as tf.Tensor4D;
+  const [n, h, w, c] = x.shape;
+  return {
+    value: tf.image.resizeNearestNeighbor(x, [h * 2, w * 2]),
+    gradFunc: (dy: tf.Tensor) => tf.sum(tf.reshape(dy, [n, h, 2, w, 2, c]), [2, 4]),
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor4D) => tf.Tensor4D;

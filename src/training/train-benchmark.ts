@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Paradigm } from './setups';
+import { createParadigm } from './paradigms/create-paradigm';
+import type { TrainingBatch } from './paradigms/trainable-paradigm';
+import { SeededRandom } from '../util/seeded-random';
+
+export interface TrainBenchmarkOptions {
+  seconds: number;
+  batch: number;
+  /** untimed steps first (kernel setup, XNNPACK operator caches) */
+  warmupSteps?: number;
+}
+
+export interface TrainBenchmarkResult {
+  imagesPerSecond: number;
+  steps: number;
+  secondsMeasured: number;
+  finalLoss: number;
+}
+
+/**
+ * The workload of ../shared/bench/torch_reference.py: one fixed batch of uniform random
+ * 64x64 crops with random drug/control labels, Adam 1e-4, as many steps as fit.
+ */
+export function benchmarkTraining(paradigm: Paradigm, options: TrainBenchmarkOptions): TrainBenchmarkResult {
+  const rng = new SeededRandom(`bench-train-${paradigm}`);
+  const n = options.batch;
+  const pixels = new Float32Array(n * 64 * 64);
+  for (let i = 0; i < pixels.length; i += 1) pixels[i] = rng.next();
+  const labels = Int32Array.from({ length: n }, () => rng.int(0, 2));
+  const batch: TrainingBatch = {
+    x: tf.tensor4d(pixels, [n, 64, 64, 1]),
+    labels: tf.tensor1d(labels, 'int32'),
+  };
+  const model = createParadigm(paradigm, { seed: 0 });
+  try {
+    let loss = 0;
+    for (let i = 0; i < (options.warmupSteps ?? 1); i += 1) loss = model.trainStep(batch).loss;
+    const budget = options.seconds * 1000;
+    const started = performance.now();
+    let steps = 0;
+    while (performance.now() - started < budget) {
+      loss = model.trainStep(batch).loss;
+      steps += 1;
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    return { imagesPerSecond: (steps * n) / elapsed, steps, secondsMeasured: elapsed, finalLoss: loss };
+  } finally {
+    model.dispose();
+    batch.x.dispose();
+    batch.labels?.dispose();
+  }
+}
