@@ -34,9 +34,9 @@ export function registerWorkerCommand(program: Command): void {
       const runtime = await openRuntime(config);
       await runUntilStopped(runtime, async () => {
         await startWorkers(runtime, workerOptions);
-        await recoverUnfinishedRuns(runtime);
+        const stopRecovery = await recoverUnfinishedRuns(runtime);
         runtime.logger.info({ queues: workerOptions.queues ?? 'all' }, 'worker ready');
-        return async () => undefined;
+        return async () => stopRecovery();
       });
     });
 }
@@ -52,9 +52,10 @@ async function serve(options: ServeOptions, worker: WorkerOptions | undefined): 
   const config = configFrom(options);
   const runtime = await openRuntime(config);
   await runUntilStopped(runtime, async () => {
+    let stopRecovery = () => undefined as void;
     if (worker) {
       await startWorkers(runtime, worker);
-      await recoverUnfinishedRuns(runtime);
+      stopRecovery = await recoverUnfinishedRuns(runtime);
     }
     const { dataSource } = runtime.database;
     const api = await startApiServer(config, runtime.services, {
@@ -63,14 +64,25 @@ async function serve(options: ServeOptions, worker: WorkerOptions | undefined): 
     }, runtime.logger);
     runtime.logger.info({ url: `${api.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'morphospace is listening');
     process.stderr.write(`morphospace: GraphQL API at ${api.url}/graphql, health at ${api.url}/healthz\n`);
-    return () => api.close();
+    return async () => {
+      stopRecovery();
+      await api.close();
+    };
   });
 }
 
-/** A killed worker's runs go back to the queue when a worker starts again. */
-async function recoverUnfinishedRuns(runtime: Runtime): Promise<void> {
-  const recovered = await runtime.services.sweeps.recoverUnfinished();
-  if (recovered > 0) runtime.logger.info({ runs: recovered }, 'requeued unfinished runs');
+const RECOVERY_INTERVAL_MS = 60_000;
+
+/** A killed worker's runs go back to the queue when a worker starts, and while workers run. */
+async function recoverUnfinishedRuns(runtime: Runtime): Promise<() => void> {
+  const recover = async () => {
+    const recovered = await runtime.services.sweeps.recoverUnfinished();
+    if (recovered > 0) runtime.logger.info({ runs: recovered }, 'requeued unfinished runs');
+  };
+  await recover();
+  const timer = setInterval(() => recover().catch((error: unknown) => runtime.logger.error({ err: error }, 'recovering unfinished runs failed')), RECOVERY_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Starts the parts, then on SIGINT/SIGTERM stops them in reverse: API, workers and queue, database. */

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { checkedPage, isUuid } from '../catalog/page-request';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { ScreenEntity } from '../db/entities/screen.entity';
@@ -8,6 +9,7 @@ import type { RunRepository } from '../db/repositories/run.repository';
 import type { ScreenRepository } from '../db/repositories/screen.repository';
 import type { SweepRepository } from '../db/repositories/sweep.repository';
 import { BadUserInputError, NotFoundError } from '../errors/app-errors';
+import { isProcessAlive } from '../util/process-alive';
 import { trainingConfig, type TrainingConfig } from './training-profiles';
 
 /** The part of the job queue sweeps use. */
@@ -25,8 +27,8 @@ export interface SweepRequest {
   overrides?: Partial<TrainingConfig>;
 }
 
-/** A running run whose progress has not moved for this long has lost its worker. */
-const HEARTBEAT_TIMEOUT_MS = 60_000;
+/** A running run whose progress has not moved for this long has lost its worker (on another machine). */
+const HEARTBEAT_TIMEOUT_MS = 120_000;
 
 /** Sweeps: one run per setup on one screen, each trained by a run.train job. */
 export class SweepService {
@@ -57,14 +59,18 @@ export class SweepService {
 
   /**
    * Queues again what a crash or kill left behind: queued runs whose job was never sent, and
-   * running runs whose worker stopped reporting. Safe to call from every starting process.
+   * running runs whose worker is gone: a dead process on this machine, or silent for too long.
+   * Safe to call from every process, as often as wanted.
    */
   async recoverUnfinished(now = new Date()): Promise<number> {
     let recovered = 0;
     for (const run of await this.sweeps.unfinishedRuns()) {
-      const silent = run.heartbeatAt === null || now.getTime() - run.heartbeatAt.getTime() > HEARTBEAT_TIMEOUT_MS;
-      if (run.status === 'running' && !silent) continue;
-      if (run.status === 'running' && run.jobId) await this.requireQueue().retryAbandoned('run.train', run.jobId);
+      if (run.status === 'running') {
+        const deadHere = run.worker !== null && run.worker.host === os.hostname() && !isProcessAlive(run.worker.pid);
+        const silent = run.heartbeatAt !== null && now.getTime() - run.heartbeatAt.getTime() > HEARTBEAT_TIMEOUT_MS;
+        if (!deadHere && !silent) continue;
+        if (run.jobId) await this.requireQueue().retryAbandoned('run.train', run.jobId);
+      }
       // the queue keeps one waiting job per run: a run that still has one is not queued twice
       if ((await this.requireQueue().send('run.train', { runId: run.id }, run.id)) !== null) recovered += 1;
     }

@@ -1,14 +1,15 @@
+import os from 'node:os';
 import type { Logger } from 'pino';
 import { buildBatch, streamCropBatches, type CropBatch, type LabelledImage } from '../data/crops/crop-batch.streamer';
 import { splitByPlate } from '../data/split.service';
 import type { RunEntity } from '../db/entities/run.entity';
-import type { EpochRecord, RunRepository } from '../db/repositories/run.repository';
+import type { EpochRecord, RunProgress, RunRepository } from '../db/repositories/run.repository';
 import type { TrainingImage, TrainingImageRepository } from '../db/repositories/training-image.repository';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import { SeededRandom } from '../util/seeded-random';
 import { selectBackend, type BackendName } from './backend';
 import type { CheckpointStore } from './checkpoint.store';
-import { createParadigm } from './paradigms/create-paradigm';
+import { createParadigm, needsLabels } from './paradigms/create-paradigm';
 import type { TrainableParadigm } from './paradigms/trainable-paradigm';
 import { ResourceMeter, sumUsage } from './resource.meter';
 import type { Paradigm, Strategy } from './setups';
@@ -72,10 +73,11 @@ export class TrainingService {
     const trainImages = all.filter((image) => trainPlates.has(image.plate)).map(labelled);
     const validationImages = all.filter((image) => !trainPlates.has(image.plate)).map(labelled);
 
-    const paradigm = createParadigm(paradigmName, { seed: `${run.id}`, learningRate: config.learningRate });
+    // seeded by the sweep's settings, not the run id: the same sweep trains the same weights
+    const paradigm = createParadigm(paradigmName, { seed: `${config.seed}/${run.setup!.name}`, learningRate: config.learningRate });
     try {
       const checkpoint = await this.checkpoints.load(run.id);
-      let random = new SeededRandom(`${config.seed}/${run.id}`);
+      let random = new SeededRandom(`${config.seed}/${run.setup!.name}/epochs`);
       const finished: EpochRecord[] = await this.runs.epochs(run.id);
       if (checkpoint) {
         paradigm.importCheckpoint(checkpoint.paradigm);
@@ -88,7 +90,7 @@ export class TrainingService {
         logger.info({ run: run.id, epoch: checkpoint.epoch }, 'resuming from checkpoint');
       }
       for (let epoch = (checkpoint?.epoch ?? 0) + 1; epoch <= config.epochs; epoch += 1) {
-        const epochImages = config.imagesPerEpoch > 0 && config.imagesPerEpoch < trainImages.length ? random.shuffle([...trainImages]).slice(0, config.imagesPerEpoch) : trainImages;
+        const epochImages = drawEpochImages(trainImages, config.imagesPerEpoch, needsLabels(paradigmName), random);
         const outcome = await this.trainEpoch(run, paradigm, { epoch, config, strategy, images: epochImages, validation: validationImages, job });
         if (outcome === 'cancelled') return 'cancelled';
         const path = await this.checkpoints.save(run.id, { epoch, paradigm: paradigm.exportCheckpoint(), random: random.state(), epochRecord: outcome });
@@ -116,6 +118,7 @@ export class TrainingService {
     let lossSum = 0;
     let steps = 0;
     let lastProgress = 0;
+    await this.reportProgress(run.id, job, { epoch, epochs: config.epochs, batch: 0, batches, fraction: (epoch - 1) / config.epochs });
     for await (const batch of streamCropBatches({ images, batchSize: config.batchSize, strategy, seed: config.seed, epoch })) {
       if (job.signal.aborted) throw new JobInterruptedError('run.train');
       const secondView = paradigm.name === 'self-supervised' ? await this.secondView(batch, byId, strategy, config.seed, epoch) : undefined;
@@ -130,12 +133,16 @@ export class TrainingService {
       if (Date.now() - lastProgress > PROGRESS_INTERVAL_MS || steps === batches) {
         lastProgress = Date.now();
         if ((await this.runs.status(run.id)) === 'cancelled') return 'cancelled';
-        const fraction = (epoch - 1 + steps / batches) / config.epochs;
-        await this.runs.setProgress(run.id, { jobId: job.jobId, epoch, epochs: config.epochs, batch: steps, batches, fraction, updatedAt: new Date().toISOString() });
+        await this.reportProgress(run.id, job, { epoch, epochs: config.epochs, batch: steps, batches, fraction: (epoch - 1 + steps / batches) / config.epochs });
       }
     }
     const usage = meter.usage();
     return { epoch, trainLoss: lossSum / Math.max(1, steps), validationLoss: await this.validationLoss(paradigm, work.validation, config), ...usage };
+  }
+
+  /** Progress doubles as the heartbeat that tells other processes this run's worker is alive. */
+  private reportProgress(runId: string, job: TrainingJob, where: Omit<RunProgress, 'jobId' | 'worker' | 'updatedAt'>): Promise<void> {
+    return this.runs.setProgress(runId, { ...where, jobId: job.jobId, worker: { host: os.hostname(), pid: process.pid }, updatedAt: new Date().toISOString() });
   }
 
   /** BYOL's second view of each image: another draw of the strategy's crops, row for row. */
@@ -163,6 +170,23 @@ export class TrainingService {
     }
     return total / count;
   }
+}
+
+/**
+ * The images of one epoch: a fresh draw of `count` (0 = all). For paradigms trained on
+ * drug-vs-control labels the draw is class-balanced, controls drawn with replacement: controls
+ * are a small minority of a screen, and on unbalanced batches the classifier settles for
+ * predicting the prior.
+ */
+function drawEpochImages(images: readonly LabelledImage[], count: number, balance: boolean, random: SeededRandom): LabelledImage[] {
+  if (!balance) return count > 0 && count < images.length ? random.shuffle([...images]).slice(0, count) : [...images];
+  const controls = images.filter((image) => image.label === 0);
+  const drugs = images.filter((image) => image.label === 1);
+  if (controls.length === 0 || drugs.length === 0) return drawEpochImages(images, count, false, random);
+  const perClass = count > 0 ? Math.ceil(count / 2) : Math.max(controls.length, drugs.length);
+  const draw = (pool: readonly LabelledImage[]) =>
+    perClass <= pool.length ? random.shuffle([...pool]).slice(0, perClass) : Array.from({ length: perClass }, () => pool[random.int(0, pool.length)]);
+  return [...draw(drugs), ...draw(controls)].slice(0, count > 0 ? count : undefined);
 }
 
 function labelled(image: TrainingImage): LabelledImage {

@@ -14,6 +14,11 @@ export interface ServerProcess {
 
 /** Runs the built CLI (`npm test` builds first) and waits until it says where it listens. */
 export function startServer(args: string[], env: Record<string, string | undefined>): Promise<ServerProcess> {
+  return startCli(args, env, /GraphQL API at (http:\/\/\S+)\/graphql/);
+}
+
+/** Runs the built CLI and waits for a line on stderr; `url` is the pattern's first group, if any. */
+export function startCli(args: string[], env: Record<string, string | undefined>, ready: RegExp): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, DATABASE_URL: undefined, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -21,14 +26,14 @@ export function startServer(args: string[], env: Record<string, string | undefin
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${stderr}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not get ready in time:\n${stderr}`)), 90_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const match = /GraphQL API at (http:\/\/\S+)\/graphql/.exec(stderr);
+      const match = ready.exec(stderr);
       if (match) {
         clearTimeout(timer);
         resolve({
-          url: match[1],
+          url: match[1] ?? '',
           child,
           output: () => stderr,
           stop: (signal = 'SIGTERM') => {
@@ -40,7 +45,7 @@ export function startServer(args: string[], env: Record<string, string | undefin
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${stderr}`));
+      reject(new Error(`${args[0]} exited with ${code} before it was ready:\n${stderr}`));
     });
   });
 }

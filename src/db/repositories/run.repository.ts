@@ -19,8 +19,9 @@ export interface EpochRecord extends ResourceUsage {
 
 /** Where a running run is, for progress bars; written every few seconds, not every batch. */
 export interface RunProgress {
-  /** the queue job training it: lets a restarted process hand an abandoned job back */
+  /** the queue job training it, and the process: lets a restarted worker hand an abandoned job back */
   jobId: string;
+  worker: { host: string; pid: number };
   epoch: number;
   epochs: number;
   batch: number;

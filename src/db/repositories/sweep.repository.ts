@@ -9,6 +9,7 @@ export interface UnfinishedRun {
   id: string;
   status: 'queued' | 'running';
   jobId: string | null;
+  worker: { host: string; pid: number } | null;
   heartbeatAt: Date | null;
 }
 
@@ -49,9 +50,11 @@ export class SweepRepository {
   }
 
   async unfinishedRuns(): Promise<UnfinishedRun[]> {
-    const rows: Array<{ id: string; status: 'queued' | 'running'; job_id: string | null; heartbeat: string | null }> = await this.dataSource.query(
-      `SELECT id, status, progress->>'jobId' AS job_id, progress->>'updatedAt' AS heartbeat FROM runs WHERE status IN ('queued', 'running') ORDER BY created_at, id`,
-    );
-    return rows.map((row) => ({ id: row.id, status: row.status, jobId: row.job_id, heartbeatAt: row.heartbeat ? new Date(row.heartbeat) : null }));
+    const rows: Array<{ id: string; status: 'queued' | 'running'; job_id: string | null; worker: { host: string; pid: number } | null; heartbeat: string | null }> =
+      await this.dataSource.query(
+        `SELECT id, status, progress->>'jobId' AS job_id, progress->'worker' AS worker, progress->>'updatedAt' AS heartbeat
+           FROM runs WHERE status IN ('queued', 'running') ORDER BY created_at, id`,
+      );
+    return rows.map((row) => ({ id: row.id, status: row.status, jobId: row.job_id, worker: row.worker, heartbeatAt: row.heartbeat ? new Date(row.heartbeat) : null }));
   }
 }

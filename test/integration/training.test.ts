@@ -1,0 +1,160 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamCropBatches } from '../../src/data/crops/crop-batch.streamer';
+import { openDatabase, type Database } from '../../src/db/database';
+import { TrainingImageRepository } from '../../src/db/repositories/training-image.repository';
+import { createLogger } from '../../src/logger';
+import { JobInterruptedError } from '../../src/queue/job-interrupted.error';
+import { createServices, type ServiceJobSender, type Services } from '../../src/services';
+import { CheckpointStore } from '../../src/training/checkpoint.store';
+import { createParadigm } from '../../src/training/paradigms/create-paradigm';
+import type { WeaklySupervisedParadigm } from '../../src/training/paradigms/weakly-supervised.paradigm';
+import { PARADIGMS } from '../../src/training/setups';
+import { disposeTrainingBatch, toTrainingBatch } from '../../src/training/tensor-batch.adapter';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
+
+const logger = createLogger('silent');
+
+/** Records what services queue instead of queueing it. */
+class RecordingQueue implements ServiceJobSender {
+  readonly sent: Array<{ name: string; payload: object; key?: string }> = [];
+  async send(name: string, payload: object, key?: string): Promise<string | null> {
+    this.sent.push({ name, payload, key });
+    return `job-${this.sent.length}`;
+  }
+  async retryAbandoned(): Promise<void> {}
+}
+
+function rocAuc(scores: number[], labels: number[]): number {
+  const positives = scores.filter((_, i) => labels[i] === 1);
+  const negatives = scores.filter((_, i) => labels[i] === 0);
+  let wins = 0;
+  for (const p of positives) for (const n of negatives) wins += p > n ? 1 : p === n ? 0.5 : 0;
+  return wins / (positives.length * negatives.length);
+}
+
+describe('training runs on the tiny screen', () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let services: Services;
+  let dataDir: string;
+  const queue = new RecordingQueue();
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('training');
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-training-'));
+    const config = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1' });
+    database = await openDatabase(config, logger, { migrate: true });
+    services = createServices(config, database, queue);
+    await services.screens.generateAndRegister({ preset: 'tiny', seed: 7, name: 'tiny' });
+  });
+  afterAll(async () => {
+    await database.close();
+    await testDatabase.drop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses unknown setups and bad settings', async () => {
+    await expect(services.sweeps.create({ screen: 'tiny', setups: ['nope'], profile: 'quick' })).rejects.toThrow(/unknown setup/);
+    await expect(services.sweeps.create({ screen: 'tiny', profile: 'fast' })).rejects.toThrow(/profile must be one of/);
+    await expect(services.sweeps.create({ screen: 'tiny', profile: 'quick', overrides: { epochs: 0 } })).rejects.toThrow(/epochs must be/);
+    await expect(services.sweeps.create({ screen: 'no-such-screen', profile: 'quick' })).rejects.toThrow(/not found/);
+  });
+
+  it('creates one run per setup and queues each once', async () => {
+    const before = queue.sent.length;
+    const { runs } = await services.sweeps.create({ screen: 'tiny', profile: 'quick' });
+    expect(runs).toHaveLength(16);
+    expect(queue.sent.slice(before).map((job) => job.key).sort()).toEqual(runs.map((run) => run.id).sort());
+  });
+
+  it('resumes an interrupted run from its checkpoint and counts each epoch once', async () => {
+    const { runs } = await services.sweeps.create({
+      screen: 'tiny',
+      setups: ['weakly-supervised/one-crop+aug'],
+      profile: 'quick',
+      overrides: { epochs: 3, batchSize: 16, imagesPerEpoch: 64 },
+    });
+    const runId = runs[0].id;
+    const interrupt = new AbortController();
+    const watcher = setInterval(async () => {
+      if ((await services.runs.byId(runId)).epochsCompleted >= 1) interrupt.abort();
+    }, 20);
+    try {
+      await expect(services.training.train(runId, { jobId: 'first', signal: interrupt.signal, logger })).rejects.toBeInstanceOf(JobInterruptedError);
+    } finally {
+      clearInterval(watcher);
+    }
+    const interrupted = await services.runs.byId(runId);
+    expect(interrupted.status).toBe('running');
+    expect(interrupted.epochsCompleted).toBeGreaterThanOrEqual(1);
+    expect(interrupted.epochsCompleted).toBeLessThan(3);
+
+    expect(await services.training.train(runId, { jobId: 'second', signal: new AbortController().signal, logger })).toBe('succeeded');
+    const finished = await services.runs.byId(runId);
+    expect(finished).toMatchObject({ status: 'succeeded', epochsCompleted: 3, backend: 'wasm' });
+    expect((await services.runs.epochs(runId)).map((row) => row.epoch)).toEqual([1, 2, 3]);
+    expect(finished.resources).toMatchObject({ imagesSeen: 3 * 64 });
+    expect(Number(finished.resources!.peakRssBytes)).toBeGreaterThan(0);
+    expect(Number(finished.resources!.peakTensorBytes)).toBeGreaterThan(0);
+
+    // a second delivery of a finished run's job changes nothing
+    expect(await services.training.train(runId, { jobId: 'third', signal: new AbortController().signal, logger })).toBe('skipped');
+    expect(await services.runs.epochs(runId)).toHaveLength(3);
+  });
+
+  it('cancels a queued run, which then does not train', async () => {
+    const { runs } = await services.sweeps.create({ screen: 'tiny', setups: ['unsupervised/one-crop'], profile: 'quick' });
+    expect((await services.sweeps.cancelRun(runs[0].id)).status).toBe('cancelled');
+    expect(await services.training.train(runs[0].id, { jobId: 'x', signal: new AbortController().signal, logger })).toBe('skipped');
+    await expect(services.sweeps.cancelRun(runs[0].id)).rejects.toThrow(/only queued or running/);
+  });
+
+  it.each(PARADIGMS)('%s learns: its training loss falls', async (paradigm) => {
+    const { runs } = await services.sweeps.create({
+      screen: 'tiny',
+      setups: [`${paradigm}/one-crop`],
+      profile: 'quick',
+      overrides: { epochs: 4, batchSize: 16, imagesPerEpoch: 48, learningRate: 1e-3 },
+    });
+    expect(await services.training.train(runs[0].id, { jobId: paradigm, signal: new AbortController().signal, logger })).toBe('succeeded');
+    const losses = (await services.runs.epochs(runs[0].id)).map((row) => row.trainLoss);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]);
+  });
+
+  it('trains a weakly-supervised classifier that beats chance on held-out plates', async () => {
+    const { runs } = await services.sweeps.create({
+      screen: 'tiny',
+      setups: ['weakly-supervised/one-crop'],
+      profile: 'quick',
+      overrides: { epochs: 8, batchSize: 16, imagesPerEpoch: 0, learningRate: 1e-3 },
+    });
+    const run = runs[0];
+    expect(await services.training.train(run.id, { jobId: 'auc', signal: new AbortController().signal, logger })).toBe('succeeded');
+
+    const checkpoint = await new CheckpointStore(dataDir).load(run.id);
+    const classifier = createParadigm('weakly-supervised') as WeaklySupervisedParadigm;
+    classifier.importCheckpoint(checkpoint!.paradigm);
+    const screenImages = await new TrainingImageRepository(database.dataSource).imagesOf(run.screenId);
+    const stored = await services.catalog.screen(run.screenId);
+    const validationPlates = new Set((stored as unknown as { split: { validationPlates: string[] } }).split.validationPlates);
+    const heldOut = screenImages.filter((image) => validationPlates.has(image.plate));
+    const scores: number[] = [];
+    const labels: number[] = [];
+    for await (const batch of streamCropBatches({ images: heldOut, batchSize: 32, strategy: { crop: 'one-crop', augment: false }, seed: 1, epoch: 0, shuffle: false })) {
+      const tensors = toTrainingBatch(batch);
+      const probabilities = classifier.predictDrugProbability(tensors.x);
+      scores.push(...(await probabilities.data()));
+      labels.push(...batch.labels);
+      tf.dispose(probabilities);
+      disposeTrainingBatch(tensors);
+    }
+    classifier.dispose();
+    expect(new Set(labels)).toEqual(new Set([0, 1]));
+    expect(rocAuc(scores, labels)).toBeGreaterThan(0.7);
+  });
+});
