@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../../util/seeded-random';
 import type { ParameterSet } from './parameter-set';
 import { BIAS_GRAD, RELU_BIAS_GRAD } from '../kernels/bias-grad.kernel';
+import '../gradients/register-training-gradients';
 
 /** [dy masked by ReLU(y) > 0 (or dy), bias gradient]: one fused kernel where registered. */
 function activationAndBiasGrad(dy: tf.Tensor, y: tf.Tensor | null): [tf.Tensor, tf.Tensor] {

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src/training/backend';
+import { applyConv, conv3x3 } from '../../../src/training/networks/layers';
+import { ParameterSet } from '../../../src/training/networks/parameter-set';
+import { SeededRandom } from '../../../src/util/seeded-random';
+
+/**
+ * Every 3x3 'same' convolution of the networks: [n, h, w, cin] -> cout, channels exactly
+ * as in the networks. The cpu backend's reference backprop kernels are naive loops (a
+ * full-size decoder layer takes minutes), so the spatial size is reduced where the
+ * channel count is large; the kernels' padding logic does not depend on it.
+ */
+const CONV_SHAPES: Array<{ layer: string; n: number; h: number; cin: number; cout: number }> = [
+  { layer: 'encoder.conv1', n: 2, h: 64, cin: 1, cout: 64 },
+  { layer: 'encoder.conv2', n: 2, h: 16, cin: 64, cout: 32 },
+  { layer: 'encoder.conv3', n: 2, h: 16, cin: 32, cout: 16 },
+  { layer: 'encoder.conv4', n: 2, h: 16, cin: 16, cout: 8 },
+  { layer: 'decoder.conv1', n: 2, h: 16, cin: 8, cout: 32 },
+  { layer: 'decoder.conv2', n: 2, h: 16, cin: 32, cout: 64 },
+  { layer: 'decoder.conv3', n: 1, h: 12, cin: 64, cout: 64 },
+  { layer: 'decoder.conv4', n: 1, h: 32, cin: 64, cout: 1 },
+];
+
+function randomArray(size: number, rng: SeededRandom, signed = true): Float32Array {
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i += 1) out[i] = signed ? rng.uniform(-1, 1) : rng.next();
+  return out;
+}
+
+/** Runs fn on a backend with tensors built there from plain arrays; returns plain arrays. */
+async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => fn().map((t) => Float32Array.from(t.dataSync() as Float32Array)));
+}
+
+function relativeError(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < expected.length; i += 1) {
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    maxRef = Math.max(maxRef, Math.abs(expected[i]));
+  }
+  return maxDiff / Math.max(maxRef, 1e-12);
+}
+
+describe('wasm training kernels against the cpu backend', () => {
+  beforeAll(async () => {
+    await selectBackend({ backend: 'wasm', threads: 1 });
+  });
+
+  for (const s of CONV_SHAPES) {
+    it(`Conv2DBackpropInput and Conv2DBackpropFilter, ${s.layer} [${s.n},${s.h},${s.h},${s.cin}] -> ${s.cout}`, async () => {
+      const rng = new SeededRandom(s.layer);
+      const xShape = [s.n, s.h, s.h, s.cin] as [number, number, number, number];
+      const wShape = [3, 3, s.cin, s.cout] as [number, number, number, number];
+      const dyShape = [s.n, s.h, s.h, s.cout];
+      const x = randomArray(xShape.reduce((a, b) => a * b), rng);
+      const w = randomArray(wShape.reduce((a, b) => a * b), rng);
+      const dy = randomArray(dyShape.reduce((a, b) => a * b), rng);
+      const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
+      const run = () => [
+        tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dy, dyShape), filter: tf.tensor(w, wShape) }, { ...attrs, inputShape: xShape }) as tf.Tensor,
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, dyShape) }, { ...attrs, filterShape: wShape }) as tf.Tensor,
+      ];
+      const [dxCpu, dwCpu] = await on('cpu', run);
+      const [dxWasm, dwWasm] = await on('wasm', run);
+      expect(relativeError(dxWasm, dxCpu)).toBeLessThan(1e-4);
+      expect(relativeError(dwWasm, dwCpu)).toBeLessThan(1e-4);
+    });
+  }
+
+  it('the conv + bias + ReLU layer gradient (fused backward kernel) matches the cpu backend', async () => {
+    const rng = new SeededRandom('layer');
+    const xs = randomArray(2 * 16 * 16 * 16, rng);
+    const r = randomArray(2 * 16 * 16 * 32, rng);
+    const run = () => {
+      const params = new ParameterSet();
+      const layer = conv3x3(params, 'c', 16, 32, new SeededRandom('w'));
+      const x = tf.tensor4d(xs, [2, 16, 16, 16]);
+      const weights = tf.tensor4d(r, [2, 16, 16, 32]);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(applyConv(layer, x, true), weights)) as tf.Scalar, params.list());
+      const out = [value, ...params.list().map((v) => grads[v.name])];
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(applyConv(layer, input as tf.Tensor4D, true), weights)))(x);
+      const kept = [...out, dx].map((t) => tf.keep(t.clone()));
+      params.dispose();
+      return kept;
+    };
+    const cpu = await on('cpu', run);
+    const wasm = await on('wasm', run);
+    for (let i = 0; i < cpu.length; i += 1) expect(relativeError(wasm[i], cpu[i])).toBeLessThan(1e-4);
+  });
+
+  for (const s of [
+    { n: 3, h: 64, c: 64 },
+    { n: 3, h: 32, c: 32 },
+  ]) {
+    it(`MaxPoolGrad 2x2/2 on [${s.n},${s.h},${s.h},${s.c}]`, async () => {
+      const rng = new SeededRandom(`pool${s.h}`);
+      const shape = [s.n, s.h, s.h, s.c];
+      const x = randomArray(shape.reduce((a, b) => a * b), rng);
+      const dy = randomArray((s.n * s.h * s.h * s.c) / 4, rng);
+      const run = () =>
+        [tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), tf.tensor(dy, [s.n, s.h / 2, s.h / 2, s.c]))))(tf.tensor(x, shape))];
+      const [cpu] = await on('cpu', run);
+      const [wasm] = await on('wasm', run);
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-6);
+    });
+  }
+
+  for (const [transposeA, transposeB] of [
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
+    it(`BatchMatMul with transposeA=${transposeA} transposeB=${transposeB} (dense-layer gradient shapes)`, async () => {
+      const rng = new SeededRandom(`mm${transposeA}${transposeB}`);
+      const a = randomArray(64 * 2048, rng);
+      const b = randomArray(2048 * 256, rng);
+      const aShape = transposeA ? [2048, 64] : [64, 2048];
+      const bShape = transposeB ? [256, 2048] : [2048, 256];
+      const run = () => [tf.matMul(tf.tensor2d(a, aShape as [number, number]), tf.tensor2d(b, bShape as [number, number]), transposeA, transposeB)];
+      const [cpu] = await on('cpu', run);
+      const [wasm] = await on('wasm', run);
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-4);
+    });
+  }
+});
