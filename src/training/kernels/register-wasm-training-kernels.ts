@@ -4,6 +4,8 @@ import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.kernel';
 import { makeMaxPoolGradKernel } from './max-pool-grad.kernel';
 import { makeBatchMatMulKernel } from './batch-mat-mul.kernel';
 import { makeBiasGradKernels } from './bias-grad.kernel';
+import { makeMaxPool2x2GradKernel } from './max-pool-2x2-grad.kernel';
+import { makeIm2col3x3Kernel } from './im2col-3x3.kernel';
 
 let registered = false;
 
@@ -22,5 +24,7 @@ export function registerWasmTrainingKernels(): void {
   const batchMatMul = getKernel('BatchMatMul', 'wasm');
   if (batchMatMul) replace(makeBatchMatMulKernel(batchMatMul.kernelFunc));
   for (const config of makeBiasGradKernels()) replace(config);
+  replace(makeMaxPool2x2GradKernel());
+  replace(makeIm2col3x3Kernel());
   registered = true;
 }

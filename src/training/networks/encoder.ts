@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../../util/seeded-random';
-import { applyConv, conv3x3, maxPool2, type Conv3x3 } from './layers';
+import { applyConv, applyConvReluPool, conv3x3, type Conv3x3 } from './layers';
 import type { ParameterSet } from './parameter-set';
 
 export const INPUT_SIZE = 64;
@@ -27,8 +27,8 @@ export class Encoder {
   /** [n,16,16,8] */
   featureMap(x: tf.Tensor4D): tf.Tensor4D {
     const [c1, c2, c3, c4] = this.convs;
-    let h = maxPool2(applyConv(c1, x, true, false));
-    h = maxPool2(applyConv(c2, h, true));
+    let h = applyConvReluPool(c1, x, false);
+    h = applyConvReluPool(c2, h);
     h = applyConv(c3, h, true);
     return applyConv(c4, h, false);
   }

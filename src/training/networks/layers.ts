@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../../util/seeded-random';
 import type { ParameterSet } from './parameter-set';
 import { BIAS_GRAD, RELU_BIAS_GRAD } from '../kernels/bias-grad.kernel';
+import { MAX_POOL_2X2_GRAD } from '../kernels/max-pool-2x2-grad.kernel';
+import { IM2COL_3X3 } from '../kernels/im2col-3x3.kernel';
 import '../gradients/register-training-gradients';
 
 /** [dy masked by ReLU(y) > 0 (or dy), bias gradient]: one fused kernel where registered. */
@@ -115,6 +117,56 @@ export function applyBatchNorm(layer: BatchNorm, x: tf.Tensor2D, groups = 1): tf
 export function maxPool2(x: tf.Tensor4D): tf.Tensor4D {
   return tf.maxPool(x, 2, 2, 'valid');
 }
+
+/**
+ * maxpool2(relu(conv(x) + b)) computed as relu(maxpool2(conv(x) + b)): the same values
+ * (ReLU is monotonic) and the same gradient, but the ReLU mask and the bias gradient are
+ * taken on the pooled tensor, a quarter of the size. The max-pool gradient is routed by
+ * the pre-pool values in one pass; for a first layer (no input gradient) it is written
+ * directly in the layout the filter-gradient convolution wants.
+ */
+export function applyConvReluPool(layer: Conv3x3, x: tf.Tensor4D, inputGrad = true): tf.Tensor4D {
+  return (inputGrad ? convReluPool : convReluPoolNoInputGrad)(x, layer.weight as tf.Tensor4D, layer.bias);
+}
+
+function fusedConvReluPool(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor) => tf.Tensor4D {
+  const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
+  const poolAttrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
+  return tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, w, b, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor, tf.GradSaveFunc];
+    const z = tf.engine().runKernel('FusedConv2D', { x, filter: w, bias: b }, { ...attrs, activation: 'linear' }) as tf.Tensor4D;
+    const p = tf.engine().runKernel('MaxPool', { x: z }, poolAttrs) as tf.Tensor4D;
+    save([x, w, z, p]);
+    return {
+      value: tf.relu(p),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw, sz, sp] = saved;
+        const dp = tf.mul(dy, tf.step(sp));
+        const [, db] = activationAndBiasGrad(dp, null);
+        const fast = tf.getKernel(MAX_POOL_2X2_GRAD, tf.getBackend()) !== undefined && sz.shape[1]! % 2 === 0 && sz.shape[2]! % 2 === 0;
+        if (!inputGrad && fast && sx.shape[3] === 1 && tf.getKernel(IM2COL_3X3, tf.getBackend())) {
+          // single-channel first layer: dW^T [F, 9] = g as [F, NHW] . im2col(x) [NHW, 9]
+          const [f] = [sw.shape[3]!];
+          const gT = tf.engine().runKernel(MAX_POOL_2X2_GRAD, { dy: dp, z: sz }, { channelsFirst: true }) as tf.Tensor;
+          const cols = tf.engine().runKernel(IM2COL_3X3, { x: sx }, {}) as tf.Tensor2D;
+          const dwT = tf.matMul(tf.reshape(gT, [f, cols.shape[0]]) as tf.Tensor2D, cols);
+          return [tf.zerosLike(sx), tf.reshape(tf.transpose(dwT), sw.shape), db];
+        }
+        const g = fast
+          ? (tf.engine().runKernel(MAX_POOL_2X2_GRAD, { dy: dp, z: sz }, { channelsFirst: false }) as tf.Tensor)
+          : (tf.engine().runKernel('MaxPoolGrad', { dy: dp, input: sz, output: sp }, poolAttrs) as tf.Tensor);
+        const dx = inputGrad
+          ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: sw }, { ...attrs, inputShape: sx.shape }) as tf.Tensor)
+          : tf.zerosLike(sx);
+        const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: sx, dy: g }, { ...attrs, filterShape: sw.shape }) as tf.Tensor;
+        return [dx, dw, db];
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor) => tf.Tensor4D;
+}
+
+const convReluPool = fusedConvReluPool(true);
+const convReluPoolNoInputGrad = fusedConvReluPool(false);
 
 /**
  * nn.Upsample(scale_factor=2), nearest. Its gradient sums each 2x2 block of dy: a

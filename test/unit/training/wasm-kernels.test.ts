@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/training/backend';
-import { applyConv, conv3x3 } from '../../../src/training/networks/layers';
+import { applyConv, applyConvReluPool, conv3x3 } from '../../../src/training/networks/layers';
 import { ParameterSet } from '../../../src/training/networks/parameter-set';
 import { SeededRandom } from '../../../src/util/seeded-random';
 
@@ -92,6 +92,33 @@ describe('wasm training kernels against the cpu backend', () => {
     const wasm = await on('wasm', run);
     for (let i = 0; i < cpu.length; i += 1) expect(relativeError(wasm[i], cpu[i])).toBeLessThan(1e-4);
   });
+
+  for (const s of [
+    { layer: 'encoder block 1 (first layer: no input gradient)', n: 2, h: 64, cin: 1, cout: 64, inputGrad: false },
+    { layer: 'encoder block 2', n: 2, h: 16, cin: 64, cout: 32, inputGrad: true },
+  ]) {
+    it(`conv + bias -> ReLU -> maxpool block gradient, ${s.layer}`, async () => {
+      const rng = new SeededRandom(s.layer);
+      const xs = randomArray(s.n * s.h * s.h * s.cin, rng);
+      const r = randomArray((s.n * s.h * s.h * s.cout) / 4, rng);
+      const run = () => {
+        const params = new ParameterSet();
+        const layer = conv3x3(params, 'c', s.cin, s.cout, new SeededRandom('w'));
+        const x = tf.tensor4d(xs, [s.n, s.h, s.h, s.cin]);
+        const weights = tf.tensor4d(r, [s.n, s.h / 2, s.h / 2, s.cout]);
+        const f = (input: tf.Tensor4D) => tf.sum(tf.mul(applyConvReluPool(layer, input, s.inputGrad), weights)) as tf.Scalar;
+        const { value, grads } = tf.variableGrads(() => f(x), params.list());
+        const out = [value, ...params.list().map((v) => grads[v.name])];
+        if (s.inputGrad) out.push(tf.grad((input: tf.Tensor) => f(input as tf.Tensor4D))(x));
+        const kept = out.map((t) => tf.keep(t.clone()));
+        params.dispose();
+        return kept;
+      };
+      const cpu = await on('cpu', run);
+      const wasm = await on('wasm', run);
+      for (let i = 0; i < cpu.length; i += 1) expect(relativeError(wasm[i], cpu[i])).toBeLessThan(1e-4);
+    });
+  }
 
   for (const s of [
     { n: 3, h: 64, c: 64 },
