@@ -118,7 +118,7 @@ describe('training runs on the tiny screen', () => {
       screen: 'tiny',
       setups: [`${paradigm}/one-crop`],
       profile: 'quick',
-      overrides: { epochs: 4, batchSize: 16, imagesPerEpoch: 48, learningRate: 1e-3 },
+      overrides: { epochs: 3, batchSize: 16, imagesPerEpoch: 32, learningRate: 1e-3 },
     });
     expect(await services.training.train(runs[0].id, { jobId: paradigm, signal: new AbortController().signal, logger })).toBe('succeeded');
     const losses = (await services.runs.epochs(runs[0].id)).map((row) => row.trainLoss);
