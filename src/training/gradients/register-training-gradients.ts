@@ -20,7 +20,8 @@ function expandReduced(dy: Tensor, x: Tensor, attrs: NamedAttrMap): { dy: Tensor
   const [, reduceShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
   const expanded = x.shape.slice();
   for (const axis of axes) expanded[axis] = 1;
-  return { dy: tf.broadcastTo(tf.reshape(dy, expanded), x.shape), count: util.sizeFromShape(reduceShape) };
+  // a broadcasting multiply: the wasm Tile behind tf.broadcastTo is a slow generic loop
+  return { dy: tf.mul(tf.reshape(dy, expanded), tf.onesLike(x)), count: util.sizeFromShape(reduceShape) };
 }
 
 const binary = (
