@@ -11,6 +11,12 @@ import { ScreenImportService, type ScreenJobSender } from './data/screen-import.
 import { SweepRepository } from './db/repositories/sweep.repository';
 import { TrainingImageRepository } from './db/repositories/training-image.repository';
 import { CheckpointStore } from './training/checkpoint.store';
+import { EmbeddingRepository } from './db/repositories/embedding.repository';
+import { NeighbourRepository } from './db/repositories/neighbour.repository';
+import { ProfileRepository } from './db/repositories/profile.repository';
+import { EmbeddingService, type EmbedJobSender } from './embedding/embedding.service';
+import { NeighbourService } from './embedding/neighbour.service';
+import { VectorIndexStore } from './embedding/vector-index.store';
 import { RunService } from './training/run.service';
 import { SweepService, type RunJobSender } from './training/sweep.service';
 import { TrainingService } from './training/training.service';
@@ -23,10 +29,15 @@ export interface Services {
   screens: ScreenImportService;
   sweeps: SweepService;
   training: TrainingService;
+  embeddings: EmbeddingService;
+  neighbours: NeighbourService;
 }
 
+/** Memory the API's loaded vector indexes may hold together (least recently used out first). */
+export const INDEX_MEMORY_BUDGET_BYTES = 2 * 1024 ** 3;
+
 /** What services may queue. */
-export type ServiceJobSender = ScreenJobSender & RunJobSender;
+export type ServiceJobSender = ScreenJobSender & RunJobSender & EmbedJobSender;
 
 /** `queue` lets services queue follow-up work; without it (one-off commands) they cannot. */
 export function createServices(config: Config, database: Database, queue?: ServiceJobSender): Services {
@@ -35,6 +46,8 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const runs = new RunRepository(dataSource);
   const catalog = new CatalogRepository(dataSource);
   const screens = new ScreenRepository(dataSource);
+  const embeddings = new EmbeddingRepository(dataSource);
+  const profiles = new ProfileRepository(dataSource);
   return {
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),
     catalog: new CatalogService(catalog, pageLimit),
@@ -42,5 +55,10 @@ export function createServices(config: Config, database: Database, queue?: Servi
     screens: new ScreenImportService(screens, new SharpImageInspector(), { dataDir: config.dataDir, queue }),
     sweeps: new SweepService(new SweepRepository(dataSource), runs, catalog, screens, pageLimit, queue),
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), new CheckpointStore(config.dataDir), config.training),
+    embeddings: new EmbeddingService(runs, embeddings, profiles, new CheckpointStore(config.dataDir), config.training, queue),
+    neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
+      memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
+      maxK: pageLimit,
+    }),
   };
 }

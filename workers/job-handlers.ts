@@ -13,6 +13,14 @@ export function createJobHandlers(runtime: Pick<Runtime, 'services'>): JobHandle
     'run.train': async ({ runId }, { jobId, logger, signal }) => {
       const outcome = await runtime.services.training.train(runId, { jobId, logger, signal });
       logger.info({ run: runId, outcome }, 'training finished');
+      if (outcome === 'succeeded') await runtime.services.embeddings.queueEmbed(runId);
+    },
+    // safe to run twice: every image's row is replaced, one per image whatever happened before
+    'run.embed': async ({ runId }, { logger, signal }) => {
+      const outcome = await runtime.services.embeddings.embedRun(runId, { logger, signal });
+      logger.info({ run: runId, ...outcome }, 'embedding finished');
+      if (outcome.status !== 'succeeded') return;
+      // follow-up jobs of a finished embedding are queued here (next: the run's evaluation)
     },
   };
 }

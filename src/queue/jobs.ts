@@ -9,6 +9,8 @@ export interface JobPayloads {
   'screen.generate': { preset: string; seed: number; name: string };
   /** train one run of a sweep, resuming from its last checkpoint */
   'run.train': { runId: string };
+  /** embed a trained run's screen with its final encoder, then its profiles (queued when training succeeds) */
+  'run.embed': { runId: string };
 }
 
 export const JOB_OPTIONS: JobOptionsByName<JobPayloads> = {
@@ -16,4 +18,6 @@ export const JOB_OPTIONS: JobOptionsByName<JobPayloads> = {
   'screen.generate': { retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 6 * 3600 },
   // a paper-profile run trains for hours; a dead worker's job is handed back by heartbeat, not expiry
   'run.train': { retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 23 * 3600, policy: 'stately' },
+  // a rerun rewrites every image's row: safe to retry after a crash at any point
+  'run.embed': { retryLimit: 3, retryDelaySeconds: 10, expireInSeconds: 6 * 3600, policy: 'stately' },
 };

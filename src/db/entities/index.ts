@@ -2,6 +2,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { CellLineEntity } from './cell-line.entity';
 import { CompoundEntity } from './compound.entity';
 import { EmbeddingEntity } from './embedding.entity';
+import { EmbeddingSetEntity } from './embedding-set.entity';
 import { EvaluationEntity } from './evaluation.entity';
 import { ImageEntity } from './image.entity';
 import { ProfileEntity } from './profile.entity';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   RunEntity,
   RunEpochEntity,
   EmbeddingEntity,
+  EmbeddingSetEntity,
   ProfileEntity,
   EvaluationEntity,
   ApiKeyEntity,

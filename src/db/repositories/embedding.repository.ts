@@ -1,0 +1,178 @@
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { DataSource } from 'typeorm';
+import { decodeVector } from '../../embedding/vector-codec';
+import type { EmbeddingSetEntity } from '../entities/embedding-set.entity';
+
+/** One image's embedding on its way in or out. */
+export interface EmbeddingRow {
+  imageId: number;
+  vector: Float32Array;
+}
+
+/** An image with what embedding, profiling and filtering need to know about it. */
+export interface EmbeddableImage {
+  id: number;
+  /** absolute */
+  path: string;
+  cellLineId: number;
+  compoundId: number;
+  concentration: number;
+  plate: string;
+  well: string;
+  isControl: boolean;
+  /** the compound's name, e.g. DMSO: normalisation is against the plate's DMSO wells */
+  compound: string;
+}
+
+export type EmbeddingSetState = Pick<EmbeddingSetEntity, 'runId' | 'generation' | 'status' | 'imageCount' | 'dimensions' | 'settings'>;
+
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * Embeddings in Postgres. Writes go through COPY in PostgreSQL's binary format (a vector is
+ * its raw float32 bytes on the wire, no hex text), a chunk at a time, each chunk replacing
+ * the rows of its images in one transaction: a job killed midway and run again leaves one
+ * row per image (the primary key is (run, image)), never two.
+ */
+export class EmbeddingRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async imagesOf(screenId: string): Promise<EmbeddableImage[]> {
+    const rows: Array<{ id: number; root: string; path: string; cell_line_id: number; compound_id: number; concentration: number; plate: string; well: string; is_control: boolean; compound: string }> =
+      await this.dataSource.query(
+        `SELECT i.id, s.root, i.path, i.cell_line_id, i.compound_id, i.concentration, i.plate, i.well, c.is_control, c.name AS compound
+           FROM images i JOIN screens s ON s.id = i.screen_id JOIN compounds c ON c.id = i.compound_id
+          WHERE i.screen_id = $1 ORDER BY i.id`,
+        [screenId],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      path: path.resolve(row.root, row.path),
+      cellLineId: row.cell_line_id,
+      compoundId: row.compound_id,
+      concentration: row.concentration,
+      plate: row.plate,
+      well: row.well,
+      isControl: row.is_control,
+      compound: row.compound,
+    }));
+  }
+
+  async set(runId: string): Promise<EmbeddingSetState | undefined> {
+    const rows: Array<{ run_id: string; generation: number; status: 'embedding' | 'complete'; image_count: number; dimensions: number; settings: Record<string, unknown> }> =
+      await this.dataSource.query('SELECT run_id, generation, status, image_count, dimensions, settings FROM embedding_sets WHERE run_id = $1', [runId]);
+    const row = rows[0];
+    return row && { runId: row.run_id, generation: row.generation, status: row.status, imageCount: row.image_count, dimensions: row.dimensions, settings: row.settings };
+  }
+
+  /** Marks the run's embeddings as being (re)written; indexes keep serving the last complete generation. */
+  async begin(runId: string, dimensions: number, settings: Record<string, unknown>): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO embedding_sets (run_id, generation, status, image_count, dimensions, settings) VALUES ($1, 0, 'embedding', 0, $2, $3)
+       ON CONFLICT (run_id) DO UPDATE SET status = 'embedding', dimensions = $2, settings = $3, updated_at = now()`,
+      [runId, dimensions, JSON.stringify(settings)],
+    );
+  }
+
+  /**
+   * Drops rows of images no longer in the run's screen and publishes a new generation: the
+   * signal for vector indexes to rebuild.
+   */
+  async complete(runId: string, imageIds: readonly number[]): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM embeddings WHERE run_id = $1 AND NOT (image_id = ANY($2::int[]))', [runId, imageIds]);
+      const rows: Array<{ generation: number }> = await manager.query(
+        `UPDATE embedding_sets SET status = 'complete', generation = generation + 1, image_count = (SELECT count(*) FROM embeddings WHERE run_id = $1), updated_at = now()
+          WHERE run_id = $1 RETURNING generation`,
+        [runId],
+      );
+      return rows[0].generation;
+    });
+  }
+
+  /** Replaces the embeddings of these images under this run: one transaction, COPY binary. */
+  async write(runId: string, rows: readonly EmbeddingRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      await client.query('BEGIN');
+      await client.query('DELETE FROM embeddings WHERE run_id = $1 AND image_id = ANY($2::int[])', [runId, rows.map((row) => row.imageId)]);
+      const copy = client.query(copyFrom('COPY embeddings (run_id, image_id, dimensions, vector) FROM STDIN (FORMAT binary)'));
+      await pipeline(Readable.from(binaryCopyChunks(runId, rows)), copy);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async count(runId: string): Promise<number> {
+    const rows: Array<{ n: string }> = await this.dataSource.query('SELECT count(*) AS n FROM embeddings WHERE run_id = $1', [runId]);
+    return Number(rows[0].n);
+  }
+
+  async vectorOf(runId: string, imageId: number): Promise<Float32Array | undefined> {
+    const rows: Array<{ vector: Buffer }> = await this.dataSource.query('SELECT vector FROM embeddings WHERE run_id = $1 AND image_id = $2', [runId, imageId]);
+    return rows[0] && decodeVector(rows[0].vector);
+  }
+
+  /** All of a run's embeddings in image order, read in binary in pages of `pageSize`. */
+  async *stream(runId: string, pageSize = 4096): AsyncGenerator<EmbeddingRow[]> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      let after = -1;
+      for (;;) {
+        // binary results: bytea arrives as raw bytes instead of hex text twice its size
+        const result = await client.query<{ image_id: number; vector: Buffer }>({
+          text: 'SELECT image_id, vector FROM embeddings WHERE run_id = $1 AND image_id > $2 ORDER BY image_id LIMIT $3',
+          values: [runId, after, pageSize],
+          binary: true,
+        } as never);
+        if (result.rows.length === 0) return;
+        yield result.rows.map((row) => ({ imageId: Number(row.image_id), vector: decodeVector(row.vector) }));
+        after = Number(result.rows[result.rows.length - 1].image_id);
+        if (result.rows.length < pageSize) return;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/** PostgreSQL's binary COPY format: header, one tuple per row (uuid, int4, int4, bytea), trailer. */
+function* binaryCopyChunks(runId: string, rows: readonly EmbeddingRow[], rowsPerChunk = 512): Generator<Buffer> {
+  const uuid = Buffer.from(runId.replace(/-/g, ''), 'hex');
+  if (uuid.length !== 16) throw new Error(`not a uuid: ${runId}`);
+  const header = Buffer.alloc(COPY_SIGNATURE.length + 8);
+  COPY_SIGNATURE.copy(header, 0);
+  yield header;
+  for (let start = 0; start < rows.length; start += rowsPerChunk) {
+    const chunk = rows.slice(start, start + rowsPerChunk);
+    const size = chunk.reduce((total, row) => total + 2 + 20 + 8 + 8 + 4 + row.vector.byteLength, 0);
+    const out = Buffer.allocUnsafe(size);
+    let offset = 0;
+    for (const row of chunk) {
+      offset = out.writeInt16BE(4, offset);
+      offset = out.writeInt32BE(16, offset);
+      offset += uuid.copy(out, offset);
+      offset = out.writeInt32BE(4, offset);
+      offset = out.writeInt32BE(row.imageId, offset);
+      offset = out.writeInt32BE(4, offset);
+      offset = out.writeInt32BE(row.vector.length, offset);
+      offset = out.writeInt32BE(row.vector.byteLength, offset);
+      offset += Buffer.from(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength).copy(out, offset);
+    }
+    yield out;
+  }
+  const trailer = Buffer.alloc(2);
+  trailer.writeInt16BE(-1, 0);
+  yield trailer;
+}

@@ -1,0 +1,182 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Logger } from 'pino';
+import { CROP_SIZE } from '../data/crops/crop.plan';
+import { renderCrop } from '../data/crops/crop.renderer';
+import { decodeGrey, type GreyImage } from '../data/crops/sharp-image.adapter';
+import type { EmbeddableImage, EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
+import type { ProfileRepository } from '../db/repositories/profile.repository';
+import type { RunRepository } from '../db/repositories/run.repository';
+import { JobInterruptedError } from '../queue/job-interrupted.error';
+import { selectBackend } from '../training/backend';
+import type { CheckpointStore } from '../training/checkpoint.store';
+import { REPRESENTATION_DIM } from '../training/networks/encoder';
+import { createParadigm } from '../training/paradigms/create-paradigm';
+import type { TrainableParadigm } from '../training/paradigms/trainable-paradigm';
+import type { Paradigm } from '../training/setups';
+import type { TrainingEnvironment } from '../training/training.service';
+import { buildProfiles } from './profile.builder';
+import { DEFAULT_TILE_SETTINGS, planTiles, type TileSettings } from './tile.plan';
+import { elementwiseMedian } from './vector-math';
+
+/** What the embed job may queue. */
+export interface EmbedJobSender {
+  send(name: 'run.embed', payload: { runId: string }, singletonKey?: string): Promise<string | null>;
+}
+
+export interface EmbedJob {
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+export interface EmbedOutcome {
+  status: 'succeeded' | 'skipped';
+  images: number;
+  tiles: number;
+  generation: number;
+  profiles: number;
+  seconds: number;
+}
+
+export interface EmbeddingOptions extends TrainingEnvironment {
+  tiles?: TileSettings;
+  /** tiles per forward pass */
+  batchTiles?: number;
+  /** images written per COPY transaction */
+  writeEvery?: number;
+  /** images decoded at once */
+  decodeConcurrency?: number;
+}
+
+const SOURCE_IMAGES_PER_STEP = 32;
+
+/**
+ * Embeds a trained run's screen: every image through the run's final encoder, a tile at a
+ * time (see tile.plan.ts), written to Postgres in COPY chunks that replace the images' rows,
+ * then the run's profiles. Safe to run twice and safe to kill: a rerun rewrites every image,
+ * and the primary key (run, image) keeps one row per image.
+ */
+export class EmbeddingService {
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly embeddings: EmbeddingRepository,
+    private readonly profiles: ProfileRepository,
+    private readonly checkpoints: CheckpointStore,
+    private readonly options: EmbeddingOptions,
+    private readonly queue?: EmbedJobSender,
+  ) {}
+
+  /** Queues the embed job of a run (once per run: the queue's singleton key). */
+  async queueEmbed(runId: string): Promise<string | null> {
+    if (!this.queue) throw new Error('this process cannot queue jobs');
+    return this.queue.send('run.embed', { runId }, runId);
+  }
+
+  async embedRun(runId: string, job: EmbedJob): Promise<EmbedOutcome> {
+    const started = performance.now();
+    const run = await this.runs.byId(runId);
+    if (!run || run.status !== 'succeeded') return { status: 'skipped', images: 0, tiles: 0, generation: 0, profiles: 0, seconds: 0 };
+    const checkpoint = await this.checkpoints.load(runId);
+    if (!checkpoint) throw new Error(`run ${runId} succeeded but has no checkpoint to embed with`);
+    await selectBackend({ backend: this.options.backend, threads: this.options.threads });
+    const paradigm = createParadigm(run.setup!.paradigm as Paradigm, { seed: 0 });
+    try {
+      paradigm.importWeights(checkpoint.paradigm.weights);
+      const tiles = this.options.tiles ?? DEFAULT_TILE_SETTINGS;
+      const images = await this.embeddings.imagesOf(run.screenId);
+      await this.embeddings.begin(runId, REPRESENTATION_DIM, { ...tiles, epoch: checkpoint.epoch });
+      const vectors = new Map<number, Float32Array>();
+      let tileCount = 0;
+      let pending: EmbeddingRow[] = [];
+      const writeEvery = this.options.writeEvery ?? 512;
+      for await (const step of this.steps(images, tiles)) {
+        if (job.signal.aborted) throw new JobInterruptedError('run.embed');
+        for (const row of this.encodeStep(paradigm, step, tiles)) {
+          vectors.set(row.imageId, row.vector);
+          pending.push(row);
+        }
+        tileCount += step.tiles;
+        if (pending.length >= writeEvery) {
+          await this.embeddings.write(runId, pending);
+          pending = [];
+          job.logger.debug({ run: runId, embedded: vectors.size, of: images.length }, 'embedding');
+        }
+      }
+      if (job.signal.aborted) throw new JobInterruptedError('run.embed');
+      await this.embeddings.write(runId, pending);
+      // profiles before the new generation is published: an index built for it sees both
+      const profiles = buildProfiles(images, vectors);
+      await this.profiles.replace(runId, profiles);
+      const generation = await this.embeddings.complete(runId, images.map((image) => image.id));
+      return { status: 'succeeded', images: vectors.size, tiles: tileCount, generation, profiles: profiles.length, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      paradigm.dispose();
+    }
+  }
+
+  /** Image tiles a step at a time; the next step is decoded while the current one is encoded. */
+  private async *steps(images: readonly EmbeddableImage[], tiles: TileSettings): AsyncGenerator<TileStep> {
+    const per = this.options.batchTiles ? Math.max(1, Math.floor(this.options.batchTiles / 4)) : SOURCE_IMAGES_PER_STEP;
+    const concurrency = this.options.decodeConcurrency ?? 4;
+    const load = (start: number) => (start < images.length ? prepareStep(images.slice(start, start + per), tiles, concurrency) : undefined);
+    let next = load(0);
+    for (let start = 0; next; start += per) {
+      const current = await next;
+      next = load(start + per);
+      yield current;
+    }
+  }
+
+  private encodeStep(paradigm: TrainableParadigm, step: TileStep, settings: TileSettings): EmbeddingRow[] {
+    const batchTiles = this.options.batchTiles ?? 256;
+    const encoded = new Float32Array(step.tiles * REPRESENTATION_DIM);
+    for (let start = 0; start < step.tiles; start += batchTiles) {
+      const count = Math.min(batchTiles, step.tiles - start);
+      const pixels = step.pixels.subarray(start * CROP_SIZE * CROP_SIZE, (start + count) * CROP_SIZE * CROP_SIZE);
+      const out = tf.tidy(() => paradigm.encode(tf.tensor4d(pixels, [count, CROP_SIZE, CROP_SIZE, 1])));
+      try {
+        encoded.set(out.dataSync() as Float32Array, start * REPRESENTATION_DIM);
+      } finally {
+        out.dispose();
+      }
+    }
+    return step.images.map((image, i) => {
+      const first = step.offsets[i];
+      const count = step.offsets[i + 1] - first;
+      const rows = Array.from({ length: count }, (_, t) => encoded.subarray((first + t) * REPRESENTATION_DIM, (first + t + 1) * REPRESENTATION_DIM));
+      return { imageId: image.id, vector: aggregate(rows, settings.aggregation) };
+    });
+  }
+}
+
+interface TileStep {
+  images: EmbeddableImage[];
+  /** tile t of image i is row offsets[i] + t */
+  offsets: number[];
+  tiles: number;
+  pixels: Float32Array;
+}
+
+async function prepareStep(images: EmbeddableImage[], settings: TileSettings, concurrency: number): Promise<TileStep> {
+  const decoded: GreyImage[] = new Array(images.length);
+  for (let start = 0; start < images.length; start += concurrency) {
+    const group = images.slice(start, start + concurrency);
+    const results = await Promise.all(group.map((image) => decodeGrey(image.path)));
+    results.forEach((image, i) => (decoded[start + i] = image));
+  }
+  const plans = decoded.map((image) => planTiles(image.width, image.height, settings.tileSize));
+  const offsets = [0];
+  for (const plan of plans) offsets.push(offsets[offsets.length - 1] + plan.length);
+  const tiles = offsets[offsets.length - 1];
+  const pixels = new Float32Array(tiles * CROP_SIZE * CROP_SIZE);
+  plans.forEach((plan, i) => plan.forEach((view, t) => renderCrop(decoded[i], view, pixels, (offsets[i] + t) * CROP_SIZE * CROP_SIZE)));
+  return { images, offsets, tiles, pixels };
+}
+
+function aggregate(rows: Float32Array[], aggregation: TileSettings['aggregation']): Float32Array {
+  if (rows.length === 1) return Float32Array.from(rows[0]);
+  if (aggregation === 'median') return elementwiseMedian(rows);
+  const out = new Float32Array(rows[0].length);
+  for (const row of rows) for (let d = 0; d < out.length; d += 1) out[d] += row[d];
+  for (let d = 0; d < out.length; d += 1) out[d] /= rows.length;
+  return out;
+}

@@ -1,0 +1,303 @@
+import type { Logger } from 'pino';
+import type { CellLineEntity } from '../db/entities/cell-line.entity';
+import type { CompoundEntity } from '../db/entities/compound.entity';
+import type { ProfileNormalization } from '../db/entities/profile.entity';
+import type { RunEntity } from '../db/entities/run.entity';
+import type { EmbeddingRepository } from '../db/repositories/embedding.repository';
+import type { ImageInfo, NeighbourRepository } from '../db/repositories/neighbour.repository';
+import type { ProfileRepository, StoredProfile } from '../db/repositories/profile.repository';
+import type { RunRepository } from '../db/repositories/run.repository';
+import { BadUserInputError, NotFoundError } from '../errors/app-errors';
+import { REPRESENTATION_DIM } from '../training/networks/encoder';
+import { ByteBudgetCache } from './byte-budget.cache';
+import { MatrixMath } from './matrix.adapter';
+import { DEFAULT_INDEX_PARAMETERS, VectorIndex, type Neighbour, type VectorIndexParameters } from './vector-index';
+import type { VectorIndexStore } from './vector-index.store';
+import type { Metric } from './vector-math';
+
+export interface NeighbourOptions {
+  /** memory the loaded indexes may hold together; least recently used out first */
+  memoryBudgetBytes: number;
+  /** largest k a query may ask for */
+  maxK: number;
+  /** how long a loaded index is trusted before its generation is checked again */
+  freshnessMs?: number;
+  parameters?: VectorIndexParameters;
+  logger?: Logger;
+}
+
+export type IndexKind = 'images' | `profiles-${ProfileNormalization}`;
+
+export interface ImageNeighbour extends Neighbour {
+  imageId: number;
+}
+
+export interface CompoundNeighbour {
+  compound: CompoundEntity;
+  cellLine: CellLineEntity;
+  concentration: number;
+  distance: number;
+  /** the compound's mechanism-of-action annotation is the query compound's */
+  sharesMoa: boolean;
+  profileId: number;
+}
+
+export interface ProfileView {
+  runId: string;
+  compound: CompoundEntity;
+  cellLine: CellLineEntity;
+  concentration: number;
+  normalization: ProfileNormalization;
+  imageCount: number;
+  vector: Float32Array;
+}
+
+interface LoadedIndex {
+  index: VectorIndex;
+  generation: number;
+  checkedAt: number;
+  /** profile indexes: the profiles by id, for metadata */
+  profiles?: Map<number, StoredProfile>;
+}
+
+/**
+ * Nearest neighbours in a run's representation. Indexes are loaded lazily (from the data
+ * dir, or rebuilt from Postgres when missing, stale or corrupt) into a memory-bounded LRU.
+ */
+export class NeighbourService {
+  private readonly cache: ByteBudgetCache<string, LoadedIndex>;
+  private readonly loading = new Map<string, Promise<LoadedIndex>>();
+  private math?: Promise<MatrixMath>;
+
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly embeddings: EmbeddingRepository,
+    private readonly profiles: ProfileRepository,
+    private readonly catalog: NeighbourRepository,
+    private readonly store: VectorIndexStore,
+    private readonly options: NeighbourOptions,
+  ) {
+    this.cache = new ByteBudgetCache(options.memoryBudgetBytes, (key) => options.logger?.debug({ index: key }, 'vector index evicted'));
+  }
+
+  get loadedIndexes(): string[] {
+    return this.cache.keys();
+  }
+
+  async nearestImages(request: { run: string; image?: string; vector?: number[]; k: number; metric: Metric; filter?: { cellLine?: string; compound?: string; plate?: string } }): Promise<ImageNeighbour[]> {
+    this.checkK(request.k);
+    const run = await this.run(request.run);
+    if ((request.image === undefined) === (request.vector === undefined)) throw new BadUserInputError('give exactly one of image and vector', 'image');
+    if (request.vector && request.vector.length !== REPRESENTATION_DIM) {
+      throw new BadUserInputError(`vector must have ${REPRESENTATION_DIM} dimensions, got ${request.vector.length}`, 'vector');
+    }
+    if (request.vector && !request.vector.every(Number.isFinite)) throw new BadUserInputError('vector must hold finite numbers', 'vector');
+    const loaded = await this.index(run.id, 'images', request.metric);
+    let query: Float32Array;
+    const exclude = new Set<number>();
+    if (request.image !== undefined) {
+      const imageId = parseId(request.image);
+      const stored = imageId === undefined ? undefined : loaded.index.vectorOf(imageId);
+      if (!stored || imageId === undefined) throw new NotFoundError('image', request.image);
+      query = stored;
+      exclude.add(imageId);
+    } else {
+      query = Float32Array.from(request.vector!);
+    }
+    let filter: Set<number> | undefined;
+    if (request.filter && (request.filter.cellLine || request.filter.compound || request.filter.plate)) {
+      const cellLine = request.filter.cellLine ? await this.cellLine(request.filter.cellLine) : undefined;
+      const compound = request.filter.compound ? await this.compound(request.filter.compound) : undefined;
+      filter = new Set(await this.catalog.imageIds(run.screenId, { cellLineId: cellLine?.id, compoundId: compound?.id, plate: request.filter.plate ?? undefined }));
+    }
+    return loaded.index.search(query, request.k, { filter, exclude }).map((hit) => ({ ...hit, imageId: hit.label }));
+  }
+
+  async nearestCompounds(request: {
+    run: string;
+    compound: string;
+    cellLine: string;
+    concentration?: number;
+    k: number;
+    metric: Metric;
+    normalization: ProfileNormalization;
+  }): Promise<CompoundNeighbour[]> {
+    this.checkK(request.k);
+    const run = await this.run(request.run);
+    const [compound, cellLine] = [await this.compound(request.compound), await this.cellLine(request.cellLine)];
+    const loaded = await this.index(run.id, `profiles-${request.normalization}`, request.metric);
+    const profiles = [...loaded.profiles!.values()];
+    const query = pickProfile(profiles, compound, cellLine, request.concentration);
+    if (!query) throw new NotFoundError('profile', `${compound.name} in ${cellLine.name}${request.concentration === undefined ? '' : ` at ${request.concentration}`}`);
+    // other compounds' profiles in the same cell line; the nearest concentration of each compound counts
+    const candidates = new Set(profiles.filter((p) => p.cellLineId === cellLine.id && p.compoundId !== compound.id).map((p) => p.id));
+    const concentrations = Math.max(1, ...countBy(profiles.filter((p) => candidates.has(p.id)), (p) => p.compoundId).values());
+    const hits = loaded.index.search(query.vector, request.k * concentrations, { filter: candidates });
+    const seen = new Set<number>();
+    const nearest: Array<{ profile: StoredProfile; distance: number }> = [];
+    for (const hit of hits) {
+      const profile = loaded.profiles!.get(hit.label)!;
+      if (seen.has(profile.compoundId)) continue;
+      seen.add(profile.compoundId);
+      nearest.push({ profile, distance: hit.distance });
+      if (nearest.length === request.k) break;
+    }
+    const compounds = new Map((await this.catalog.compoundsById([...seen])).map((c) => [c.id, c]));
+    return nearest.map(({ profile, distance }) => {
+      const other = compounds.get(profile.compoundId)!;
+      return {
+        compound: other,
+        cellLine,
+        concentration: profile.concentration,
+        distance,
+        sharesMoa: compound.moa !== null && other.moa !== null && compound.moa.toLowerCase() === other.moa.toLowerCase(),
+        profileId: profile.id,
+      };
+    });
+  }
+
+  async embedding(runId: string, image: string): Promise<{ runId: string; imageId: number; vector: Float32Array }> {
+    const run = await this.run(runId);
+    const imageId = parseId(image);
+    const vector = imageId === undefined ? undefined : await this.embeddings.vectorOf(run.id, imageId);
+    if (!vector || imageId === undefined) throw new NotFoundError('embedding of image', image);
+    return { runId: run.id, imageId, vector };
+  }
+
+  async profile(request: { run: string; compound: string; cellLine: string; concentration?: number; normalization: ProfileNormalization }): Promise<ProfileView> {
+    const run = await this.run(request.run);
+    const [compound, cellLine] = [await this.compound(request.compound), await this.cellLine(request.cellLine)];
+    const profile = pickProfile(await this.profiles.list(run.id, 'treatment', request.normalization), compound, cellLine, request.concentration);
+    if (!profile) throw new NotFoundError('profile', `${compound.name} in ${cellLine.name}${request.concentration === undefined ? '' : ` at ${request.concentration}`}`);
+    return { runId: run.id, compound, cellLine, concentration: profile.concentration, normalization: request.normalization, imageCount: profile.imageCount, vector: profile.vector };
+  }
+
+  images(ids: readonly number[]): Promise<ImageInfo[]> {
+    return this.catalog.images(ids);
+  }
+
+  cellLinesById(ids: readonly number[]): Promise<CellLineEntity[]> {
+    return this.catalog.cellLinesById(ids);
+  }
+
+  compoundsById(ids: readonly number[]): Promise<CompoundEntity[]> {
+    return this.catalog.compoundsById(ids);
+  }
+
+  /**
+   * The run's index of this kind and metric, current with its embeddings: from memory, else
+   * from the data dir, else rebuilt from Postgres and stored. Concurrent callers share one load.
+   */
+  async index(runId: string, kind: IndexKind, metric: Metric): Promise<LoadedIndex> {
+    const key = `${runId}/${kind}/${metric}`;
+    const cached = this.cache.get(key);
+    const freshness = this.options.freshnessMs ?? 5000;
+    if (cached && Date.now() - cached.checkedAt < freshness) return cached;
+    const inFlight = this.loading.get(key);
+    if (inFlight) return inFlight;
+    const load = this.loadIndex(key, runId, kind, metric, cached).finally(() => this.loading.delete(key));
+    this.loading.set(key, load);
+    return load;
+  }
+
+  /** Builds (or rebuilds) and stores a run's index now, whatever is on disk. */
+  async rebuild(runId: string, kind: IndexKind, metric: Metric): Promise<LoadedIndex> {
+    const generation = await this.generation(runId);
+    const loaded = await this.build(runId, kind, metric, generation);
+    this.cache.set(`${runId}/${kind}/${metric}`, loaded, loaded.index.bytes);
+    return loaded;
+  }
+
+  private async loadIndex(key: string, runId: string, kind: IndexKind, metric: Metric, cached: LoadedIndex | undefined): Promise<LoadedIndex> {
+    const generation = await this.generation(runId);
+    if (cached && cached.generation === generation) {
+      cached.checkedAt = Date.now();
+      return cached;
+    }
+    const stored = await this.store.load(runId, kind, metric);
+    let loaded: LoadedIndex;
+    if (stored.status === 'loaded' && stored.manifest.generation === generation) {
+      loaded = { index: stored.index, generation, checkedAt: Date.now(), profiles: kind === 'images' ? undefined : await this.profileMap(runId, kind) };
+      if (loaded.profiles && [...loaded.profiles.keys()].some((id) => !stored.index.has(id))) loaded = await this.build(runId, kind, metric, generation);
+    } else {
+      const reason = stored.status === 'loaded' ? 'stale' : stored.status === 'corrupt' ? `corrupt: ${stored.reason}` : 'missing';
+      this.options.logger?.info({ run: runId, kind, metric, reason }, 'rebuilding vector index from Postgres');
+      loaded = await this.build(runId, kind, metric, generation);
+    }
+    this.cache.set(key, loaded, loaded.index.bytes);
+    return loaded;
+  }
+
+  private async build(runId: string, kind: IndexKind, metric: Metric, generation: number): Promise<LoadedIndex> {
+    const math = await (this.math ??= MatrixMath.create());
+    let labels: Uint32Array;
+    let vectors: Float32Array;
+    let profiles: Map<number, StoredProfile> | undefined;
+    if (kind === 'images') {
+      const rows: Array<{ imageId: number; vector: Float32Array }> = [];
+      for await (const page of this.embeddings.stream(runId)) rows.push(...page);
+      labels = Uint32Array.from(rows, (row) => row.imageId);
+      vectors = new Float32Array(rows.length * REPRESENTATION_DIM);
+      rows.forEach((row, i) => vectors.set(row.vector, i * REPRESENTATION_DIM));
+    } else {
+      profiles = await this.profileMap(runId, kind);
+      const list = [...profiles.values()];
+      labels = Uint32Array.from(list, (p) => p.id);
+      vectors = new Float32Array(list.length * REPRESENTATION_DIM);
+      list.forEach((p, i) => vectors.set(p.vector, i * REPRESENTATION_DIM));
+    }
+    const index = VectorIndex.build(math, metric, REPRESENTATION_DIM, labels, vectors, this.options.parameters ?? DEFAULT_INDEX_PARAMETERS);
+    await this.store.save(index, { run: runId, kind, generation });
+    return { index, generation, checkedAt: Date.now(), profiles };
+  }
+
+  private async profileMap(runId: string, kind: IndexKind): Promise<Map<number, StoredProfile>> {
+    const normalization = kind.slice('profiles-'.length) as ProfileNormalization;
+    return new Map((await this.profiles.list(runId, 'treatment', normalization)).map((p) => [p.id, p]));
+  }
+
+  private async generation(runId: string): Promise<number> {
+    const set = await this.embeddings.set(runId);
+    if (!set || set.generation === 0) throw new NotFoundError('embeddings of run', runId);
+    return set.generation;
+  }
+
+  private async run(id: string): Promise<RunEntity> {
+    const run = /^[0-9a-f-]{36}$/i.test(id) ? await this.runs.byId(id) : null;
+    if (!run) throw new NotFoundError('run', id);
+    return run;
+  }
+
+  private async compound(idOrName: string): Promise<CompoundEntity> {
+    const compound = await this.catalog.compound(idOrName);
+    if (!compound) throw new NotFoundError('compound', idOrName);
+    return compound;
+  }
+
+  private async cellLine(idOrName: string): Promise<CellLineEntity> {
+    const cellLine = await this.catalog.cellLine(idOrName);
+    if (!cellLine) throw new NotFoundError('cell line', idOrName);
+    return cellLine;
+  }
+
+  private checkK(k: number): void {
+    if (!Number.isInteger(k) || k < 1 || k > this.options.maxK) throw new BadUserInputError(`k must be an integer from 1 to ${this.options.maxK}, got ${k}`, 'k');
+  }
+}
+
+/** The compound's profile in the cell line at the concentration, or at its highest when none is given. */
+function pickProfile(profiles: readonly StoredProfile[], compound: CompoundEntity, cellLine: CellLineEntity, concentration?: number): StoredProfile | undefined {
+  const matching = profiles.filter((p) => p.compoundId === compound.id && p.cellLineId === cellLine.id);
+  if (concentration !== undefined) return matching.find((p) => Math.abs(p.concentration - concentration) <= 1e-9 * Math.max(1, Math.abs(concentration)));
+  return matching.sort((a, b) => b.concentration - a.concentration)[0];
+}
+
+function parseId(raw: string): number | undefined {
+  return /^\d{1,10}$/.test(raw) && Number(raw) <= 0xffffffff ? Number(raw) : undefined;
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => number): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
