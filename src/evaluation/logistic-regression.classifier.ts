@@ -50,7 +50,7 @@ export function trainLogisticRegression(x: VectorMatrix, labels: ArrayLike<numbe
   let beta = new Float64Array(m);
   let loss = objective(z, n, p, labels, sw, c, beta);
   const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-10;
+  const tolerance = options.tolerance ?? 1e-9;
   let iterations = 0;
   let converged = false;
   const eta = new Float64Array(n);
@@ -85,6 +85,12 @@ export function trainLogisticRegression(x: VectorMatrix, labels: ArrayLike<numbe
     }
     for (let j = 0; j < m; j += 1) for (let k = 0; k < j; k += 1) hessian[j * m + k] = hessian[k * m + j];
     const step = choleskySolve(hessian, gradient, m);
+    let largestStep = 0;
+    for (let j = 0; j < m; j += 1) largestStep = Math.max(largestStep, Math.abs(step[j]));
+    if (largestStep < 1e-10 * (1 + Math.max(...beta.map(Math.abs)))) {
+      converged = true; // the Newton step no longer moves the weights at double precision
+      break;
+    }
     // backtracking (Armijo) keeps Newton monotone on nearly separable data
     let t = 1;
     let slope = 0;
@@ -98,8 +104,8 @@ export function trainLogisticRegression(x: VectorMatrix, labels: ArrayLike<numbe
       t /= 2;
     }
     iterations += 1;
-    if (!(nextLoss < loss) && t < 1e-12) {
-      converged = true; // no further decrease is representable
+    if (!(nextLoss < loss)) {
+      converged = true; // no further decrease is representable at double precision
       break;
     }
     beta = next;
