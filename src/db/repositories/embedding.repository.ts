@@ -85,11 +85,12 @@ export class EmbeddingRepository {
   async complete(runId: string, imageIds: readonly number[]): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('DELETE FROM embeddings WHERE run_id = $1 AND NOT (image_id = ANY($2::int[]))', [runId, imageIds]);
-      const rows: Array<{ generation: number }> = await manager.query(
+      await manager.query(
         `UPDATE embedding_sets SET status = 'complete', generation = generation + 1, image_count = (SELECT count(*) FROM embeddings WHERE run_id = $1), updated_at = now()
-          WHERE run_id = $1 RETURNING generation`,
+          WHERE run_id = $1`,
         [runId],
       );
+      const rows: Array<{ generation: number }> = await manager.query('SELECT generation FROM embedding_sets WHERE run_id = $1', [runId]);
       return rows[0].generation;
     });
   }
@@ -123,26 +124,18 @@ export class EmbeddingRepository {
     return rows[0] && decodeVector(rows[0].vector);
   }
 
-  /** All of a run's embeddings in image order, read in binary in pages of `pageSize`. */
-  async *stream(runId: string, pageSize = 4096): AsyncGenerator<EmbeddingRow[]> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    try {
-      let after = -1;
-      for (;;) {
-        // binary results: bytea arrives as raw bytes instead of hex text twice its size
-        const result = await client.query<{ image_id: number; vector: Buffer }>({
-          text: 'SELECT image_id, vector FROM embeddings WHERE run_id = $1 AND image_id > $2 ORDER BY image_id LIMIT $3',
-          values: [runId, after, pageSize],
-          binary: true,
-        } as never);
-        if (result.rows.length === 0) return;
-        yield result.rows.map((row) => ({ imageId: Number(row.image_id), vector: decodeVector(row.vector) }));
-        after = Number(result.rows[result.rows.length - 1].image_id);
-        if (result.rows.length < pageSize) return;
-      }
-    } finally {
-      await runner.release();
+  /** All of a run's embeddings in image order, in pages of `pageSize`. */
+  async *stream(runId: string, pageSize = 2048): AsyncGenerator<EmbeddingRow[]> {
+    let after = -1;
+    for (;;) {
+      const rows: Array<{ image_id: number; vector: Buffer }> = await this.dataSource.query(
+        'SELECT image_id, vector FROM embeddings WHERE run_id = $1 AND image_id > $2 ORDER BY image_id LIMIT $3',
+        [runId, after, pageSize],
+      );
+      if (rows.length === 0) return;
+      yield rows.map((row) => ({ imageId: row.image_id, vector: decodeVector(row.vector) }));
+      after = rows[rows.length - 1].image_id;
+      if (rows.length < pageSize) return;
     }
   }
 }
