@@ -4,6 +4,7 @@ import type { ParameterSet } from './parameter-set';
 import { BIAS_GRAD, RELU_BIAS_GRAD } from '../kernels/bias-grad.kernel';
 import { MAX_POOL_2X2_GRAD } from '../kernels/max-pool-2x2-grad.kernel';
 import { IM2COL_3X3 } from '../kernels/im2col-3x3.kernel';
+import { FIRST_LAYER_FILTER_GRAD } from '../kernels/first-layer-filter-grad.kernel';
 import '../gradients/register-training-gradients';
 
 /** [dy masked by ReLU(y) > 0 (or dy), bias gradient]: one fused kernel where registered. */
@@ -144,6 +145,10 @@ function fusedConvReluPool(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D,
         const dp = tf.mul(dy, tf.step(sp));
         const [, db] = activationAndBiasGrad(dp, null);
         const fast = tf.getKernel(MAX_POOL_2X2_GRAD, tf.getBackend()) !== undefined && sz.shape[1]! % 2 === 0 && sz.shape[2]! % 2 === 0;
+        if (!inputGrad && fast && sx.shape[3] === 1 && tf.getKernel(FIRST_LAYER_FILTER_GRAD, tf.getBackend())) {
+          const dw = tf.engine().runKernel(FIRST_LAYER_FILTER_GRAD, { dp, z: sz, x: sx }, {}) as tf.Tensor;
+          return [tf.zerosLike(sx), dw, db];
+        }
         if (!inputGrad && fast && sx.shape[3] === 1 && tf.getKernel(IM2COL_3X3, tf.getBackend())) {
           // single-channel first layer: dW^T [F, 9] = g as [F, NHW] . im2col(x) [NHW, 9]
           const [f] = [sw.shape[3]!];

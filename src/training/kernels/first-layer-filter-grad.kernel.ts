@@ -1,0 +1,73 @@
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendInternals } from './wasm-kernel-utils';
+
+/** Our kernel: filter gradient of a single-channel 3x3 'same' conv followed by 2x2/2 max-pool. */
+export const FIRST_LAYER_FILTER_GRAD = 'MorphospaceFirstLayerFilterGrad';
+
+/**
+ * inputs {dp: [N,H/2,W/2,F] (gradient at the pool output, ReLU mask applied),
+ * z: [N,H,W,F] (pre-pool conv output), x: [N,H,W,1]} -> dW [3,3,1,F].
+ *
+ * The pool routes each dp cell to one position of its 2x2 window, so dW needs only
+ * dp x (9 input pixels) per cell and channel: 9 multiply-adds per pooled value, skipped
+ * where dp is zero (ReLU-masked), instead of materialising the 16M-element pre-pool
+ * gradient and contracting it with an im2col matrix. Ties go to the first maximum in
+ * row-major order, as the cpu backend's MaxPoolGrad.
+ */
+export function makeFirstLayerFilterGradKernel(): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const backend = args.backend as WasmBackendInternals;
+    const { dp, z, x } = args.inputs as { dp: TensorInfo; z: TensorInfo; x: TensorInfo };
+    const [n, h, w, f] = z.shape;
+    const out = backend.makeOutput([3, 3, 1, f], 'float32');
+    const dpv = backend.typedArrayFromHeap(dp) as Float32Array;
+    const zv = backend.typedArrayFromHeap(z) as Float32Array;
+    const xv = backend.typedArrayFromHeap(x) as Float32Array;
+    const acc = new Float64Array(9 * f);
+    const patch = new Float64Array(16); // x rows 2yr-1..2yr+2, cols 2yc-1..2yc+2
+    const oh = h / 2;
+    const ow = w / 2;
+    const row = w * f;
+    let gi = 0;
+    for (let b = 0; b < n; b += 1) {
+      const xBase = b * h * w;
+      for (let yr = 0; yr < oh; yr += 1) {
+        for (let yc = 0; yc < ow; yc += 1) {
+          for (let pr = 0; pr < 4; pr += 1) {
+            const r = 2 * yr - 1 + pr;
+            for (let pc = 0; pc < 4; pc += 1) {
+              const c = 2 * yc - 1 + pc;
+              patch[pr * 4 + pc] = r >= 0 && r < h && c >= 0 && c < w ? xv[xBase + r * w + c] : 0;
+            }
+          }
+          const p = b * h * row + 2 * yr * row + 2 * yc * f;
+          for (let ch = 0; ch < f; ch += 1, gi += 1) {
+            const v = dpv[gi];
+            if (v === 0) continue;
+            const a0 = zv[p + ch];
+            const a1 = zv[p + ch + f];
+            const a2 = zv[p + ch + row];
+            const a3 = zv[p + ch + row + f];
+            const m01 = a1 > a0 ? a1 : a0;
+            const m23 = a3 > a2 ? a3 : a2;
+            const top = m01 >= m23;
+            const first = top ? a1 <= a0 : a3 <= a2;
+            // offset of the routed position inside the 4x4 patch
+            const base = (top ? 0 : 4) + (first ? 0 : 1);
+            let k = ch;
+            for (let kh = 0; kh < 3; kh += 1) {
+              const pb = base + kh * 4;
+              acc[k] += v * patch[pb];
+              acc[k + f] += v * patch[pb + 1];
+              acc[k + 2 * f] += v * patch[pb + 2];
+              k += 3 * f;
+            }
+          }
+        }
+      }
+    }
+    (backend.typedArrayFromHeap(out) as Float32Array).set(acc);
+    return out;
+  };
+  return { kernelName: FIRST_LAYER_FILTER_GRAD, backendName: 'wasm', kernelFunc };
+}
