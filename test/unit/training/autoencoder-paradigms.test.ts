@@ -10,7 +10,7 @@ describe('unsupervised and regularized paradigms', () => {
 
   beforeAll(async () => {
     await selectBackend({ backend: 'wasm', threads: 1 });
-    batch = blobBatch(8, 'ae');
+    batch = blobBatch(4, 'ae');
   });
 
   afterAll(() => disposeBatch(batch));
@@ -18,7 +18,7 @@ describe('unsupervised and regularized paradigms', () => {
   it('unsupervised: reconstruction loss falls', () => {
     const model = createParadigm('unsupervised', { seed: 1, learningRate: 1e-3 });
     const losses: number[] = [];
-    for (let step = 0; step < 12; step += 1) losses.push(model.trainStep(batch).loss);
+    for (let step = 0; step < 10; step += 1) losses.push(model.trainStep(batch).loss);
     expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)));
     model.dispose();
   });
@@ -26,7 +26,7 @@ describe('unsupervised and regularized paradigms', () => {
   it('regularized: loss = reconstruction + classification, and it falls', () => {
     const model = createParadigm('regularized', { seed: 2, learningRate: 1e-3 });
     const losses: number[] = [];
-    for (let step = 0; step < 12; step += 1) {
+    for (let step = 0; step < 10; step += 1) {
       const result = model.trainStep(batch);
       expect(result.loss).toBeCloseTo(result.terms.reconstruction + result.terms.classification, 4);
       losses.push(result.loss);

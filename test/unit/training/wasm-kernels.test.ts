@@ -14,11 +14,11 @@ import { SeededRandom } from '../../../src/util/seeded-random';
  */
 const CONV_SHAPES: Array<{ layer: string; n: number; h: number; cin: number; cout: number }> = [
   { layer: 'encoder.conv1', n: 2, h: 64, cin: 1, cout: 64 },
-  { layer: 'encoder.conv2', n: 2, h: 16, cin: 64, cout: 32 },
-  { layer: 'encoder.conv3', n: 2, h: 16, cin: 32, cout: 16 },
+  { layer: 'encoder.conv2', n: 1, h: 16, cin: 64, cout: 32 },
+  { layer: 'encoder.conv3', n: 1, h: 16, cin: 32, cout: 16 },
   { layer: 'encoder.conv4', n: 2, h: 16, cin: 16, cout: 8 },
   { layer: 'decoder.conv1', n: 2, h: 16, cin: 8, cout: 32 },
-  { layer: 'decoder.conv2', n: 2, h: 16, cin: 32, cout: 64 },
+  { layer: 'decoder.conv2', n: 1, h: 16, cin: 32, cout: 64 },
   { layer: 'decoder.conv3', n: 1, h: 12, cin: 64, cout: 64 },
   { layer: 'decoder.conv4', n: 1, h: 32, cin: 64, cout: 1 },
 ];
@@ -94,8 +94,8 @@ describe('wasm training kernels against the cpu backend', () => {
   });
 
   for (const s of [
-    { layer: 'encoder block 1 (first layer: no input gradient)', n: 2, h: 64, cin: 1, cout: 64, inputGrad: false },
-    { layer: 'encoder block 2', n: 2, h: 16, cin: 64, cout: 32, inputGrad: true },
+    { layer: 'encoder block 1 (first layer: no input gradient)', n: 1, h: 64, cin: 1, cout: 64, inputGrad: false },
+    { layer: 'encoder block 2', n: 1, h: 16, cin: 64, cout: 32, inputGrad: true },
   ]) {
     it(`conv + bias -> ReLU -> maxpool block gradient, ${s.layer}`, async () => {
       const rng = new SeededRandom(s.layer);
