@@ -44,20 +44,28 @@ export function averagePrecisionScore(labels: ArrayLike<number>, scores: ArrayLi
 }
 
 /**
- * AP of one random rank list with `positives` relevant items among `total`: the positions
- * of the positives are a uniform random subset (partial Fisher-Yates over a scratch array
- * that is restored afterwards, so each draw costs O(positives log positives)).
+ * AP of one random rank list with `positives` relevant items among `total`: a uniform
+ * random subset of positions is marked by a partial Fisher-Yates over `scratch` (undone
+ * afterwards, so the scratch stays the identity), then one scan of the list computes the
+ * AP. O(total) per draw and no allocation: the null distributions draw millions of these.
  */
-export function randomAveragePrecision(positives: number, total: number, random: SeededRandom, scratch: Int32Array): number {
-  const picked = new Int32Array(positives);
-  const swaps = new Int32Array(positives);
+export function randomAveragePrecision(positives: number, total: number, random: SeededRandom, scratch: Int32Array, marks: Uint8Array = new Uint8Array(total), swaps: Int32Array = new Int32Array(positives)): number {
   for (let i = 0; i < positives; i += 1) {
     const j = i + Math.floor(random.next() * (total - i));
     swaps[i] = j;
     const t = scratch[i];
     scratch[i] = scratch[j];
     scratch[j] = t;
-    picked[i] = scratch[i];
+    marks[scratch[i]] = 1;
+  }
+  let hits = 0;
+  let sum = 0;
+  for (let k = 0; k < total && hits < positives; k += 1) {
+    if (marks[k] === 1) {
+      hits += 1;
+      sum += hits / (k + 1);
+      marks[k] = 0;
+    }
   }
   // undo the swaps in reverse: the scratch is the identity again for the next draw
   for (let i = positives - 1; i >= 0; i -= 1) {
@@ -66,10 +74,17 @@ export function randomAveragePrecision(positives: number, total: number, random:
     scratch[i] = scratch[j];
     scratch[j] = t;
   }
-  picked.sort();
-  let sum = 0;
-  for (let i = 0; i < positives; i += 1) sum += (i + 1) / (picked[i] + 1);
   return sum / positives;
+}
+
+/** `size` random APs for one (#positives, list length) configuration. */
+export function randomAveragePrecisionPool(positives: number, total: number, size: number, random: SeededRandom): Float64Array {
+  const scratch = identityScratch(total);
+  const marks = new Uint8Array(total);
+  const swaps = new Int32Array(positives);
+  const pool = new Float64Array(size);
+  for (let i = 0; i < size; i += 1) pool[i] = randomAveragePrecision(positives, total, random, scratch, marks, swaps);
+  return pool;
 }
 
 export function identityScratch(total: number): Int32Array {

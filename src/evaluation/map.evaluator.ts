@@ -1,5 +1,5 @@
 import { SeededRandom } from '../util/seeded-random';
-import { averagePrecision, benjaminiHochberg, identityScratch, randomAveragePrecision } from './average-precision.metrics';
+import { averagePrecision, benjaminiHochberg, randomAveragePrecisionPool } from './average-precision.metrics';
 import { measured, undefinedBecause, type Measured } from './undefined-value';
 import type { VectorMatrix } from './vector-matrix';
 
@@ -21,10 +21,14 @@ import type { VectorMatrix } from './vector-matrix';
  *   given one consensus profile per compound. Group = MoA.
  * - queries without positives (a compound with one replicate, a MoA with one compound)
  *   get AP null with the reason and are left out of the group's mAP, as copairs drops them.
- * - null: for each group, nullSize draws of the mean of random APs, one independent random
- *   rank list per query with its own (#positives, list length). copairs instead averages
- *   per-configuration null arrays after sorting them (quantile-wise), which is not the
- *   distribution of a mean of independent APs; independent draws are.
+ * - null: like copairs, one null of random-rank-list APs per (#positives, list length)
+ *   configuration (nullSize draws, seeded by seed and configuration, so independent of
+ *   query order). The null of a group's mAP is then nullSize draws of the mean over its
+ *   queries of an AP picked at random from each query's configuration pool: independent
+ *   per query. copairs instead averages the sorted per-configuration arrays quantile by
+ *   quantile, which is not the distribution of a mean of independent APs (it is wider, so
+ *   its p-values are larger). Pools keep the cost at one pool per configuration: a few
+ *   hundred replicates x 10,000 draws of fresh rank lists took minutes in JS.
  * - p = (#{null >= mAP} + 1) / (nullSize + 1), the architecture's (conservative) form;
  *   copairs counts null > mAP. Compared with a 1e-12 slack so float noise in equal values
  *   (e.g. mAP = 1 and a perfect random draw) counts as equal.
@@ -113,6 +117,7 @@ function summarise(kind: MapResult['kind'], queries: QueryAveragePrecision[], op
   const threshold = options.threshold ?? 0.05;
   const seed = options.seed ?? 0;
   const groups = new Map<string, QueryAveragePrecision[]>();
+  const pools = new Map<string, Float64Array>();
   for (const query of queries) groups.set(query.group, [...(groups.get(query.group) ?? []), query]);
   const out: GroupMeanAveragePrecision[] = [];
   const tested: number[] = [];
@@ -125,7 +130,7 @@ function summarise(kind: MapResult['kind'], queries: QueryAveragePrecision[], op
       continue;
     }
     const map = defined.reduce((sum, m) => sum + (m.averagePrecision.value as number), 0) / defined.length;
-    const nullMaps = nullDistribution(defined, nullSize, SeededRandom.derive('map-null', kind, seed, group));
+    const nullMaps = nullDistribution(defined, nullSize, SeededRandom.derive('map-null', kind, seed, group), pools, seed);
     let atLeast = 0;
     for (let i = 0; i < nullSize; i += 1) if (nullMaps[i] >= map - 1e-12) atLeast += 1;
     const p = (atLeast + 1) / (nullSize + 1);
@@ -142,13 +147,17 @@ function summarise(kind: MapResult['kind'], queries: QueryAveragePrecision[], op
   return { kind, nullSize, threshold, queries, groups: out, fractionSignificant };
 }
 
-/** nullSize draws of the mean AP of independent random rank lists, one per query configuration. */
-export function nullDistribution(configurations: ReadonlyArray<{ positives: number; total: number }>, nullSize: number, random: SeededRandom): Float64Array {
+/** nullSize draws of the mean, over the configurations given, of one random AP from each configuration's pool. */
+export function nullDistribution(configurations: ReadonlyArray<{ positives: number; total: number }>, nullSize: number, random: SeededRandom, pools = new Map<string, Float64Array>(), seed: number | string = 0): Float64Array {
   const sums = new Float64Array(nullSize);
-  const longest = Math.max(...configurations.map((c) => c.total));
-  const scratch = identityScratch(longest);
   for (const { positives, total } of configurations) {
-    for (let draw = 0; draw < nullSize; draw += 1) sums[draw] += randomAveragePrecision(positives, total, random, scratch);
+    const key = `${positives}/${total}`;
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = randomAveragePrecisionPool(positives, total, nullSize, SeededRandom.derive('map-pool', seed, key));
+      pools.set(key, pool);
+    }
+    for (let draw = 0; draw < nullSize; draw += 1) sums[draw] += pool[Math.floor(random.next() * nullSize)];
   }
   for (let draw = 0; draw < nullSize; draw += 1) sums[draw] /= configurations.length;
   return sums;
