@@ -87,7 +87,7 @@ export class EmbeddingService {
       const vectors = new Map<number, Float32Array>();
       let tileCount = 0;
       let pending: EmbeddingRow[] = [];
-      const writeEvery = this.options.writeEvery ?? 512;
+      const writeEvery = this.options.writeEvery ?? 1024;
       for await (const step of this.steps(images, tiles)) {
         if (job.signal.aborted) throw new JobInterruptedError('run.embed');
         for (const row of this.encodeStep(paradigm, step, tiles)) {

@@ -102,6 +102,10 @@ export class EmbeddingRepository {
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('BEGIN');
+      // No wait for this commit's WAL flush: safe here, because WAL is flushed in order, so
+      // once complete() commits (synchronously) every chunk before it is durable too, and a
+      // crash before that leaves an incomplete set that the retried job rewrites anyway.
+      await client.query('SET LOCAL synchronous_commit = off');
       await client.query('DELETE FROM embeddings WHERE run_id = $1 AND image_id = ANY($2::int[])', [runId, rows.map((row) => row.imageId)]);
       const copy = client.query(copyFrom('COPY embeddings (run_id, image_id, dimensions, vector) FROM STDIN (FORMAT binary)'));
       await pipeline(Readable.from(binaryCopyChunks(runId, rows)), copy);
