@@ -15,6 +15,8 @@ import { EmbeddingRepository } from './db/repositories/embedding.repository';
 import { NeighbourRepository } from './db/repositories/neighbour.repository';
 import { ProfileRepository } from './db/repositories/profile.repository';
 import { EmbeddingService, type EmbedJobSender } from './embedding/embedding.service';
+import { EvaluationRepository } from './db/repositories/evaluation.repository';
+import { EvaluationService, type EvaluateJobSender } from './evaluation/evaluation.service';
 import { NeighbourService } from './embedding/neighbour.service';
 import { VectorIndexStore } from './embedding/vector-index.store';
 import { RunService } from './training/run.service';
@@ -31,13 +33,14 @@ export interface Services {
   training: TrainingService;
   embeddings: EmbeddingService;
   neighbours: NeighbourService;
+  evaluations: EvaluationService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
 export const INDEX_MEMORY_BUDGET_BYTES = 2 * 1024 ** 3;
 
 /** What services may queue. */
-export type ServiceJobSender = ScreenJobSender & RunJobSender & EmbedJobSender;
+export type ServiceJobSender = ScreenJobSender & RunJobSender & EmbedJobSender & EvaluateJobSender;
 
 /** `queue` lets services queue follow-up work; without it (one-off commands) they cannot. */
 export function createServices(config: Config, database: Database, queue?: ServiceJobSender): Services {
@@ -60,5 +63,6 @@ export function createServices(config: Config, database: Database, queue?: Servi
       memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
       maxK: pageLimit,
     }),
+    evaluations: new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue),
   };
 }

@@ -21,6 +21,12 @@ export function createJobHandlers(runtime: Pick<Runtime, 'services'>): JobHandle
       logger.info({ run: runId, ...outcome }, 'embedding finished');
       if (outcome.status !== 'succeeded') return;
       // follow-up jobs of a finished embedding are queued here (next: the run's evaluation)
+      await runtime.services.evaluations.queueEvaluate(runId);
+    },
+    // safe to run twice: each result set (run + task + parameters) is replaced in one transaction
+    'run.evaluate': async ({ runId, parameters }, { logger, signal }) => {
+      const outcome = await runtime.services.evaluations.evaluateRun(runId, parameters, { logger, signal });
+      logger.info({ run: runId, ...outcome }, 'evaluation finished');
     },
   };
 }

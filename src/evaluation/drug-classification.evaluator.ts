@@ -28,10 +28,12 @@ export interface ClassificationOptions {
   pcaComponents?: number;
   c?: number;
   classWeight?: 'balanced' | 'none';
+  /** a split chosen by the caller (e.g. whole held-out plates for both classes) instead of the stratified one */
+  split?: { train: readonly number[]; test: readonly number[] };
 }
 
 export type CellLineClassification =
-  | { cellLine: string; status: 'ok'; train: number; test: number; pcaComponents: number; iterations: number; converged: boolean; report: BinaryClassificationReport; probabilities: number[]; testLabels: number[] }
+  | { cellLine: string; status: 'ok'; train: number; test: number; pcaComponents: number; iterations: number; converged: boolean; report: BinaryClassificationReport; probabilities: number[]; testLabels: number[]; testIndices: number[] }
   | { cellLine: string; status: 'undefined'; reason: string };
 
 export function evaluateDrugClassification(input: ClassificationInput, options: ClassificationOptions = {}): CellLineClassification {
@@ -41,7 +43,9 @@ export function evaluateDrugClassification(input: ClassificationInput, options: 
   for (let i = 0; i < labels.length; i += 1) counts[labels[i] === 1 ? 1 : 0] += 1;
   if (counts[0] === 0) return { cellLine, status: 'undefined', reason: `cell line ${cellLine} has no control images: a single class` };
   if (counts[1] === 0) return { cellLine, status: 'undefined', reason: `cell line ${cellLine} has no drug-treated images: a single class` };
-  const { train, test } = stratifiedSplit(labels, input.groups, testFraction, SeededRandom.derive('classification', options.seed ?? 0, cellLine));
+  const { train, test } = options.split
+    ? { train: [...options.split.train], test: [...options.split.test] }
+    : stratifiedSplit(labels, input.groups, testFraction, SeededRandom.derive('classification', options.seed ?? 0, cellLine));
   const trainLabels = train.map((i) => labels[i]);
   const testLabels = test.map((i) => labels[i]);
   for (const [side, sideLabels] of [['training', trainLabels], ['test', testLabels]] as const) {
@@ -73,6 +77,7 @@ export function evaluateDrugClassification(input: ClassificationInput, options: 
     report: binaryClassificationReport(testLabels, probabilities),
     probabilities,
     testLabels,
+    testIndices: test,
   };
 }
 

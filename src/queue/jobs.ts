@@ -1,3 +1,4 @@
+import type { EvaluationParameters } from '../evaluation/evaluation-results';
 import type { JobOptionsByName } from './job-definition';
 
 /**
@@ -11,6 +12,8 @@ export interface JobPayloads {
   'run.train': { runId: string };
   /** embed a trained run's screen with its final encoder, then its profiles (queued when training succeeds) */
   'run.embed': { runId: string };
+  /** evaluate a run's embeddings: every task, every cell line, stored (queued when embedding succeeds; evaluateRun re-runs it) */
+  'run.evaluate': { runId: string; parameters?: EvaluationParameters };
 }
 
 export const JOB_OPTIONS: JobOptionsByName<JobPayloads> = {
@@ -20,4 +23,6 @@ export const JOB_OPTIONS: JobOptionsByName<JobPayloads> = {
   'run.train': { retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 23 * 3600, policy: 'stately' },
   // a rerun rewrites every image's row: safe to retry after a crash at any point
   'run.embed': { retryLimit: 3, retryDelaySeconds: 10, expireInSeconds: 6 * 3600, policy: 'stately' },
+  // minutes on the demo screen; result sets are replaced, so a retry after a crash is safe
+  'run.evaluate': { retryLimit: 2, retryDelaySeconds: 10, expireInSeconds: 6 * 3600, policy: 'stately' },
 };

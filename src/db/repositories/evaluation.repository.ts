@@ -1,0 +1,198 @@
+import type { DataSource } from 'typeorm';
+import { decodeVector } from '../../embedding/vector-codec';
+import type { EvaluationTask } from '../../evaluation/evaluation-results';
+import type { VectorMatrix } from '../../evaluation/vector-matrix';
+
+/** An embedded image with what the evaluation groups it by. */
+export interface EvaluationImage {
+  id: number;
+  cellLineId: number;
+  cellLine: string;
+  compoundId: number;
+  compound: string;
+  moa: string | null;
+  isControl: boolean;
+  concentration: number;
+  plate: string;
+  well: string;
+}
+
+export interface NamedEntity {
+  id: number;
+  name: string;
+}
+
+export interface ScreenCompound extends NamedEntity {
+  moa: string | null;
+  isControl: boolean;
+}
+
+export interface StoredEvaluation<Result = unknown> {
+  id: number;
+  runId: string;
+  task: EvaluationTask;
+  cellLineId: number | null;
+  parameters: Record<string, unknown>;
+  result: Result;
+  createdAt: Date;
+}
+
+export interface EvaluationRecord {
+  cellLineId: number | null;
+  result: object;
+}
+
+/**
+ * Evaluations in Postgres, and the embeddings they are computed from. A result set is
+ * identified by run + task + parameters (jsonb equality); writing one replaces the rows it
+ * covers in one transaction, under an advisory lock on run + task, so a re-run or two
+ * concurrent writers never leave duplicates.
+ */
+export class EvaluationRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The cell lines of a screen's images. */
+  async cellLinesOf(screenId: string): Promise<NamedEntity[]> {
+    return this.dataSource.query(
+      `SELECT cl.id, cl.name FROM cell_lines cl WHERE EXISTS (SELECT 1 FROM images i WHERE i.screen_id = $1 AND i.cell_line_id = cl.id) ORDER BY cl.name`,
+      [screenId],
+    );
+  }
+
+  /** The compounds of a screen's images. */
+  async compoundsOf(screenId: string): Promise<ScreenCompound[]> {
+    const rows: Array<{ id: number; name: string; moa: string | null; is_control: boolean }> = await this.dataSource.query(
+      `SELECT c.id, c.name, c.moa, c.is_control FROM compounds c WHERE EXISTS (SELECT 1 FROM images i WHERE i.screen_id = $1 AND i.compound_id = c.id) ORDER BY c.name`,
+      [screenId],
+    );
+    return rows.map((row) => ({ id: row.id, name: row.name, moa: row.moa, isControl: row.is_control }));
+  }
+
+  /**
+   * A run's embeddings with their images' metadata, in image order, optionally only some
+   * cell lines and compounds. One cell line at a time keeps memory to a cell line's images.
+   */
+  async embeddedImages(runId: string, filter: { cellLineIds?: readonly number[]; compoundIds?: readonly number[] } = {}): Promise<{ images: EvaluationImage[]; vectors: VectorMatrix }> {
+    const conditions = ['e.run_id = $1'];
+    const values: unknown[] = [runId];
+    if (filter.cellLineIds) {
+      values.push(filter.cellLineIds);
+      conditions.push(`i.cell_line_id = ANY($${values.length}::int[])`);
+    }
+    if (filter.compoundIds) {
+      values.push(filter.compoundIds);
+      conditions.push(`i.compound_id = ANY($${values.length}::int[])`);
+    }
+    const rows: Array<{
+      id: number;
+      cell_line_id: number;
+      cell_line: string;
+      compound_id: number;
+      compound: string;
+      moa: string | null;
+      is_control: boolean;
+      concentration: number;
+      plate: string;
+      well: string;
+      vector: Buffer;
+    }> = await this.dataSource.query(
+      `SELECT i.id, i.cell_line_id, cl.name AS cell_line, i.compound_id, c.name AS compound, c.moa, c.is_control, i.concentration, i.plate, i.well, e.vector
+         FROM embeddings e JOIN images i ON i.id = e.image_id JOIN compounds c ON c.id = i.compound_id JOIN cell_lines cl ON cl.id = i.cell_line_id
+        WHERE ${conditions.join(' AND ')} ORDER BY i.id`,
+      values,
+    );
+    const dim = rows.length > 0 ? rows[0].vector.byteLength / 4 : 0;
+    const data = new Float32Array(rows.length * dim);
+    const images = rows.map((row, index): EvaluationImage => {
+      data.set(decodeVector(row.vector), index * dim);
+      return {
+        id: row.id,
+        cellLineId: row.cell_line_id,
+        cellLine: row.cell_line,
+        compoundId: row.compound_id,
+        compound: row.compound,
+        moa: row.moa,
+        isControl: row.is_control,
+        concentration: row.concentration,
+        plate: row.plate,
+        well: row.well,
+      };
+    });
+    return { images, vectors: { rows: rows.length, dim, data } };
+  }
+
+  /**
+   * Replaces the result set's rows in one transaction. `scope: 'all'` drops every row of the
+   * run + task + parameters first (a whole re-run); `scope: 'rows'` only those with the
+   * given rows' cell lines (an on-demand cell line).
+   */
+  async replace(runId: string, task: EvaluationTask, parameters: object, records: readonly EvaluationRecord[], scope: 'all' | 'rows' = 'all'): Promise<void> {
+    const parametersJson = JSON.stringify(parameters);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`evaluations:${runId}:${task}`]);
+      if (scope === 'all') {
+        await manager.query('DELETE FROM evaluations WHERE run_id = $1 AND task = $2 AND parameters = $3::jsonb', [runId, task, parametersJson]);
+      } else {
+        const ids = records.map((r) => r.cellLineId).filter((id): id is number => id !== null);
+        const withNull = records.some((r) => r.cellLineId === null);
+        await manager.query(
+          `DELETE FROM evaluations WHERE run_id = $1 AND task = $2 AND parameters = $3::jsonb AND (cell_line_id = ANY($4::int[]) OR ($5 AND cell_line_id IS NULL))`,
+          [runId, task, parametersJson, ids, withNull],
+        );
+      }
+      for (const record of records) {
+        await manager.query('INSERT INTO evaluations (run_id, task, cell_line_id, parameters, result) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)', [
+          runId,
+          task,
+          record.cellLineId,
+          parametersJson,
+          JSON.stringify(record.result),
+        ]);
+      }
+    });
+  }
+
+  /** Rows of a result set: every cell line and the aggregate, or one cell line (null: the aggregate). */
+  async find<Result = unknown>(runId: string, task: EvaluationTask, parameters: object, cellLineId?: number | null): Promise<Array<StoredEvaluation<Result>>> {
+    const values: unknown[] = [runId, task, JSON.stringify(parameters)];
+    let condition = '';
+    if (cellLineId === null) condition = ' AND cell_line_id IS NULL';
+    else if (cellLineId !== undefined) {
+      values.push(cellLineId);
+      condition = ' AND cell_line_id = $4';
+    }
+    const rows: RawRow[] = await this.dataSource.query(
+      `SELECT id, run_id, task, cell_line_id, parameters, result, created_at FROM evaluations WHERE run_id = $1 AND task = $2 AND parameters = $3::jsonb${condition} ORDER BY cell_line_id NULLS FIRST, id`,
+      values,
+    );
+    return rows.map(fromRow) as Array<StoredEvaluation<Result>>;
+  }
+
+  /** Every stored row of a run, optionally of one task: what reports read. */
+  async list(runId: string, task?: EvaluationTask): Promise<StoredEvaluation[]> {
+    const rows: RawRow[] = await this.dataSource.query(
+      `SELECT id, run_id, task, cell_line_id, parameters, result, created_at FROM evaluations WHERE run_id = $1 AND ($2::text IS NULL OR task = $2) ORDER BY task, created_at, cell_line_id NULLS FIRST, id`,
+      [runId, task ?? null],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** Rewrites one row's result (a clustering sweep point added on demand). */
+  async updateResult(id: number, result: object): Promise<void> {
+    await this.dataSource.query('UPDATE evaluations SET result = $2::jsonb WHERE id = $1', [id, JSON.stringify(result)]);
+  }
+}
+
+interface RawRow {
+  id: number;
+  run_id: string;
+  task: EvaluationTask;
+  cell_line_id: number | null;
+  parameters: Record<string, unknown>;
+  result: unknown;
+  created_at: Date;
+}
+
+function fromRow(row: RawRow): StoredEvaluation {
+  return { id: row.id, runId: row.run_id, task: row.task, cellLineId: row.cell_line_id, parameters: row.parameters, result: row.result, createdAt: row.created_at };
+}

@@ -1,0 +1,257 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { graphql as execute } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApiSchema } from '../../src/api/schema';
+import type { Config } from '../../src/config';
+import { openDatabase, type Database } from '../../src/db/database';
+import { EvaluationRepository } from '../../src/db/repositories/evaluation.repository';
+import { DEFAULT_EVALUATION_PARAMETERS, classificationParameters, clusteringParameters, mapParameters, pairParameters } from '../../src/evaluation/evaluation.service';
+import {
+  aggregateClassification,
+  aggregateMap,
+  aggregateSimilarity,
+  classificationOfLine,
+  clusteringOfLine,
+  jsonSafe,
+  mapOfLine,
+  similarityOfLine,
+  type LineData,
+} from '../../src/evaluation/run.evaluator';
+import { selectRows } from '../../src/evaluation/vector-matrix';
+import { createLogger } from '../../src/logger';
+import { createServices, type ServiceJobSender, type Services } from '../../src/services';
+import { createJobHandlers } from '../../workers/job-handlers';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
+
+const logger = createLogger('silent');
+const never = () => new AbortController().signal;
+
+class RecordingQueue implements ServiceJobSender {
+  readonly sent: Array<{ name: string; payload: object; key?: string }> = [];
+  async send(name: string, payload: object, key?: string): Promise<string | null> {
+    this.sent.push({ name, payload, key });
+    return `job-${this.sent.length}`;
+  }
+  async retryAbandoned(): Promise<void> {}
+}
+
+/** Every number in a JSON text is finite: NaN and Infinity never get this far. */
+function expectNoNaN(value: unknown): void {
+  const text = JSON.stringify(value);
+  expect(text).not.toMatch(/NaN|Infinity/);
+  JSON.parse(text, (_key, v) => {
+    if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
+    return v;
+  });
+}
+
+describe('evaluation of a run on the tiny screen', () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let config: Config;
+  let services: Services;
+  let schema: GraphQLSchema;
+  let dataDir: string;
+  let runId: string;
+  const queue = new RecordingQueue();
+
+  const query = async (source: string, variables?: Record<string, unknown>, role?: 'reader' | 'writer') => {
+    const result = await execute({ schema, source, variableValues: variables, contextValue: { principal: role ? { role, keyId: 'k' } : undefined, services } });
+    return { data: result.data as any, errors: result.errors };
+  };
+  const rowCount = async (task?: string): Promise<number> =>
+    (await database.dataSource.query('SELECT count(*)::int AS n FROM evaluations WHERE run_id = $1 AND ($2::text IS NULL OR task = $2)', [runId, task ?? null]))[0].n;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('evaluation');
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-evaluation-'));
+    config = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1' });
+    database = await openDatabase(config, logger, { migrate: true });
+    services = createServices(config, database, queue);
+    schema = await buildApiSchema({ requireReaderForQueries: false });
+    await services.screens.generateAndRegister({ preset: 'tiny', seed: 7, name: 'tiny' });
+    const { runs } = await services.sweeps.create({
+      screen: 'tiny',
+      setups: ['weakly-supervised/one-crop'],
+      profile: 'quick',
+      overrides: { epochs: 1, batchSize: 16, imagesPerEpoch: 32, learningRate: 1e-3 },
+    });
+    runId = runs[0].id;
+    expect(await services.training.train(runId, { jobId: 'train', signal: never(), logger })).toBe('succeeded');
+    // the embed job's handler: embeds, then queues the evaluation
+    await createJobHandlers({ services })['run.embed']({ runId }, { jobId: 'embed', logger, signal: never() });
+  }, 120_000);
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('queues run.evaluate, once per run, when embedding succeeds', () => {
+    expect(queue.sent.filter((job) => job.name === 'run.evaluate')).toEqual([{ name: 'run.evaluate', payload: { runId }, key: runId }]);
+  });
+
+  it('stores every task per cell line plus an aggregate, and a re-run replaces them', async () => {
+    await createJobHandlers({ services })['run.evaluate']({ runId }, { jobId: 'evaluate', logger, signal: never() });
+    // pair MTX-PTX + MoA groups antifolate and taxane: 3 result sets; map: activity + consistency
+    const expected = { similarity: 3 * 4, classification: 4, clustering: 4, map: 2 * 4 };
+    for (const [task, n] of Object.entries(expected)) expect(await rowCount(task)).toBe(n);
+    const lines: Array<{ task: string; n: number }> = await database.dataSource.query(
+      'SELECT task, count(DISTINCT cell_line_id)::int AS n FROM evaluations WHERE run_id = $1 AND cell_line_id IS NOT NULL GROUP BY task ORDER BY task',
+      [runId],
+    );
+    expect(lines.every((line) => line.n === 3)).toBe(true);
+    const again = await services.evaluations.evaluateRun(runId, {}, { logger, signal: never() });
+    expect(again).toMatchObject({ status: 'succeeded', cellLines: 3, images: 144, rows: 28 });
+    expect(await rowCount()).toBe(28);
+    const stored: Array<{ text: string }> = await database.dataSource.query('SELECT result::text AS text FROM evaluations WHERE run_id = $1', [runId]);
+    for (const row of stored) expect(row.text).not.toMatch(/NaN|Infinity/);
+  }, 60_000);
+
+  it('answers similarity with typed per-cell-line medians, D^-1 and d, and computes another pair on demand', async () => {
+    const SIMILARITY = `query ($run: ID!, $a: String!, $b: String!, $cellLine: ID) { similarity(run: $run, drugA: $a, drugB: $b, cellLine: $cellLine) {
+      compounds control moa aggregate { metric relativeDistance { median { value reason } mad { value } cellLines } }
+      cellLines { cellLine images metrics { metric pairs { compoundA compoundB medianAB { value } medianAControl { value } } inverseDistance { value reason } relativeDistance { value reason } } } } }`;
+    const { data, errors } = await query(SIMILARITY, { run: runId, a: 'Pemetrexed', b: 'Methotrexate' });
+    expect(errors).toBeUndefined();
+    expect(data.similarity.compounds).toEqual(['Methotrexate', 'Pemetrexed']);
+    expect(data.similarity.cellLines.map((l: any) => l.cellLine).sort()).toEqual(['ACHN', 'HT29', 'MDAMB231']);
+    expect(data.similarity.aggregate.map((a: any) => a.metric)).toEqual(['euclidean', 'cosine', 'correlation', 'braycurtis']);
+    expect(typeof data.similarity.cellLines[0].metrics[0].relativeDistance.value).toBe('number');
+    const before = await rowCount('similarity');
+    const other = await query(SIMILARITY, { run: runId, a: 'Paclitaxel', b: 'Metformin', cellLine: 'HT29' });
+    expect(other.errors).toBeUndefined();
+    expect(other.data.similarity.cellLines.map((l: any) => l.cellLine)).toEqual(['HT29']);
+    expect(await rowCount('similarity')).toBe(before + 4);
+    await query(SIMILARITY, { run: runId, a: 'Paclitaxel', b: 'Metformin' });
+    expect(await rowCount('similarity')).toBe(before + 4);
+    const group = await query(`query ($run: ID!) { similarity(run: $run, moa: "microtubule stabiliser") { compounds moa } }`, { run: runId });
+    expect(group.errors).toBeUndefined();
+    expect(group.data.similarity).toEqual({ compounds: ['Docetaxel', 'Paclitaxel'], moa: 'microtubule stabiliser' });
+  });
+
+  it('answers classification with metrics from held-out plates, activity scores and top-dose ROC-AUC', async () => {
+    const { data, errors } = await query(`query ($run: ID!) { classification(run: $run, cellLine: "ACHN") {
+      parameters aggregate { rocAuc { median { value reason } cellLines } topDoseRocAuc { median { value reason } } }
+      cellLines { cellLine reason trainPlates heldOutPlates train test accuracy { value reason } f1 { value reason } precision { value reason } recall { value reason } specificity { value reason } rocAuc { value reason }
+        topDoseRocAuc { value reason } topDose { compound concentration images rocAuc { value reason } } activityScores { compound isControl images score { value reason } byConcentration { concentration score { value } } } } } }`, { run: runId });
+    expect(errors).toBeUndefined();
+    const [line] = data.classification.cellLines;
+    expect(line.cellLine).toBe('ACHN');
+    expect(line.reason).toBeNull();
+    expect(line.heldOutPlates).toHaveLength(1);
+    expect(line.trainPlates).toHaveLength(1);
+    expect(line.train + line.test).toBe(48);
+    expect(line.rocAuc.value).toBeGreaterThanOrEqual(0);
+    expect(line.rocAuc.value).toBeLessThanOrEqual(1);
+    expect(line.topDose.map((t: any) => t.compound).sort()).toEqual(['Docetaxel', 'Metformin', 'Methotrexate', 'Paclitaxel', 'Pemetrexed']);
+    expect(line.activityScores.find((s: any) => s.compound === 'DMSO')).toMatchObject({ isControl: true });
+    for (const score of line.activityScores) expect(score.score.value === null ? typeof score.score.reason : typeof score.score.value).toMatch(/number|string/);
+    expect(data.classification.parameters).toMatchObject({ heldOut: 'plate', control: 'DMSO' });
+    expectNoNaN(data);
+  });
+
+  it('answers clustering with coordinates and labels, and clusters a min_cluster_size outside the sweep on demand', async () => {
+    const CLUSTERING = `query ($run: ID!, $m: Int) { clustering(run: $run, cellLine: "HT29", minClusterSize: $m) { cellLine reason points imageIds coordinates
+      sweep { minClusterSize clusterCount noiseShare labels onDemand consistency { value reason } quality { silhouette { value reason } daviesBouldin { value reason } } } } }`;
+    const { data, errors } = await query(CLUSTERING, { run: runId, m: 5 });
+    expect(errors).toBeUndefined();
+    expect(data.clustering.points).toBe(48);
+    expect(data.clustering.coordinates).toHaveLength(48);
+    expect(data.clustering.sweep).toHaveLength(1);
+    expect(data.clustering.sweep[0]).toMatchObject({ minClusterSize: 5, onDemand: false });
+    expect(data.clustering.sweep[0].labels).toHaveLength(48);
+    const extra = await query(CLUSTERING, { run: runId, m: 7 });
+    expect(extra.errors).toBeUndefined();
+    expect(extra.data.clustering.sweep[0]).toMatchObject({ minClusterSize: 7, onDemand: true });
+    expect(extra.data.clustering.coordinates).toEqual(data.clustering.coordinates);
+    const whole = await query(CLUSTERING, { run: runId });
+    expect(whole.data.clustering.sweep.map((p: any) => p.minClusterSize)).toEqual([5, 7, 10, 20, 40]);
+    expectNoNaN(whole.data);
+  });
+
+  it('answers mAP for activity and consistency, and shows the latest re-run with other parameters', async () => {
+    const MAP = `query ($run: ID!, $kind: MapKind!) { meanAveragePrecision(run: $run, kind: $kind) { kind parameters meanAveragePrecision { value reason } fractionSignificant { value reason }
+      byGroup { group cellLines meanAveragePrecision { value } } cellLines { cellLine profiles meanAveragePrecision { value reason } groups { group queries meanAveragePrecision { value reason } pValue { value } correctedPValue { value } significant } } } }`;
+    const activity = await query(MAP, { run: runId, kind: 'ACTIVITY' });
+    expect(activity.errors).toBeUndefined();
+    // 3 lines x (5 drugs x 2 doses x 2 plates + 2 DMSO wells x 2 plates)
+    expect(activity.data.meanAveragePrecision.cellLines.map((l: any) => l.profiles)).toEqual([24, 24, 24]);
+    expect(activity.data.meanAveragePrecision.cellLines[0].groups).toHaveLength(10);
+    expect(activity.data.meanAveragePrecision.meanAveragePrecision.value).toBeGreaterThan(0);
+    const consistency = await query(MAP, { run: runId, kind: 'CONSISTENCY' });
+    expect(consistency.errors).toBeUndefined();
+    const groups = consistency.data.meanAveragePrecision.cellLines[0].groups.map((g: any) => g.group);
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    expectNoNaN(consistency.data);
+
+    const queued = await query(`mutation ($run: ID!) { evaluateRun(run: $run, parameters: { nullSize: 500, tasks: [MAP] }) { runId jobId parameters } }`, { run: runId }, 'writer');
+    expect(queued.errors).toBeUndefined();
+    expect(queued.data.evaluateRun.parameters).toMatchObject({ nullSize: 500, tasks: ['map'] });
+    const job = queue.sent[queue.sent.length - 1];
+    expect(job).toMatchObject({ name: 'run.evaluate', payload: { runId, parameters: { nullSize: 500, tasks: ['map'] } }, key: runId });
+    const before = await rowCount();
+    await createJobHandlers({ services })['run.evaluate'](job.payload as any, { jobId: 'evaluate-2', logger, signal: never() });
+    expect(await rowCount()).toBe(before + 8);
+    const latest = await query(MAP, { run: runId, kind: 'ACTIVITY' });
+    expect(latest.data.meanAveragePrecision.parameters).toMatchObject({ nullSize: 500 });
+    // a reader may not queue
+    const reader = await query(`mutation ($run: ID!) { evaluateRun(run: $run) { jobId } }`, { run: runId }, 'reader');
+    expect(reader.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('says NOT_FOUND for a run, cell line or compound the screen does not have, BAD_USER_INPUT for bad parameters', async () => {
+    const code = async (source: string, variables: Record<string, unknown>, role?: 'writer') => (await query(source, variables, role)).errors?.[0]?.extensions?.code;
+    expect(await code(`query { classification(run: "00000000-0000-4000-8000-000000000000") { runId } }`, {})).toBe('NOT_FOUND');
+    expect(await code(`query { classification(run: "nope") { runId } }`, {})).toBe('NOT_FOUND');
+    expect(await code(`query ($run: ID!) { classification(run: $run, cellLine: "HeLa") { runId } }`, { run: runId })).toBe('NOT_FOUND');
+    expect(await code(`query ($run: ID!) { clustering(run: $run, cellLine: "SW620") { points } }`, { run: runId })).toBe('NOT_FOUND');
+    expect(await code(`query ($run: ID!) { similarity(run: $run, drugA: "Aspirin") { control } }`, { run: runId })).toBe('NOT_FOUND');
+    expect(await code(`query ($run: ID!) { similarity(run: $run, control: "PBS") { control } }`, { run: runId })).toBe('NOT_FOUND');
+    expect(await code(`query ($run: ID!) { similarity(run: $run, moa: "kinase inhibitor") { control } }`, { run: runId })).toBe('NOT_FOUND');
+    expect(await code(`mutation ($run: ID!) { evaluateRun(run: $run, parameters: { drugA: "Aspirin" }) { jobId } }`, { run: runId }, 'writer')).toBe('NOT_FOUND');
+    expect(await code(`query ($run: ID!) { clustering(run: $run, cellLine: "ACHN", minClusterSize: 1) { points } }`, { run: runId })).toBe('BAD_USER_INPUT');
+    expect(await code(`query ($run: ID!) { similarity(run: $run, drugA: "Methotrexate", drugB: "Methotrexate") { control } }`, { run: runId })).toBe('BAD_USER_INPUT');
+    expect(await code(`mutation ($run: ID!) { evaluateRun(run: $run, parameters: { testFraction: 1.5 }) { jobId } }`, { run: runId }, 'writer')).toBe('BAD_USER_INPUT');
+    expect(await code(`mutation ($run: ID!) { evaluateRun(run: $run, parameters: { minClusterSizes: [] }) { jobId } }`, { run: runId }, 'writer')).toBe('BAD_USER_INPUT');
+  });
+
+  it('gives a cell line with a single compound reasons instead of NaN, and never crashes', async () => {
+    const repository = new EvaluationRepository(database.dataSource);
+    const [achn] = (await repository.cellLinesOf((await services.runs.byId(runId))!.screenId)).filter((line) => line.name === 'ACHN');
+    const loaded = await repository.embeddedImages(runId, { cellLineIds: [achn.id] });
+    const only = (compound: string): LineData => {
+      const rows = loaded.images.flatMap((image, i) => (image.compound === compound ? [i] : []));
+      return { cellLine: 'ACHN', images: rows.map((r) => loaded.images[r]), vectors: selectRows(loaded.vectors, rows) };
+    };
+    const p = DEFAULT_EVALUATION_PARAMETERS;
+    for (const compound of ['DMSO', 'Methotrexate']) {
+      const line = only(compound);
+      const similarity = similarityOfLine(line, pairParameters('Methotrexate', 'Pemetrexed', 'DMSO'));
+      const classification = classificationOfLine(line, classificationParameters(p));
+      const clustering = clusteringOfLine(line, clusteringParameters(p));
+      const activity = mapOfLine(line, mapParameters(p, 'activity'));
+      const consistency = mapOfLine(line, mapParameters(p, 'consistency'));
+      const all = jsonSafe({
+        similarity,
+        aggregate: aggregateSimilarity(pairParameters('Methotrexate', 'Pemetrexed', 'DMSO'), [similarity]),
+        classification,
+        classificationAggregate: aggregateClassification([classification]),
+        clustering,
+        activity,
+        activityAggregate: aggregateMap('activity', [activity]),
+        consistency,
+      });
+      expectNoNaN({ similarity, classification, clustering, activity, consistency });
+      expect(similarity.metrics.cosine.relativeDistance).toEqual({ value: null, reason: expect.stringContaining('has no images of') });
+      expect(classification).toEqual({ cellLine: 'ACHN', status: 'undefined', reason: expect.stringMatching(/single class/) });
+      expect(activity.meanAveragePrecision.value).toBeNull();
+      expect(activity.meanAveragePrecision.reason).toMatch(/ACHN/);
+      expect(consistency.meanAveragePrecision.value).toBeNull();
+      expect(all.activityAggregate.meanAveragePrecision.reason).toBeTruthy();
+    }
+  });
+});
