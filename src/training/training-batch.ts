@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Paradigm } from './setups';
+import type { TrainingBatch } from './paradigms/trainable-paradigm';
+
+/**
+ * The shape of a crop batch from the data pipeline (src/data/crops): rows are
+ * crop-major, so crop k of every image is one contiguous block of `images` rows.
+ */
+export interface CropRows {
+  /** [rows, 64, 64, 1], values in [0, 1] */
+  data: Float32Array;
+  /** per row: 1 = drug, 0 = control */
+  labels: Int32Array;
+  images: number;
+  cropsPerImage: number;
+}
+
+const PIXELS = 64 * 64;
+
+/**
+ * Tensors for one training step. Weakly-supervised, unsupervised and regularized train
+ * on every row. BYOL takes crop 0 of each image as the first view and crop 1 as the
+ * second (two augmented crops of the same images); with one crop per image the second
+ * view defaults to its horizontal flip. Dispose with disposeTrainingBatch.
+ */
+export function makeTrainingBatch(paradigm: Paradigm, rows: CropRows): TrainingBatch {
+  const total = rows.images * rows.cropsPerImage;
+  if (rows.data.length !== total * PIXELS) {
+    throw new Error(`crop batch has ${rows.data.length} values, expected ${total} x 64 x 64`);
+  }
+  if (paradigm === 'self-supervised') {
+    const n = rows.images;
+    const view = (k: number) => tf.tensor4d(rows.data.subarray(k * n * PIXELS, (k + 1) * n * PIXELS), [n, 64, 64, 1]);
+    return rows.cropsPerImage >= 2 ? { x: view(0), x2: view(1) } : { x: view(0) };
+  }
+  return {
+    x: tf.tensor4d(rows.data, [total, 64, 64, 1]),
+    labels: tf.tensor1d(rows.labels.subarray(0, total), 'int32'),
+  };
+}
+
+export function disposeTrainingBatch(batch: TrainingBatch): void {
+  batch.x.dispose();
+  batch.labels?.dispose();
+  batch.x2?.dispose();
+}
