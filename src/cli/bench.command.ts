@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { registerBenchCropsCommand } from './bench-crops.command';
 import { registerBenchTrainCommand } from './bench-train.command';
+import { registerBenchEvaluateCommand } from './bench-evaluate.command';
 import { registerBenchIngestCommand } from './bench-ingest.command';
+import { registerBenchEmbedCommand } from './bench-embed.command';
+import { registerBenchSearchCommand } from './bench-search.command';
 
 /**
  * `morphospace bench <name>`: each benchmark prints one JSON object per line
@@ -11,5 +14,8 @@ export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('Run a benchmark; prints one JSON object per line');
   registerBenchCropsCommand(bench);
   registerBenchTrainCommand(bench);
+  registerBenchEvaluateCommand(bench);
   registerBenchIngestCommand(bench);
+  registerBenchEmbedCommand(bench);
+  registerBenchSearchCommand(bench);
 }

@@ -68,6 +68,7 @@ export class NeighbourService {
   private readonly cache: ByteBudgetCache<string, LoadedIndex>;
   private readonly loading = new Map<string, Promise<LoadedIndex>>();
   private math?: Promise<MatrixMath>;
+  private readonly knownRuns = new Map<string, { run: RunEntity; at: number }>();
 
   constructor(
     private readonly runs: RunRepository,
@@ -262,9 +263,14 @@ export class NeighbourService {
     return set.generation;
   }
 
+  /** Runs are looked up once per freshness period: a query should not cost a database round trip. */
   private async run(id: string): Promise<RunEntity> {
+    const known = this.knownRuns.get(id);
+    if (known && Date.now() - known.at < (this.options.freshnessMs ?? 5000)) return known.run;
     const run = /^[0-9a-f-]{36}$/i.test(id) ? await this.runs.byId(id) : null;
     if (!run) throw new NotFoundError('run', id);
+    if (this.knownRuns.size > 10_000) this.knownRuns.clear();
+    this.knownRuns.set(id, { run, at: Date.now() });
     return run;
   }
 
