@@ -5,7 +5,6 @@ import { makeMaxPoolGradKernel } from './max-pool-grad.kernel';
 import { makeBatchMatMulKernel } from './batch-mat-mul.kernel';
 import { makeBiasGradKernels } from './bias-grad.kernel';
 import { makeMaxPool2x2GradKernel } from './max-pool-2x2-grad.kernel';
-import { makeIm2col3x3Kernel } from './im2col-3x3.kernel';
 import { makeFirstLayerFilterGradKernel } from './first-layer-filter-grad.kernel';
 
 let registered = false;
@@ -26,7 +25,6 @@ export function registerWasmTrainingKernels(): void {
   if (batchMatMul) replace(makeBatchMatMulKernel(batchMatMul.kernelFunc));
   for (const config of makeBiasGradKernels()) replace(config);
   replace(makeMaxPool2x2GradKernel());
-  replace(makeIm2col3x3Kernel());
   replace(makeFirstLayerFilterGradKernel());
   registered = true;
 }

@@ -3,7 +3,6 @@ import type { SeededRandom } from '../../util/seeded-random';
 import type { ParameterSet } from './parameter-set';
 import { BIAS_GRAD, RELU_BIAS_GRAD } from '../kernels/bias-grad.kernel';
 import { MAX_POOL_2X2_GRAD } from '../kernels/max-pool-2x2-grad.kernel';
-import { IM2COL_3X3 } from '../kernels/im2col-3x3.kernel';
 import { FIRST_LAYER_FILTER_GRAD } from '../kernels/first-layer-filter-grad.kernel';
 import '../gradients/register-training-gradients';
 
@@ -123,8 +122,9 @@ export function maxPool2(x: tf.Tensor4D): tf.Tensor4D {
  * maxpool2(relu(conv(x) + b)) computed as relu(maxpool2(conv(x) + b)): the same values
  * (ReLU is monotonic) and the same gradient, but the ReLU mask and the bias gradient are
  * taken on the pooled tensor, a quarter of the size. The max-pool gradient is routed by
- * the pre-pool values in one pass; for a first layer (no input gradient) it is written
- * directly in the layout the filter-gradient convolution wants.
+ * the pre-pool values in one pass; for a single-channel first layer (no input gradient)
+ * the filter gradient comes straight from the pooled gradient, without materialising
+ * the pre-pool one.
  */
 export function applyConvReluPool(layer: Conv3x3, x: tf.Tensor4D, inputGrad = true): tf.Tensor4D {
   return (inputGrad ? convReluPool : convReluPoolNoInputGrad)(x, layer.weight as tf.Tensor4D, layer.bias);
@@ -148,14 +148,6 @@ function fusedConvReluPool(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D,
         if (!inputGrad && fast && sx.shape[3] === 1 && tf.getKernel(FIRST_LAYER_FILTER_GRAD, tf.getBackend())) {
           const dw = tf.engine().runKernel(FIRST_LAYER_FILTER_GRAD, { dp, z: sz, x: sx }, {}) as tf.Tensor;
           return [tf.zerosLike(sx), dw, db];
-        }
-        if (!inputGrad && fast && sx.shape[3] === 1 && tf.getKernel(IM2COL_3X3, tf.getBackend())) {
-          // single-channel first layer: dW^T [F, 9] = g as [F, NHW] . im2col(x) [NHW, 9]
-          const [f] = [sw.shape[3]!];
-          const gT = tf.engine().runKernel(MAX_POOL_2X2_GRAD, { dy: dp, z: sz }, { channelsFirst: true }) as tf.Tensor;
-          const cols = tf.engine().runKernel(IM2COL_3X3, { x: sx }, {}) as tf.Tensor2D;
-          const dwT = tf.matMul(tf.reshape(gT, [f, cols.shape[0]]) as tf.Tensor2D, cols);
-          return [tf.zerosLike(sx), tf.reshape(tf.transpose(dwT), sw.shape), db];
         }
         const g = fast
           ? (tf.engine().runKernel(MAX_POOL_2X2_GRAD, { dy: dp, z: sz }, { channelsFirst: false }) as tf.Tensor)
