@@ -22,6 +22,8 @@ import { VectorIndexStore } from './embedding/vector-index.store';
 import { RunService } from './training/run.service';
 import { SweepService, type RunJobSender } from './training/sweep.service';
 import { TrainingService } from './training/training.service';
+import { ComparisonRepository } from './db/repositories/comparison.repository';
+import { ComparisonService } from './reports/comparison.service';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -34,6 +36,7 @@ export interface Services {
   embeddings: EmbeddingService;
   neighbours: NeighbourService;
   evaluations: EvaluationService;
+  comparisons: ComparisonService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
@@ -64,5 +67,6 @@ export function createServices(config: Config, database: Database, queue?: Servi
       maxK: pageLimit,
     }),
     evaluations: new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue),
+    comparisons: new ComparisonService(new ComparisonRepository(dataSource), new SweepRepository(dataSource)),
   };
 }

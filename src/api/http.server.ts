@@ -12,6 +12,7 @@ import { createErrorFormatter } from './errors/format-error';
 import { costLimitPlugin } from './limits/cost-limit.plugin';
 import { depthLimitRule } from './limits/depth-limit.rule';
 import { buildApiSchema } from './schema';
+import { DashboardFiles } from './dashboard/static-files';
 
 /** What /healthz asks of the process: each check resolves true when its system answers. */
 export interface HealthChecks {
@@ -78,6 +79,16 @@ export async function startApiServer(config: Config, services: Services, health:
     sendJson(response, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', database: database ? 'ok' : 'unreachable', queue: queue ? 'ok' : 'unreachable' });
   };
 
+  const dashboard = new DashboardFiles();
+  const handleDashboard = async (response: ServerResponse, pathname: string, method: string) => {
+    const file = await dashboard.read(pathname);
+    if (!file) throw new HttpRefusal(404, ERROR_CODES.notFound, `no file ${pathname}`);
+    response.statusCode = 200;
+    response.setHeader('content-type', file.contentType);
+    response.setHeader('content-length', file.body.length);
+    response.end(method === 'HEAD' ? undefined : file.body);
+  };
+
   const server = http.createServer((request, response) => {
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -86,6 +97,7 @@ export async function startApiServer(config: Config, services: Services, health:
     });
     const route = async () => {
       if (url.pathname === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) return handleHealth(response);
+      if (dashboard.serves(url.pathname) && (request.method === 'GET' || request.method === 'HEAD')) return handleDashboard(response, url.pathname, request.method);
       if (url.pathname === '/graphql') {
         if (request.method !== 'GET' && request.method !== 'POST') throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', 'use GET or POST on /graphql');
         return handleGraphql(request, response, url);

@@ -9,9 +9,10 @@ import { RunResolver } from './resolvers/run.resolver';
 import { SweepResolver } from './resolvers/sweep.resolver';
 import { ScreenResolver } from './resolvers/screen.resolver';
 import { NeighbourResolver } from './resolvers/neighbour.resolver';
+import { ComparisonResolver } from './resolvers/comparison.resolver';
 import { EvaluationResolver } from './resolvers/evaluation.resolver';
 
-export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver, SweepResolver, NeighbourResolver, EvaluationResolver] as const;
+export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver, SweepResolver, NeighbourResolver, EvaluationResolver, ComparisonResolver] as const;
 
 /** When the server requires a reader key, every top-level query field checks for one. */
 const requireReader: MiddlewareFn<RequestContext> = ({ context, info }, next) => {

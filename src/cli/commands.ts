@@ -7,6 +7,7 @@ import { registerMigrateCommand } from './migrate.command';
 import { registerSchemaCommand } from './schema.command';
 import { registerServeCommands, registerWorkerCommand } from './serve.command';
 import { registerSweepCommand } from './sweep.command';
+import { registerReportCommand } from './report.command';
 
 /** Every `morphospace` subcommand, each defined in its own *.command.ts file. */
 export function registerCommands(program: Command): void {
@@ -19,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerImportCommand(program);
   registerSweepCommand(program);
   registerBenchCommand(program);
+  registerReportCommand(program);
 }

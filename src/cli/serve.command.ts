@@ -4,9 +4,11 @@ import { openRuntime, stopOnSignal, type Runtime } from '../runtime';
 import { startWorkers, type WorkerOptions } from '../../workers/job-workers';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { parseConcurrency, parseQueues } from './worker-options';
+import { demoEnabled, startDemo } from './demo.runner';
 
 interface ServeOptions extends ConfigFlags {
   concurrency?: string;
+  demo?: boolean;
 }
 
 export function registerServeCommands(program: Command): void {
@@ -17,8 +19,9 @@ export function registerServeCommands(program: Command): void {
     .option('--concurrency <n>', 'jobs at once per queue', '1')
     .option('--backend <name>', 'tfjs backend for training (default: MORPHOSPACE_BACKEND or auto)')
     .option('--threads <n>', 'wasm threads for training (default: MORPHOSPACE_THREADS or one per core)')
+    .option('--no-demo', 'no demo screen and sweep (default: MORPHOSPACE_DEMO or on)')
     .action(async (options: ServeOptions) => {
-      await serve(options, { concurrency: parseConcurrency(options.concurrency ?? '1') });
+      await serve(options, { concurrency: parseConcurrency(options.concurrency ?? '1') }, demoEnabled(options.demo));
     });
 }
 
@@ -48,7 +51,7 @@ function withServerOptions(command: Command): Command {
     .option('--require-reader', 'queries need a reader key too');
 }
 
-async function serve(options: ServeOptions, worker: WorkerOptions | undefined): Promise<void> {
+async function serve(options: ServeOptions, worker: WorkerOptions | undefined, demo = false): Promise<void> {
   const config = configFrom(options);
   const runtime = await openRuntime(config);
   await runUntilStopped(runtime, async () => {
@@ -64,7 +67,9 @@ async function serve(options: ServeOptions, worker: WorkerOptions | undefined): 
     }, runtime.logger);
     runtime.logger.info({ url: `${api.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'morphospace is listening');
     process.stderr.write(`morphospace: GraphQL API at ${api.url}/graphql, health at ${api.url}/healthz\n`);
+    const stopDemo = demo ? startDemo(runtime, api.url) : () => undefined;
     return async () => {
+      stopDemo();
       stopRecovery();
       await api.close();
     };

@@ -20,7 +20,14 @@ export function startServer(args: string[], env: Record<string, string | undefin
 /** Runs the built CLI and waits for a line on stderr; `url` is the pattern's first group, if any. */
 export function startCli(args: string[], env: Record<string, string | undefined>, ready: RegExp): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, DATABASE_URL: undefined, LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: undefined,
+      LOG_LEVEL: 'info',
+      // servers under test start without the demo sweep unless a test asks for it
+      MORPHOSPACE_DEMO: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

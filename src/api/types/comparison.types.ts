@@ -1,0 +1,126 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum ReportFormatValue {
+  JSON = 'json',
+  MARKDOWN = 'markdown',
+  HTML = 'html',
+}
+registerEnumType(ReportFormatValue, { name: 'ReportFormat', description: 'JSON (the structured report), MARKDOWN or a self-contained HTML page' });
+
+@ObjectType({ description: 'A resource figure of a run divided by the baseline run\'s (the baseline\'s are 1); null where either is unknown' })
+export class ResourceRatios {
+  @Field(() => Float, { nullable: true })
+  wallSeconds: number | null;
+
+  @Field(() => Float, { nullable: true })
+  timeToBestEpochSeconds: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'above 1: faster than the baseline' })
+  imagesPerSecond: number | null;
+
+  @Field(() => Float, { nullable: true })
+  peakRssBytes: number | null;
+
+  @Field(() => Float, { nullable: true })
+  peakTensorBytes: number | null;
+
+  @Field(() => Float, { nullable: true })
+  gpuMemoryBytes: number | null;
+}
+
+@ObjectType({ description: "A run's training resources over its finished epochs" })
+export class RunResources {
+  @Field(() => ID)
+  runId: string;
+
+  @Field(() => String)
+  setup: string;
+
+  @Field(() => String)
+  paradigm: string;
+
+  @Field(() => String)
+  cropMode: string;
+
+  @Field(() => Boolean)
+  augment: boolean;
+
+  @Field(() => String)
+  status: string;
+
+  @Field(() => String, { nullable: true })
+  backend: string | null;
+
+  @Field(() => String, { nullable: true })
+  device: string | null;
+
+  @Field(() => Int, { description: 'finished epochs' })
+  epochs: number;
+
+  @Field(() => Int, { nullable: true, description: 'the epoch with the lowest validation loss (training loss when none)' })
+  bestEpoch: number | null;
+
+  @Field(() => Float, { nullable: true })
+  wallSeconds: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'wall time of the epochs up to the best one' })
+  timeToBestEpochSeconds: number | null;
+
+  @Field(() => Float, { nullable: true })
+  imagesPerSecond: number | null;
+
+  @Field(() => Float, { nullable: true })
+  peakRssBytes: number | null;
+
+  @Field(() => Float, { nullable: true })
+  peakTensorBytes: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'null where the backend does not report GPU memory' })
+  gpuMemoryBytes: number | null;
+
+  @Field(() => ResourceRatios)
+  ratios: ResourceRatios;
+}
+
+@ObjectType('ResourceComparison', { description: 'Training resources of runs side by side, each also as a ratio to a baseline run' })
+export class ResourceComparisonType {
+  @Field(() => ID)
+  baselineRunId: string;
+
+  @Field(() => [RunResources])
+  runs: RunResources[];
+}
+
+@ObjectType('ComparisonReport', { description: "A sweep's comparison of its setups by the metrics of the three tasks, mAP and resources" })
+export class ComparisonReportType {
+  @Field(() => ID)
+  sweepId: string;
+
+  @Field(() => ReportFormatValue)
+  format: ReportFormatValue;
+
+  @Field(() => String, { description: 'the report rendered in the format asked for' })
+  content: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'the structured report: sweep, columns, rows (cells with value, spread over cell lines, rank), best setup per task' })
+  report: Record<string, unknown>;
+
+  @Field(() => [BestSetupType])
+  best: BestSetupType[];
+}
+
+@ObjectType('BestSetup', { description: 'The setup with the lowest mean rank over a task\'s metrics' })
+export class BestSetupType {
+  @Field(() => String, { description: 'similarity, classification, clustering, map, resources or overall' })
+  task: string;
+
+  @Field(() => String)
+  setup: string;
+
+  @Field(() => ID)
+  runId: string;
+
+  @Field(() => Float)
+  meanRank: number;
+}

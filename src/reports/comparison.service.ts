@@ -1,0 +1,96 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isUuid } from '../catalog/page-request';
+import type { ComparisonRepository } from '../db/repositories/comparison.repository';
+import type { SweepRepository } from '../db/repositories/sweep.repository';
+import { BadUserInputError, NotFoundError } from '../errors/app-errors';
+import { buildComparisonReport, type ComparisonReport } from './comparison-report';
+import { renderHtml } from './html.renderer';
+import { renderMarkdown } from './markdown.renderer';
+import { compareResources, type ResourceComparison } from './resource-comparison';
+
+export type ReportFormat = 'json' | 'markdown' | 'html';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'markdown', 'html'];
+
+/** The largest set of runs one resource comparison takes. */
+const MAX_RUNS = 100;
+
+/** Comparisons of runs: resources against a baseline, and the sweep's report in three formats. */
+export class ComparisonService {
+  constructor(
+    private readonly comparison: ComparisonRepository,
+    private readonly sweeps: SweepRepository,
+  ) {}
+
+  /** The runs given, or a sweep's; the baseline (default: the first, in setup order) has ratios 1. */
+  async compareResources(request: { runs?: string[]; sweep?: string; baseline?: string }): Promise<ResourceComparison> {
+    if ((request.runs === undefined) === (request.sweep === undefined)) throw new BadUserInputError('give exactly one of runs and sweep', 'runs');
+    let runs;
+    if (request.sweep !== undefined) {
+      await this.sweep(request.sweep);
+      runs = await this.comparison.runsOfSweep(request.sweep);
+    } else {
+      const ids = [...new Set(request.runs)];
+      if (ids.length === 0) throw new BadUserInputError('runs must name at least one run', 'runs');
+      if (ids.length > MAX_RUNS) throw new BadUserInputError(`at most ${MAX_RUNS} runs at once, got ${ids.length}`, 'runs');
+      const malformed = ids.find((id) => !isUuid(id));
+      if (malformed) throw new NotFoundError('run', malformed);
+      runs = await this.comparison.runsByIds(ids);
+      const found = new Set(runs.map((run) => run.id));
+      const missing = ids.find((id) => !found.has(id));
+      if (missing) throw new NotFoundError('run', missing);
+    }
+    if (runs.length === 0) throw new BadUserInputError('the sweep has no runs', 'sweep');
+    const baseline = request.baseline ?? runs[0].id;
+    if (!runs.some((run) => run.id === baseline)) throw new BadUserInputError(`baseline ${baseline} is not one of the runs compared`, 'baseline');
+    return compareResources(runs, await this.comparison.epochsOf(runs.map((run) => run.id)), baseline);
+  }
+
+  async report(sweepId: string, baseline?: string): Promise<ComparisonReport> {
+    const sweep = await this.sweep(sweepId);
+    const runs = await this.comparison.runsOfSweep(sweep.id);
+    const ids = runs.map((run) => run.id);
+    const baselineRunId = runs.length === 0 ? null : (baseline ?? runs[0].id);
+    const resources = runs.length === 0 ? [] : compareResources(runs, await this.comparison.epochsOf(ids), baselineRunId!).runs;
+    return buildComparisonReport({
+      sweep: { id: sweep.id, screen: sweep.screen?.name ?? sweep.screenId, profile: sweep.profile, config: sweep.config, createdAt: sweep.createdAt.toISOString() },
+      runs,
+      evaluations: await this.comparison.aggregateEvaluationsOf(ids),
+      resources,
+      baselineRunId,
+    });
+  }
+
+  async render(sweepId: string, format: ReportFormat): Promise<{ report: ComparisonReport; content: string }> {
+    const report = await this.report(sweepId);
+    return { report, content: renderReport(report, format) };
+  }
+
+  /** Writes the report in every format to `dir`, each file replaced atomically; returns the paths. */
+  async writeAll(sweepId: string, dir: string): Promise<Record<ReportFormat, string>> {
+    const report = await this.report(sweepId);
+    await mkdir(dir, { recursive: true });
+    const written = {} as Record<ReportFormat, string>;
+    for (const format of REPORT_FORMATS) {
+      const file = path.join(dir, `report-${sweepId}.${EXTENSIONS[format]}`);
+      await writeFile(`${file}.tmp`, renderReport(report, format));
+      await rename(`${file}.tmp`, file);
+      written[format] = file;
+    }
+    return written;
+  }
+
+  private async sweep(id: string) {
+    const sweep = isUuid(id) ? await this.sweeps.byId(id) : null;
+    if (!sweep) throw new NotFoundError('sweep', id);
+    return sweep;
+  }
+}
+
+export const EXTENSIONS: Record<ReportFormat, string> = { json: 'json', markdown: 'md', html: 'html' };
+
+export function renderReport(report: ComparisonReport, format: ReportFormat): string {
+  if (format === 'markdown') return renderMarkdown(report);
+  if (format === 'html') return renderHtml(report);
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

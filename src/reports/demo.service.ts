@@ -1,0 +1,154 @@
+import type { ComparisonRepository, RunStage } from '../db/repositories/comparison.repository';
+import type { ScreenImportService } from '../data/screen-import.service';
+import type { SweepService } from '../training/sweep.service';
+
+/** The demo `morphospace start` brings up on a fresh machine. */
+export const DEMO_SCREEN = { preset: 'demo', seed: 1, name: 'demo' } as const;
+export const DEMO_PROFILE = 'quick';
+
+/** The tasks a run must have stored before the demo counts it evaluated. */
+const REQUIRED_TASKS = ['similarity', 'classification', 'clustering', 'map'] as const;
+
+/** A run is done with the pipeline when it is evaluated, or cannot go further. */
+const FINAL_STATUSES = new Set(['failed', 'cancelled']);
+
+export interface DemoFollowUps {
+  /** queues a succeeded run's embedding (once: the queue's singleton key) */
+  queueEmbed(runId: string): Promise<unknown>;
+  /** queues an embedded run's evaluation, when this build has an evaluation job */
+  queueEvaluate?(runId: string): Promise<unknown>;
+}
+
+export interface DemoProgress {
+  total: number;
+  trained: number;
+  training: number;
+  embedded: number;
+  evaluated: number;
+  failed: number;
+  /** the run being trained furthest along, 0..1 over the whole sweep */
+  fraction: number;
+  done: boolean;
+}
+
+/**
+ * The one-command demo: the demo screen generated once, the quick 16-setup sweep queued once,
+ * then progress until every run is evaluated. Everything is looked up before it is made, so a
+ * restart continues the same sweep.
+ */
+export class DemoService {
+  constructor(
+    private readonly screens: ScreenImportService,
+    private readonly sweeps: SweepService,
+    private readonly comparison: ComparisonRepository,
+    private readonly followUps: DemoFollowUps,
+  ) {}
+
+  /** Generates the demo screen if absent and queues the quick sweep if the screen has none. */
+  async prepare(print: (line: string) => void): Promise<{ screenId: string; sweepId: string; created: boolean }> {
+    const started = performance.now();
+    print(`preparing the demo screen "${DEMO_SCREEN.name}" (preset ${DEMO_SCREEN.preset}, seed ${DEMO_SCREEN.seed})`);
+    const result = await this.screens.generateAndRegister({ ...DEMO_SCREEN });
+    const screen = result.screen;
+    print(result.unchanged ? `demo screen present: ${screen.imageCount} images` : `demo screen generated: ${screen.imageCount} images in ${seconds(started)}`);
+    const existing = await this.comparison.latestSweep(screen.id);
+    if (existing) {
+      print(`continuing sweep ${existing}`);
+      return { screenId: screen.id, sweepId: existing, created: false };
+    }
+    const { sweep, runs } = await this.sweeps.create({ screen: screen.id, profile: DEMO_PROFILE });
+    print(`queued the ${DEMO_PROFILE} sweep ${sweep.id}: ${runs.length} setups`);
+    return { screenId: screen.id, sweepId: sweep.id, created: true };
+  }
+
+  /**
+   * Queues again the follow-up jobs a stop may have cut off between two steps: the embedding of
+   * a trained run, the evaluation of an embedded one. Jobs already waiting are not doubled.
+   */
+  async resumeFollowUps(sweepId: string): Promise<number> {
+    let queued = 0;
+    for (const stage of await this.comparison.stagesOfSweep(sweepId)) {
+      if (stage.status !== 'succeeded') continue;
+      if (!stage.embedded) {
+        if ((await this.followUps.queueEmbed(stage.runId)) !== null) queued += 1;
+      } else if (!isEvaluated(stage) && this.followUps.queueEvaluate) {
+        if ((await this.followUps.queueEvaluate(stage.runId)) !== null) queued += 1;
+      }
+    }
+    return queued;
+  }
+
+  async progress(sweepId: string): Promise<DemoProgress> {
+    return summarise(await this.comparison.stagesOfSweep(sweepId));
+  }
+
+  /**
+   * Prints a line whenever the sweep moves (and at least every `heartbeatMs`), then calls
+   * `finished` once every run is evaluated or has failed. Returns a stop function.
+   */
+  watch(sweepId: string, print: (line: string) => void, finished: (progress: DemoProgress) => Promise<void>, options: { intervalMs?: number; heartbeatMs?: number } = {}): () => void {
+    const intervalMs = options.intervalMs ?? 2000;
+    const heartbeatMs = options.heartbeatMs ?? 30_000;
+    const started = performance.now();
+    let last = '';
+    let lastPrinted = 0;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const tick = async () => {
+      const progress = await this.progress(sweepId);
+      const line = describe(progress);
+      if (line !== last || Date.now() - lastPrinted > heartbeatMs) {
+        print(`${line} (${seconds(started)})`);
+        last = line;
+        lastPrinted = Date.now();
+      }
+      if (progress.done) {
+        stopped = true;
+        await finished(progress);
+      }
+    };
+    const loop = () => {
+      if (stopped) return;
+      tick()
+        .catch((error: unknown) => print(`progress check failed: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => {
+          if (!stopped) timer = setTimeout(loop, intervalMs);
+        });
+    };
+    loop();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }
+}
+
+export function isEvaluated(stage: RunStage): boolean {
+  return REQUIRED_TASKS.every((task) => stage.evaluatedTasks.includes(task));
+}
+
+export function summarise(stages: readonly RunStage[]): DemoProgress {
+  const trained = stages.filter((stage) => stage.status === 'succeeded').length;
+  const failed = stages.filter((stage) => FINAL_STATUSES.has(stage.status)).length;
+  const evaluated = stages.filter(isEvaluated).length;
+  return {
+    total: stages.length,
+    trained,
+    training: stages.filter((stage) => stage.status === 'running').length,
+    embedded: stages.filter((stage) => stage.embedded).length,
+    evaluated,
+    failed,
+    fraction: stages.length === 0 ? 0 : stages.reduce((sum, stage) => sum + (stage.status === 'succeeded' ? 1 : stage.fraction), 0) / stages.length,
+    done: stages.length > 0 && evaluated + failed === stages.length,
+  };
+}
+
+function describe(progress: DemoProgress): string {
+  const failed = progress.failed > 0 ? `, ${progress.failed} failed` : '';
+  return `sweep: trained ${progress.trained}/${progress.total} (${progress.training} training, ${Math.round(progress.fraction * 100)}% of all epochs), embedded ${progress.embedded}/${progress.total}, evaluated ${progress.evaluated}/${progress.total}${failed}`;
+}
+
+function seconds(started: number): string {
+  const total = Math.round((performance.now() - started) / 1000);
+  return total >= 60 ? `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s` : `${total}s`;
+}
