@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { EmbeddingRepository } from '../db/repositories/embedding.repository';
@@ -94,10 +95,15 @@ export class EvaluationService {
     private readonly queue?: EvaluateJobSender,
   ) {}
 
-  /** Queues the run's evaluation (one waiting per run: the queue's singleton key). */
+  /**
+   * Queues the run's evaluation: one waiting per run and parameter set (the queue's singleton
+   * key is the run id, with a digest of the parameters when there are any), so a request with
+   * other parameters is never dropped for a waiting default one.
+   */
   async queueEvaluate(runId: string, parameters?: EvaluationParameters): Promise<string | null> {
     if (!this.queue) throw new Error('this process cannot queue jobs');
-    return this.queue.send('run.evaluate', parameters ? { runId, parameters } : { runId }, runId);
+    const key = parameters && Object.keys(parameters).length > 0 ? `${runId}:${parameterDigest(parameters)}` : runId;
+    return this.queue.send('run.evaluate', parameters ? { runId, parameters } : { runId }, key);
   }
 
   /** The evaluateRun mutation: checks the run and the parameters now, so a bad request fails here and not in a worker. */
@@ -404,6 +410,12 @@ function similarityGroups(p: ResolvedParameters, compounds: readonly ScreenCompo
   for (const c of compounds) if (!c.isControl && c.moa) byMoa.set(c.moa, [...(byMoa.get(c.moa) ?? []), c.name]);
   for (const [moa, names] of [...byMoa].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (names.length >= 2) groups.push({ compounds: names.sort(), control, moa });
   return groups;
+}
+
+/** Same parameters, same digest, whatever the key order. */
+function parameterDigest(parameters: EvaluationParameters): string {
+  const canonical = JSON.stringify(resolveParameters(parameters), Object.keys(DEFAULT_EVALUATION_PARAMETERS).sort());
+  return createHash('sha1').update(canonical).digest('hex').slice(0, 16);
 }
 
 function findCompound(compounds: readonly ScreenCompound[], idOrName: string, field?: string): ScreenCompound {

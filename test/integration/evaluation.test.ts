@@ -192,7 +192,9 @@ describe('evaluation of a run on the tiny screen', () => {
     expect(queued.errors).toBeUndefined();
     expect(queued.data.evaluateRun.parameters).toMatchObject({ nullSize: 500, tasks: ['map'] });
     const job = queue.sent[queue.sent.length - 1];
-    expect(job).toMatchObject({ name: 'run.evaluate', payload: { runId, parameters: { nullSize: 500, tasks: ['map'] } }, key: runId });
+    expect(job).toMatchObject({ name: 'run.evaluate', payload: { runId, parameters: { nullSize: 500, tasks: ['map'] } } });
+    // its own singleton key: not dropped while a default evaluation of the run waits
+    expect(job.key).toMatch(new RegExp(`^${runId}:[0-9a-f]{16}$`));
     const before = await rowCount();
     await createJobHandlers({ services })['run.evaluate'](job.payload as any, { jobId: 'evaluate-2', logger, signal: never() });
     expect(await rowCount()).toBe(before + 8);

@@ -512,7 +512,7 @@ export class QueuedEvaluationType {
   @Field(() => ID)
   runId: string;
 
-  @Field(() => ID, { nullable: true, description: 'null when an evaluation of the run is already waiting' })
+  @Field(() => ID, { nullable: true, description: 'null when an evaluation of the run with the same parameters is already waiting' })
   jobId: string | null;
 
   @Field(() => GraphQLJSONObject, { description: 'with the defaults filled in' })
