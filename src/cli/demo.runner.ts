@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ComparisonRepository } from '../db/repositories/comparison.repository';
 import { DemoService } from '../reports/demo.service';
 import type { Runtime } from '../runtime';
@@ -22,6 +23,7 @@ export function startDemo(runtime: Runtime, dashboardUrl: string): () => void {
   const { services } = runtime;
   const demo = new DemoService(services.screens, services.sweeps, new ComparisonRepository(runtime.database.dataSource), {
     queueEmbed: (runId) => services.embeddings.queueEmbed(runId),
+    queueEvaluate: (runId) => services.evaluations.queueEvaluate(runId),
   });
   let stopWatching = () => undefined as void;
   let stopped = false;
@@ -34,6 +36,8 @@ export function startDemo(runtime: Runtime, dashboardUrl: string): () => void {
     print(`dashboard at ${dashboardUrl}/ (sweep ${sweepId})`);
     stopWatching = demo.watch(sweepId, print, async (progress) => {
       print(`sweep finished: ${progress.evaluated} evaluated, ${progress.failed} failed, in ${Math.round((performance.now() - started) / 1000)} s since this start`);
+      const written = await services.comparisons.writeAll(sweepId, path.join(runtime.config.dataDir, 'reports'));
+      print(`report: ${written.markdown} (also .html and .json); \`npx morphospace report\` prints it; dashboard at ${dashboardUrl}/`);
     });
     if (stopped) stopWatching();
   })().catch((error: unknown) => {

@@ -22,7 +22,7 @@ export class ComparisonService {
     private readonly sweeps: SweepRepository,
   ) {}
 
-  /** The runs given, or a sweep's; the baseline (default: the first, in setup order) has ratios 1. */
+  /** The runs given, or a sweep's; the baseline (default: the first given, or the sweep's first setup) has ratios 1. */
   async compareResources(request: { runs?: string[]; sweep?: string; baseline?: string }): Promise<ResourceComparison> {
     if ((request.runs === undefined) === (request.sweep === undefined)) throw new BadUserInputError('give exactly one of runs and sweep', 'runs');
     let runs;
@@ -35,10 +35,11 @@ export class ComparisonService {
       if (ids.length > MAX_RUNS) throw new BadUserInputError(`at most ${MAX_RUNS} runs at once, got ${ids.length}`, 'runs');
       const malformed = ids.find((id) => !isUuid(id));
       if (malformed) throw new NotFoundError('run', malformed);
-      runs = await this.comparison.runsByIds(ids);
-      const found = new Set(runs.map((run) => run.id));
-      const missing = ids.find((id) => !found.has(id));
+      const byId = new Map((await this.comparison.runsByIds(ids)).map((run) => [run.id, run]));
+      const missing = ids.find((id) => !byId.has(id));
       if (missing) throw new NotFoundError('run', missing);
+      // in the order given: the first is the default baseline
+      runs = ids.map((id) => byId.get(id)!);
     }
     if (runs.length === 0) throw new BadUserInputError('the sweep has no runs', 'sweep');
     const baseline = request.baseline ?? runs[0].id;

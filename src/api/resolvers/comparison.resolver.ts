@@ -4,7 +4,7 @@ import { ComparisonReportType, ReportFormatValue, ResourceComparisonType } from 
 
 @Resolver()
 export class ComparisonResolver {
-  @Query(() => ResourceComparisonType, { description: 'Wall time, time to best epoch, images/s and memory per run, each as a ratio to the baseline run (default: the first in setup order)' })
+  @Query(() => ResourceComparisonType, { description: 'Wall time, time to best epoch, images/s and memory per run, each as a ratio to the baseline run (default: the first run given, or the first setup of the sweep)' })
   async compareResources(
     @Arg('runs', () => [ID], { nullable: true }) runs: string[] | undefined,
     @Arg('sweep', () => ID, { nullable: true }) sweep: string | undefined,
