@@ -40,7 +40,9 @@ import {
   mapOfLine,
   similarityOfLine,
   type LineData,
+  type LinePlan,
 } from './run.evaluator';
+import { LineEvaluationPool } from './line-evaluation.pool';
 import { undefinedBecause } from './undefined-value';
 import { matrixFromRows } from './vector-matrix';
 
@@ -132,34 +134,42 @@ export class EvaluationService {
     const classification: Array<{ cellLineId: number; result: ClassificationCellLineResult }> = [];
     const clustering: Array<{ cellLineId: number; result: ClusteringCellLineResult }> = [];
     const maps: Record<MapKind, Array<{ cellLineId: number; result: MapCellLineResult }>> = { activity: [], consistency: [] };
-    const clock = <T>(stage: keyof typeof seconds, work: () => T): T => {
-      const start = performance.now();
-      try {
-        return work();
-      } finally {
-        seconds[stage] += (performance.now() - start) / 1000;
-      }
+    const plan: LinePlan = {
+      similarity: tasks.has('similarity') ? groups : [],
+      classification: tasks.has('classification') ? classificationParameters(p) : undefined,
+      clustering: tasks.has('clustering') ? clusteringParameters(p) : undefined,
+      maps: tasks.has('map') ? (['activity', 'consistency'] as const).map((kind) => mapParameters(p, kind)) : [],
     };
     let images = 0;
-    for (const cellLine of cellLines) {
-      if (job.signal.aborted) throw new JobInterruptedError('run.evaluate');
-      const start = performance.now();
-      const line = toLine(cellLine.name, await this.evaluations.embeddedImages(runId, { cellLineIds: [cellLine.id] }));
-      seconds.load += (performance.now() - start) / 1000;
-      images += line.images.length;
-      if (tasks.has('similarity')) {
-        clock('similarity', () => {
-          const sets = byCompound(line);
-          groups.forEach((group, g) => similarity[g].push({ cellLineId: cellLine.id, result: similarityOfLine(line, group, sets) }));
+    // cell lines on worker threads, the next one loaded while the others compute
+    const pool = new LineEvaluationPool();
+    try {
+      const inFlight = new Set<Promise<void>>();
+      for (const cellLine of cellLines) {
+        if (job.signal.aborted) throw new JobInterruptedError('run.evaluate');
+        const start = performance.now();
+        const line = toLine(cellLine.name, await this.evaluations.embeddedImages(runId, { cellLineIds: [cellLine.id] }));
+        seconds.load += (performance.now() - start) / 1000;
+        images += line.images.length;
+        const work: Promise<void> = pool.run(line, plan).then((results) => {
+          inFlight.delete(work);
+          for (const stage of ['similarity', 'classification', 'clustering', 'map'] as const) seconds[stage] += results.seconds[stage];
+          results.similarity.forEach((result, g) => similarity[g].push({ cellLineId: cellLine.id, result }));
+          if (results.classification) classification.push({ cellLineId: cellLine.id, result: results.classification });
+          if (results.clustering) clustering.push({ cellLineId: cellLine.id, result: results.clustering });
+          for (const result of results.maps) maps[result.kind].push({ cellLineId: cellLine.id, result });
+          job.logger.debug({ run: runId, cellLine: cellLine.name, images: results.seconds }, 'cell line evaluated');
         });
+        inFlight.add(work);
+        if (inFlight.size >= pool.size) await Promise.race(inFlight);
       }
-      if (tasks.has('classification')) classification.push({ cellLineId: cellLine.id, result: clock('classification', () => classificationOfLine(line, classificationParameters(p))) });
-      if (tasks.has('clustering')) clustering.push({ cellLineId: cellLine.id, result: clock('clustering', () => clusteringOfLine(line, clusteringParameters(p))) });
-      if (tasks.has('map')) {
-        for (const kind of ['activity', 'consistency'] as const) maps[kind].push({ cellLineId: cellLine.id, result: clock('map', () => mapOfLine(line, mapParameters(p, kind))) });
-      }
-      job.logger.debug({ run: runId, cellLine: cellLine.name, images: line.images.length }, 'cell line evaluated');
+      await Promise.all(inFlight);
+    } finally {
+      await pool.close();
     }
+    const byName = (a: { cellLineId: number }, b: { cellLineId: number }) => order.get(a.cellLineId)! - order.get(b.cellLineId)!;
+    const order = new Map(cellLines.map((line, i) => [line.id, i]));
+    for (const list of [...similarity, classification, clustering, maps.activity, maps.consistency]) list.sort(byName);
     if (job.signal.aborted) throw new JobInterruptedError('run.evaluate');
     let rows = 0;
     const store = async (task: EvaluationTask, parameters: object, aggregate: object, lines: Array<{ cellLineId: number; result: object }>) => {

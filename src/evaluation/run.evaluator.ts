@@ -325,3 +325,43 @@ export function medianMad(values: readonly Measured[]): MedianMad {
 export function jsonSafe<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as T;
 }
+
+// ---- one cell line, every task ----------------------------------------------------------
+
+/** What to compute for each cell line of a run. */
+export interface LinePlan {
+  similarity: SimilarityParameters[];
+  classification?: ClassificationParameters;
+  clustering?: ClusteringParameters;
+  maps: MapParameters[];
+}
+
+export interface LineResults {
+  similarity: SimilarityCellLineResult[];
+  classification?: ClassificationCellLineResult;
+  clustering?: ClusteringCellLineResult;
+  maps: MapCellLineResult[];
+  /** CPU seconds per stage on this cell line */
+  seconds: { similarity: number; classification: number; clustering: number; map: number };
+}
+
+export function evaluateLineTasks(line: LineData, plan: LinePlan): LineResults {
+  const seconds = { similarity: 0, classification: 0, clustering: 0, map: 0 };
+  const clock = <T>(stage: keyof typeof seconds, work: () => T): T => {
+    const start = performance.now();
+    try {
+      return work();
+    } finally {
+      seconds[stage] += (performance.now() - start) / 1000;
+    }
+  };
+  const similarity = clock('similarity', () => {
+    if (plan.similarity.length === 0) return [];
+    const sets = byCompound(line);
+    return plan.similarity.map((group) => similarityOfLine(line, group, sets));
+  });
+  const classification = plan.classification && clock('classification', () => classificationOfLine(line, plan.classification!));
+  const clustering = plan.clustering && clock('clustering', () => clusteringOfLine(line, plan.clustering!));
+  const maps = clock('map', () => plan.maps.map((parameters) => mapOfLine(line, parameters)));
+  return jsonSafe({ similarity, classification, clustering, maps, seconds });
+}
