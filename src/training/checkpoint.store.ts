@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { EpochRecord } from '../db/repositories/run.repository';
-import type { NamedArrays } from './networks/parameter-set';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec';
 import type { ParadigmCheckpoint } from './paradigms/trainable-paradigm';
 import type { RandomState } from '../util/seeded-random';
 
@@ -15,23 +15,16 @@ export interface RunCheckpoint {
   epochRecord: EpochRecord;
 }
 
-interface TensorIndexEntry {
-  shape: number[];
-  offset: number;
-  length: number;
-}
-
+/** What checkpoint.json holds beside the paradigm's own buffer. */
 interface CheckpointManifest {
   epoch: number;
-  paradigm: ParadigmCheckpoint['paradigm'];
-  optimizerStep: number;
   random: RandomState;
   epochRecord: EpochRecord;
-  weights: Record<string, TensorIndexEntry>;
-  moments: Record<string, TensorIndexEntry>;
 }
 
 const LATEST = 'latest.json';
+const PARADIGM_FILE = 'paradigm.msck';
+const MANIFEST_FILE = 'checkpoint.json';
 
 /**
  * Checkpoints on the file system under <dataDir>/runs/<runId>/. A checkpoint is written to a
@@ -53,28 +46,9 @@ export class CheckpointStore {
     await fs.rm(temporary, { recursive: true, force: true });
     await fs.mkdir(temporary);
 
-    const chunks: Float32Array[] = [];
-    let offset = 0;
-    const index = (arrays: NamedArrays): Record<string, TensorIndexEntry> =>
-      Object.fromEntries(
-        Object.entries(arrays).map(([key, array]) => {
-          const entry = { shape: array.shape, offset, length: array.data.length };
-          chunks.push(array.data);
-          offset += array.data.length;
-          return [key, entry];
-        }),
-      );
-    const manifest: CheckpointManifest = {
-      epoch: checkpoint.epoch,
-      paradigm: checkpoint.paradigm.paradigm,
-      optimizerStep: checkpoint.paradigm.optimizer.step,
-      random: checkpoint.random,
-      epochRecord: checkpoint.epochRecord,
-      weights: index(checkpoint.paradigm.weights),
-      moments: index(checkpoint.paradigm.optimizer.moments),
-    };
-    await writeDurably(path.join(temporary, 'tensors.bin'), Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
-    await writeDurably(path.join(temporary, 'checkpoint.json'), Buffer.from(JSON.stringify(manifest)));
+    const manifest: CheckpointManifest = { epoch: checkpoint.epoch, random: checkpoint.random, epochRecord: checkpoint.epochRecord };
+    await writeDurably(path.join(temporary, PARADIGM_FILE), encodeCheckpoint(checkpoint.paradigm));
+    await writeDurably(path.join(temporary, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest)));
     const final = path.join(dir, name);
     await fs.rm(final, { recursive: true, force: true });
     await fs.rename(temporary, final);
@@ -94,17 +68,8 @@ export class CheckpointStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const manifest = JSON.parse(await fs.readFile(path.join(dir, name, 'checkpoint.json'), 'utf8')) as CheckpointManifest;
-    const bytes = await fs.readFile(path.join(dir, name, 'tensors.bin'));
-    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const arrays = (entries: Record<string, TensorIndexEntry>): NamedArrays =>
-      Object.fromEntries(Object.entries(entries).map(([key, entry]) => [key, { shape: entry.shape, data: all.slice(entry.offset, entry.offset + entry.length) }]));
-    return {
-      epoch: manifest.epoch,
-      random: manifest.random,
-      epochRecord: manifest.epochRecord,
-      paradigm: { paradigm: manifest.paradigm, weights: arrays(manifest.weights), optimizer: { step: manifest.optimizerStep, moments: arrays(manifest.moments) } },
-    };
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, name, MANIFEST_FILE), 'utf8')) as CheckpointManifest;
+    return { ...manifest, paradigm: decodeCheckpoint(await fs.readFile(path.join(dir, name, PARADIGM_FILE))) };
   }
 
   async remove(runId: string): Promise<void> {

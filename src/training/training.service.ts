@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
-import { buildBatch, streamCropBatches, type CropBatch, type LabelledImage } from '../data/crops/crop-batch.streamer';
+import { streamCropBatches, type LabelledImage } from '../data/crops/crop-batch.streamer';
 import { splitByPlate } from '../data/split.service';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { EpochRecord, RunProgress, RunRepository } from '../db/repositories/run.repository';
@@ -13,7 +13,8 @@ import { createParadigm, needsLabels } from './paradigms/create-paradigm';
 import type { TrainableParadigm } from './paradigms/trainable-paradigm';
 import { ResourceMeter, sumUsage } from './resource.meter';
 import type { Paradigm, Strategy } from './setups';
-import { disposeTrainingBatch, tfMemoryProbe, toTrainingBatch } from './tensor-batch.adapter';
+import { tfMemoryProbe } from './tf-memory.probe';
+import { disposeTrainingBatch, makeTrainingBatch } from './training-batch';
 import type { TrainingConfig } from './training-profiles';
 
 export interface TrainingEnvironment {
@@ -114,15 +115,13 @@ export class TrainingService {
     const { epoch, config, strategy, images, job } = work;
     const meter = new ResourceMeter(tfMemoryProbe);
     const batches = Math.ceil(images.length / config.batchSize);
-    const byId = new Map(images.map((image) => [image.id, image]));
     let lossSum = 0;
     let steps = 0;
     let lastProgress = 0;
     await this.reportProgress(run.id, job, { epoch, epochs: config.epochs, batch: 0, batches, fraction: (epoch - 1) / config.epochs });
     for await (const batch of streamCropBatches({ images, batchSize: config.batchSize, strategy, seed: config.seed, epoch })) {
       if (job.signal.aborted) throw new JobInterruptedError('run.train');
-      const secondView = paradigm.name === 'self-supervised' ? await this.secondView(batch, byId, strategy, config.seed, epoch) : undefined;
-      const tensors = toTrainingBatch(batch, secondView);
+      const tensors = makeTrainingBatch(paradigm.name, batch);
       try {
         lossSum += paradigm.trainStep(tensors).loss;
       } finally {
@@ -145,12 +144,6 @@ export class TrainingService {
     return this.runs.setProgress(runId, { ...where, jobId: job.jobId, worker: { host: os.hostname(), pid: process.pid }, updatedAt: new Date().toISOString() });
   }
 
-  /** BYOL's second view of each image: another draw of the strategy's crops, row for row. */
-  private secondView(batch: CropBatch, byId: Map<string | number, LabelledImage>, strategy: Strategy, seed: number, epoch: number): Promise<CropBatch> {
-    const imagesInOrder = batch.imageIds.slice(0, batch.images).map((id) => byId.get(id)!);
-    return buildBatch(batch.index, imagesInOrder, strategy, seed + 7919, epoch);
-  }
-
   /** Loss on held-out plates, one fixed crop per image, no augmentation. */
   private async validationLoss(paradigm: TrainableParadigm, validation: LabelledImage[], config: TrainingConfig): Promise<number | null> {
     if (validation.length === 0) return null;
@@ -159,8 +152,7 @@ export class TrainingService {
     let total = 0;
     let count = 0;
     for await (const batch of streamCropBatches({ images: sample, batchSize: config.batchSize, strategy, seed: config.seed, epoch: 0, shuffle: false })) {
-      const second = paradigm.name === 'self-supervised' ? await buildBatch(batch.index, sample.slice(batch.index * config.batchSize, batch.index * config.batchSize + batch.images), strategy, config.seed + 7919, 0) : undefined;
-      const tensors = toTrainingBatch(batch, second);
+      const tensors = makeTrainingBatch(paradigm.name, batch);
       try {
         total += paradigm.evaluate(tensors).loss * batch.images;
         count += batch.images;

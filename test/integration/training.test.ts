@@ -13,7 +13,7 @@ import { CheckpointStore } from '../../src/training/checkpoint.store';
 import { createParadigm } from '../../src/training/paradigms/create-paradigm';
 import type { WeaklySupervisedParadigm } from '../../src/training/paradigms/weakly-supervised.paradigm';
 import { PARADIGMS } from '../../src/training/setups';
-import { disposeTrainingBatch, toTrainingBatch } from '../../src/training/tensor-batch.adapter';
+import { disposeTrainingBatch, makeTrainingBatch } from '../../src/training/training-batch';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
 const logger = createLogger('silent');
@@ -146,7 +146,7 @@ describe('training runs on the tiny screen', () => {
     const scores: number[] = [];
     const labels: number[] = [];
     for await (const batch of streamCropBatches({ images: heldOut, batchSize: 32, strategy: { crop: 'one-crop', augment: false }, seed: 1, epoch: 0, shuffle: false })) {
-      const tensors = toTrainingBatch(batch);
+      const tensors = makeTrainingBatch('weakly-supervised', batch);
       const probabilities = classifier.predictDrugProbability(tensors.x);
       scores.push(...(await probabilities.data()));
       labels.push(...batch.labels);
