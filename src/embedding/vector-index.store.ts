@@ -4,6 +4,7 @@ import path from 'node:path';
 import { HnswGraph } from './hnsw.index';
 import { VectorIndex, type VectorIndexParameters } from './vector-index';
 import type { Metric } from './vector-math';
+import { writeDurably } from '../util/durable-write';
 
 /** What a stored index says about itself; an index whose files do not match it is corrupt. */
 export interface IndexManifest {
@@ -145,14 +146,4 @@ function viewOf(array: Float32Array | Uint32Array): Buffer {
 
 function bytesOf(buffer: Buffer): ArrayBuffer {
   return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
-}
-
-async function writeDurably(file: string, data: Buffer): Promise<void> {
-  const handle = await fs.open(file, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -4,6 +4,7 @@ import type { EpochRecord } from '../db/repositories/run.repository';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec';
 import type { ParadigmCheckpoint } from './paradigms/trainable-paradigm';
 import type { RandomState } from '../util/seeded-random';
+import { writeDurably } from '../util/durable-write';
 
 /** What a run needs to resume exactly where its last finished epoch left it. */
 export interface RunCheckpoint {
@@ -81,15 +82,5 @@ export class CheckpointStore {
       // older epochs, and temporaries left by a process killed mid-write
       if ((entry.startsWith('epoch-') || entry.startsWith('.epoch-')) && entry !== keep) await fs.rm(path.join(dir, entry), { recursive: true, force: true });
     }
-  }
-}
-
-async function writeDurably(file: string, data: Buffer): Promise<void> {
-  const handle = await fs.open(file, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -13,21 +13,13 @@ import { RunRepository } from '../../src/db/repositories/run.repository';
 import { EmbeddingService } from '../../src/embedding/embedding.service';
 import { createLogger } from '../../src/logger';
 import { JobInterruptedError } from '../../src/queue/job-interrupted.error';
-import { createServices, type ServiceJobSender, type Services } from '../../src/services';
+import { createServices, type Services } from '../../src/services';
 import { CheckpointStore } from '../../src/training/checkpoint.store';
+import { RecordingQueue } from '../support/recording-queue';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
 const logger = createLogger('silent');
 const never = () => new AbortController().signal;
-
-class RecordingQueue implements ServiceJobSender {
-  readonly sent: Array<{ name: string; payload: object; key?: string }> = [];
-  async send(name: string, payload: object, key?: string): Promise<string | null> {
-    this.sent.push({ name, payload, key });
-    return `job-${this.sent.length}`;
-  }
-  async retryAbandoned(): Promise<void> {}
-}
 
 describe('embeddings, profiles and nearest neighbours on the tiny screen', () => {
   let testDatabase: TestDatabase;

@@ -8,25 +8,16 @@ import { openDatabase, type Database } from '../../src/db/database';
 import { TrainingImageRepository } from '../../src/db/repositories/training-image.repository';
 import { createLogger } from '../../src/logger';
 import { JobInterruptedError } from '../../src/queue/job-interrupted.error';
-import { createServices, type ServiceJobSender, type Services } from '../../src/services';
+import { createServices, type Services } from '../../src/services';
 import { CheckpointStore } from '../../src/training/checkpoint.store';
 import { createParadigm } from '../../src/training/paradigms/create-paradigm';
 import type { WeaklySupervisedParadigm } from '../../src/training/paradigms/weakly-supervised.paradigm';
 import { PARADIGMS } from '../../src/training/setups';
 import { disposeTrainingBatch, makeTrainingBatch } from '../../src/training/training-batch';
+import { RecordingQueue } from '../support/recording-queue';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
 const logger = createLogger('silent');
-
-/** Records what services queue instead of queueing it. */
-class RecordingQueue implements ServiceJobSender {
-  readonly sent: Array<{ name: string; payload: object; key?: string }> = [];
-  async send(name: string, payload: object, key?: string): Promise<string | null> {
-    this.sent.push({ name, payload, key });
-    return `job-${this.sent.length}`;
-  }
-  async retryAbandoned(): Promise<void> {}
-}
 
 function rocAuc(scores: number[], labels: number[]): number {
   const positives = scores.filter((_, i) => labels[i] === 1);

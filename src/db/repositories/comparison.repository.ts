@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { EpochRecord } from './run.repository';
 
 /** One run as comparisons see it: its setup, status, backend and totals. */
 export interface ComparedRun {
@@ -18,18 +19,8 @@ export interface ComparedRun {
 }
 
 /** One finished epoch's loss and resources. */
-export interface ComparedEpoch {
+export interface ComparedEpoch extends EpochRecord {
   runId: string;
-  epoch: number;
-  trainLoss: number;
-  validationLoss: number | null;
-  wallSeconds: number;
-  cpuSeconds: number;
-  peakRssBytes: number;
-  peakTensorBytes: number;
-  gpuMemoryBytes: number | null;
-  imagesSeen: number;
-  imagesPerSecond: number;
 }
 
 /** A stored evaluation row, with its cell line's name. */
