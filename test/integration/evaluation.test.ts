@@ -22,21 +22,13 @@ import {
 } from '../../src/evaluation/run.evaluator';
 import { selectRows } from '../../src/evaluation/vector-matrix';
 import { createLogger } from '../../src/logger';
-import { createServices, type ServiceJobSender, type Services } from '../../src/services';
+import { createServices, type Services } from '../../src/services';
 import { createJobHandlers } from '../../workers/job-handlers';
+import { RecordingQueue } from '../support/recording-queue';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
 const logger = createLogger('silent');
 const never = () => new AbortController().signal;
-
-class RecordingQueue implements ServiceJobSender {
-  readonly sent: Array<{ name: string; payload: object; key?: string }> = [];
-  async send(name: string, payload: object, key?: string): Promise<string | null> {
-    this.sent.push({ name, payload, key });
-    return `job-${this.sent.length}`;
-  }
-  async retryAbandoned(): Promise<void> {}
-}
 
 /** Every number in a JSON text is finite: NaN and Infinity never get this far. */
 function expectNoNaN(value: unknown): void {
