@@ -15,7 +15,10 @@ interface SweepOptions extends ConfigFlags {
   batchSize?: string;
   learningRate?: string;
   imagesPerEpoch?: string;
+  cropsPerEpoch?: string;
+  validationImages?: string;
   seed?: string;
+  embedTileSize?: string;
   follow?: boolean;
 }
 
@@ -31,7 +34,10 @@ export function registerSweepCommand(program: Command): void {
     .option('--batch-size <n>', 'override the profile')
     .option('--learning-rate <x>', 'override the profile')
     .option('--images-per-epoch <n>', 'override the profile (0 = all training images)')
+    .option('--crops-per-epoch <n>', 'override the profile (a multi-crop image is 5 crops, a BYOL image 2; 0 = no limit)')
+    .option('--validation-images <n>', 'override the profile: held-out images the validation loss is measured on')
     .option('--seed <n>', 'override the profile')
+    .option('--embed-tile-size <px>', 'override the profile: tile side for embedding (0 = the whole image)')
     .option('--follow', 'show a progress bar per run until all finish; exit 1 if any fails')
     .action(async (options: SweepOptions) => {
       const runtime = await openRuntime(configFrom(options));
@@ -58,7 +64,10 @@ function overridesFrom(options: SweepOptions): Partial<TrainingConfig> {
     batchSize: number('--batch-size', options.batchSize),
     learningRate: number('--learning-rate', options.learningRate),
     imagesPerEpoch: number('--images-per-epoch', options.imagesPerEpoch),
+    cropsPerEpoch: number('--crops-per-epoch', options.cropsPerEpoch),
+    validationImages: number('--validation-images', options.validationImages),
     seed: number('--seed', options.seed),
+    embedTileSize: number('--embed-tile-size', options.embedTileSize),
   };
 }
 

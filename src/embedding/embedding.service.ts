@@ -13,9 +13,10 @@ import { REPRESENTATION_DIM } from '../training/networks/encoder';
 import { createParadigm } from '../training/paradigms/create-paradigm';
 import type { TrainableParadigm } from '../training/paradigms/trainable-paradigm';
 import type { Paradigm } from '../training/setups';
+import type { TrainingConfig } from '../training/training-profiles';
 import type { TrainingEnvironment } from '../training/training.service';
 import { buildProfiles } from './profile.builder';
-import { DEFAULT_TILE_SETTINGS, planTiles, type TileSettings } from './tile.plan';
+import { planTiles, tileSettingsOf, type TileSettings } from './tile.plan';
 import { elementwiseMedian } from './vector-math';
 
 /** What the embed job may queue. */
@@ -38,7 +39,6 @@ export interface EmbedOutcome {
 }
 
 export interface EmbeddingOptions extends TrainingEnvironment {
-  tiles?: TileSettings;
   /** tiles per forward pass */
   batchTiles?: number;
   /** images written per COPY transaction */
@@ -81,7 +81,7 @@ export class EmbeddingService {
     const paradigm = createParadigm(run.setup!.paradigm as Paradigm, { seed: 0 });
     try {
       paradigm.importWeights(checkpoint.paradigm.weights);
-      const tiles = this.options.tiles ?? DEFAULT_TILE_SETTINGS;
+      const tiles = tileSettingsOf((run.config as Partial<TrainingConfig>).embedTileSize);
       const images = await this.embeddings.imagesOf(run.screenId);
       await this.embeddings.begin(runId, REPRESENTATION_DIM, { ...tiles, epoch: checkpoint.epoch });
       const vectors = new Map<number, Float32Array>();

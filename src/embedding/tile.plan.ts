@@ -37,9 +37,8 @@ export function planTiles(width: number, height: number, tileSize: TileSize): Cr
   return views;
 }
 
-export function parseTileSize(raw: string | number): TileSize {
-  if (raw === 'whole') return 'whole';
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 8 || value > 4096) throw new Error(`tile size must be "whole" or an integer from 8 to 4096, got "${raw}"`);
-  return value;
+/** The tile settings of a run's `embedTileSize` (0: the whole image; absent, as on runs older than the setting: 64). */
+export function tileSettingsOf(embedTileSize: number | undefined): TileSettings {
+  if (embedTileSize === undefined) return DEFAULT_TILE_SETTINGS;
+  return { ...DEFAULT_TILE_SETTINGS, tileSize: embedTileSize === 0 ? 'whole' : embedTileSize };
 }

@@ -1,4 +1,6 @@
+import { cropsPerImage } from '../data/crops/crop.plan';
 import { BadUserInputError } from '../errors/app-errors';
+import type { Paradigm, Strategy } from './setups';
 
 /** The settings every run of a sweep shares; stored on the sweep and on each run. */
 export interface TrainingConfig {
@@ -8,16 +10,29 @@ export interface TrainingConfig {
   learningRate: number;
   /** at most this many images per epoch, drawn afresh each epoch; 0 = the whole training split */
   imagesPerEpoch: number;
+  /**
+   * at most this many crops trained on per epoch, 0 = no limit. A multi-crop image is 5 crops
+   * and a BYOL image 2 views, so a budget in crops gives the setups of a sweep about the same
+   * work per epoch where a budget in images gives multi-crop five times more.
+   */
+  cropsPerEpoch: number;
   /** share of plates held out for validation */
   validationFraction: number;
+  /** held-out images the validation loss is measured on after each epoch (at most; one fixed crop each) */
+  validationImages: number;
   seed: number;
+  /** side in pixels of the tiles an image is embedded in (see embedding/tile.plan.ts); 0 = the whole image as one view */
+  embedTileSize: number;
 }
 
 export const TRAINING_PROFILES = {
   /** the reference study's settings */
-  paper: { epochs: 50, batchSize: 256, learningRate: 1e-4, imagesPerEpoch: 0, validationFraction: 0.2, seed: 1 },
-  /** short enough that the 16 setups of the demo screen train in minutes on 2 cores */
-  quick: { epochs: 3, batchSize: 32, learningRate: 1e-3, imagesPerEpoch: 192, validationFraction: 0.2, seed: 1 },
+  paper: { epochs: 50, batchSize: 256, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 0, validationFraction: 0.2, validationImages: 128, seed: 1, embedTileSize: 64 },
+  /**
+   * short enough that the 16 setups of the demo screen train, embed and evaluate in minutes on
+   * 2 cores: a crop budget per epoch, and one view per image at embedding time
+   */
+  quick: { epochs: 2, batchSize: 32, learningRate: 1e-3, imagesPerEpoch: 0, cropsPerEpoch: 128, validationFraction: 0.2, validationImages: 64, seed: 1, embedTileSize: 0 },
 } as const satisfies Record<string, TrainingConfig>;
 
 export type TrainingProfileName = keyof typeof TRAINING_PROFILES;
@@ -36,10 +51,24 @@ export function trainingConfig(profile: string, overrides: Partial<TrainingConfi
   integer('epochs', 1, 1000);
   integer('batchSize', 1, 4096);
   integer('imagesPerEpoch', 0, 100_000_000);
+  integer('cropsPerEpoch', 0, 500_000_000);
+  integer('validationImages', 1, 1_000_000);
+  integer('embedTileSize', 0, 4096);
+  if (config.embedTileSize > 0 && config.embedTileSize < 8) throw new BadUserInputError(`embedTileSize must be 0 (whole image) or at least 8, got ${config.embedTileSize}`, 'embedTileSize');
   integer('seed', 0, 2 ** 31 - 1);
   if (!(config.learningRate > 0 && config.learningRate < 1)) throw new BadUserInputError(`learningRate must be in (0, 1), got ${config.learningRate}`, 'learningRate');
   if (!(config.validationFraction > 0 && config.validationFraction < 1)) {
     throw new BadUserInputError(`validationFraction must be in (0, 1), got ${config.validationFraction}`, 'validationFraction');
   }
   return config;
+}
+
+/** How many images an epoch draws (0 = all): the image limit, and the crop budget over the crops each image trains on. */
+export function imagesPerEpoch(config: TrainingConfig, paradigm: Paradigm, strategy: Strategy): number {
+  const cropBudget = config.cropsPerEpoch ?? 0;
+  if (cropBudget === 0) return config.imagesPerEpoch;
+  // BYOL trains on two views of an image whatever the strategy renders
+  const cropsPerTrainedImage = paradigm === 'self-supervised' ? 2 : cropsPerImage(strategy);
+  const byBudget = Math.max(1, Math.floor(cropBudget / cropsPerTrainedImage));
+  return config.imagesPerEpoch > 0 ? Math.min(config.imagesPerEpoch, byBudget) : byBudget;
 }

@@ -15,7 +15,7 @@ import { ResourceMeter, sumUsage } from './resource.meter';
 import type { Paradigm, Strategy } from './setups';
 import { tfMemoryProbe } from './tf-memory.probe';
 import { disposeTrainingBatch, makeTrainingBatch } from './training-batch';
-import type { TrainingConfig } from './training-profiles';
+import { imagesPerEpoch, type TrainingConfig } from './training-profiles';
 
 export interface TrainingEnvironment {
   /** tfjs backend to use; 'auto' picks the best available */
@@ -25,8 +25,8 @@ export interface TrainingEnvironment {
 }
 
 const PROGRESS_INTERVAL_MS = 2000;
-/** validation loss is measured on at most this many held-out images */
-const VALIDATION_IMAGES = 128;
+/** the validation sample of runs from before the setting */
+const DEFAULT_VALIDATION_IMAGES = 128;
 
 export type TrainOutcome = 'succeeded' | 'cancelled' | 'skipped';
 
@@ -91,7 +91,7 @@ export class TrainingService {
         logger.info({ run: run.id, epoch: checkpoint.epoch }, 'resuming from checkpoint');
       }
       for (let epoch = (checkpoint?.epoch ?? 0) + 1; epoch <= config.epochs; epoch += 1) {
-        const epochImages = drawEpochImages(trainImages, config.imagesPerEpoch, needsLabels(paradigmName), random);
+        const epochImages = drawEpochImages(trainImages, imagesPerEpoch(config, paradigmName, strategy), needsLabels(paradigmName), random);
         const outcome = await this.trainEpoch(run, paradigm, { epoch, config, strategy, images: epochImages, validation: validationImages, job });
         if (outcome === 'cancelled') return 'cancelled';
         const path = await this.checkpoints.save(run.id, { epoch, paradigm: paradigm.exportCheckpoint(), random: random.state(), epochRecord: outcome });
@@ -147,7 +147,7 @@ export class TrainingService {
   /** Loss on held-out plates, one fixed crop per image, no augmentation. */
   private async validationLoss(paradigm: TrainableParadigm, validation: LabelledImage[], config: TrainingConfig): Promise<number | null> {
     if (validation.length === 0) return null;
-    const sample = new SeededRandom(`validation/${config.seed}`).shuffle([...validation]).slice(0, VALIDATION_IMAGES);
+    const sample = new SeededRandom(`validation/${config.seed}`).shuffle([...validation]).slice(0, config.validationImages ?? DEFAULT_VALIDATION_IMAGES);
     const strategy: Strategy = { crop: 'one-crop', augment: false };
     let total = 0;
     let count = 0;

@@ -49,7 +49,7 @@ describe('embeddings, profiles and nearest neighbours on the tiny screen', () =>
       screen: 'tiny',
       setups: ['weakly-supervised/one-crop'],
       profile: 'quick',
-      overrides: { epochs: 2, batchSize: 16, imagesPerEpoch: 48, learningRate: 1e-3 },
+      overrides: { epochs: 2, batchSize: 16, imagesPerEpoch: 48, learningRate: 1e-3, embedTileSize: 64 },
     });
     runId = runs[0].id;
     expect(await services.training.train(runId, { jobId: 'train', signal: never(), logger })).toBe('succeeded');

@@ -122,7 +122,7 @@ describe('training runs on the tiny screen', () => {
       screen: 'tiny',
       setups: ['weakly-supervised/one-crop'],
       profile: 'quick',
-      overrides: { epochs: 8, batchSize: 16, imagesPerEpoch: 0, learningRate: 1e-3 },
+      overrides: { epochs: 8, batchSize: 16, imagesPerEpoch: 0, cropsPerEpoch: 0, learningRate: 1e-3 },
     });
     const run = runs[0];
     expect(await services.training.train(run.id, { jobId: 'auc', signal: new AbortController().signal, logger })).toBe('succeeded');

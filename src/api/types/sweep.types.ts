@@ -15,7 +15,7 @@ export class Sweep {
   @Field(() => String, { description: 'quick or paper' })
   profile: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'epochs, batchSize, learningRate, imagesPerEpoch, validationFraction, seed' })
+  @Field(() => GraphQLJSONObject, { description: 'epochs, batchSize, learningRate, imagesPerEpoch, cropsPerEpoch, validationFraction, validationImages, seed, embedTileSize' })
   config: Record<string, unknown>;
 
   @Field(() => Date)
@@ -56,11 +56,20 @@ export class TrainingOverrides {
   @Field(() => Int, { nullable: true, description: 'images per epoch, 0 = the whole training split' })
   imagesPerEpoch?: number;
 
+  @Field(() => Int, { nullable: true, description: 'crops trained on per epoch (a multi-crop image is 5, a BYOL image 2), 0 = no limit' })
+  cropsPerEpoch?: number;
+
   @Field(() => Float, { nullable: true })
   validationFraction?: number;
 
+  @Field(() => Int, { nullable: true, description: 'held-out images the validation loss is measured on after each epoch' })
+  validationImages?: number;
+
   @Field(() => Int, { nullable: true })
   seed?: number;
+
+  @Field(() => Int, { nullable: true, description: 'side in pixels of the tiles an image is embedded in, 0 = the whole image as one view' })
+  embedTileSize?: number;
 }
 
 @ObjectType({ description: 'One finished epoch and what it cost' })

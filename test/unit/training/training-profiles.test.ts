@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { tileSettingsOf } from '../../../src/embedding/tile.plan';
+import { imagesPerEpoch, trainingConfig } from '../../../src/training/training-profiles';
+
+describe('training profiles', () => {
+  it('quick budgets crops per epoch and embeds whole images; paper trains on everything and tiles', () => {
+    expect(trainingConfig('quick')).toMatchObject({ imagesPerEpoch: 0, cropsPerEpoch: 128, validationImages: 64, embedTileSize: 0 });
+    expect(trainingConfig('paper')).toMatchObject({ epochs: 50, batchSize: 256, imagesPerEpoch: 0, cropsPerEpoch: 0, embedTileSize: 64 });
+    expect(trainingConfig('quick', { cropsPerEpoch: 0, embedTileSize: 32 })).toMatchObject({ cropsPerEpoch: 0, embedTileSize: 32 });
+  });
+
+  it('refuses budgets and tile sizes out of range, naming the field', () => {
+    expect(() => trainingConfig('quick', { cropsPerEpoch: -1 })).toThrow(/cropsPerEpoch must be an integer/);
+    expect(() => trainingConfig('quick', { validationImages: 0 })).toThrow(/validationImages must be an integer from 1/);
+    expect(() => trainingConfig('quick', { embedTileSize: 4 })).toThrow(/embedTileSize must be 0 \(whole image\) or at least 8/);
+    expect(() => trainingConfig('quick', { embedTileSize: 1.5 })).toThrow(/embedTileSize must be an integer/);
+  });
+
+  it('spends the crop budget on fewer images when each trains on more crops', () => {
+    const quick = trainingConfig('quick');
+    expect(imagesPerEpoch(quick, 'weakly-supervised', { crop: 'one-crop', augment: false })).toBe(128);
+    expect(imagesPerEpoch(quick, 'unsupervised', { crop: 'multi-crop', augment: true })).toBe(25);
+    // BYOL trains on two views of an image, one crop or five rendered
+    expect(imagesPerEpoch(quick, 'self-supervised', { crop: 'one-crop', augment: false })).toBe(64);
+    expect(imagesPerEpoch(quick, 'self-supervised', { crop: 'multi-crop', augment: false })).toBe(64);
+    // the image limit still holds under the budget, and without a budget it alone counts
+    expect(imagesPerEpoch({ ...quick, imagesPerEpoch: 20 }, 'weakly-supervised', { crop: 'one-crop', augment: false })).toBe(20);
+    expect(imagesPerEpoch({ ...quick, cropsPerEpoch: 0, imagesPerEpoch: 0 }, 'regularized', { crop: 'multi-crop', augment: false })).toBe(0);
+  });
+
+  it('turns a run\'s embedTileSize into tile settings, runs from before the setting tiling at 64', () => {
+    expect(tileSettingsOf(0)).toEqual({ tileSize: 'whole', aggregation: 'mean' });
+    expect(tileSettingsOf(32)).toEqual({ tileSize: 32, aggregation: 'mean' });
+    expect(tileSettingsOf(undefined)).toEqual({ tileSize: 64, aggregation: 'mean' });
+  });
+});
