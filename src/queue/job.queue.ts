@@ -6,7 +6,7 @@ import { JobInterruptedError } from './job-interrupted.error';
 export interface WorkOptions<Payloads> {
   /** queues to take jobs from; all when omitted */
   queues?: Array<keyof Payloads & string>;
-  /** jobs run at once per queue */
+  /** jobs run at once in this process, whatever their queue */
   concurrency: number;
 }
 
@@ -19,7 +19,7 @@ export class UnknownQueueError extends Error {}
 export class JobQueue<Payloads extends object> {
   private readonly boss: PgBoss;
   private readonly shutdown = new AbortController();
-  private readonly running = new Set<Promise<unknown>>();
+  private readonly slots = new Set<Promise<void>>();
   private started = false;
 
   constructor(
@@ -67,26 +67,22 @@ export class JobQueue<Payloads extends object> {
     }
   }
 
-  /** Binds a handler to every queue (or those asked for); refuses to start if any has none. */
+  /**
+   * Binds a handler to every queue (or those asked for); refuses to start if any has none.
+   * Each of `concurrency` slots takes one job at a time from the queues in the order given:
+   * the compute-bound jobs share the process's thread, so two at once only take turns, and
+   * a fast job behind a long one would wait for it. Queues earlier in the order are served
+   * first whenever a slot is free.
+   */
   async work(handlers: Partial<JobHandlers<Payloads>>, options: WorkOptions<Payloads>): Promise<void> {
     const queues = options.queues ?? this.names;
     for (const name of queues) {
       if (!this.names.includes(name)) throw new UnknownQueueError(`unknown queue "${name}"; queues: ${this.names.join(', ')}`);
       if (typeof handlers[name] !== 'function') throw new UnknownQueueError(`no handler for job "${name}": refusing to start`);
     }
-    for (const name of queues) {
-      const handler = handlers[name] as JobHandler<Payloads[typeof name]>;
-      for (let slot = 0; slot < options.concurrency; slot += 1) {
-        await this.boss.work<Payloads[typeof name]>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-          const task = this.runJob(name, job, handler);
-          this.running.add(task);
-          try {
-            await task;
-          } finally {
-            this.running.delete(task);
-          }
-        });
-      }
+    for (let slot = 0; slot < options.concurrency; slot += 1) {
+      const loop = this.takeJobs(queues, handlers).catch((error: unknown) => this.logger.error({ err: error }, 'job slot stopped'));
+      this.slots.add(loop);
     }
   }
 
@@ -97,10 +93,24 @@ export class JobQueue<Payloads extends object> {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    for (const name of this.names) await this.boss.offWork(name);
     this.shutdown.abort();
-    await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.slots]);
     await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+  }
+
+  private async takeJobs(queues: ReadonlyArray<keyof Payloads & string>, handlers: Partial<JobHandlers<Payloads>>): Promise<void> {
+    while (!this.shutdown.signal.aborted) {
+      let ran = false;
+      for (const name of queues) {
+        if (this.shutdown.signal.aborted) return;
+        const [job] = await this.boss.fetch<Payloads[typeof name]>(name, { batchSize: 1 });
+        if (!job) continue;
+        await this.runJob(name, job, handlers[name] as JobHandler<Payloads[typeof name]>);
+        ran = true;
+        break;
+      }
+      if (!ran) await pause(POLL_INTERVAL_MS, this.shutdown.signal);
+    }
   }
 
   private async runJob<Name extends keyof Payloads & string>(name: Name, job: PgBoss.Job<Payloads[Name]>, handler: JobHandler<Payloads[Name]>): Promise<void> {
@@ -109,11 +119,28 @@ export class JobQueue<Payloads extends object> {
     try {
       await handler(job.data, { jobId: job.id, logger, signal: this.shutdown.signal });
       logger.info({ durationMs: Math.round(performance.now() - started) }, 'job completed');
+      await this.boss.complete(name, job.id);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
       if (error instanceof JobInterruptedError) logger.warn({ durationMs }, 'job interrupted by shutdown: handed back for retry');
       else logger.error({ durationMs, err: error }, 'job failed');
-      throw error;
+      // failed jobs are retried by the queue's policy (retryLimit, retryDelay)
+      await this.boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });
     }
   }
+}
+
+const POLL_INTERVAL_MS = 1000;
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -16,13 +16,18 @@ export interface JobPayloads {
   'run.evaluate': { runId: string; parameters?: EvaluationParameters };
 }
 
+/**
+ * The order of the keys is the order a worker serves the queues in: a screen first, then a
+ * trained run's later steps before the next training, so each run goes through its whole
+ * pipeline (and shows up finished) as early as possible.
+ */
 export const JOB_OPTIONS: JobOptionsByName<JobPayloads> = {
   // the large preset streams ~780k images: hours, not minutes
   'screen.generate': { retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 6 * 3600 },
-  // a paper-profile run trains for hours; a dead worker's job is handed back by heartbeat, not expiry
-  'run.train': { retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 23 * 3600, policy: 'stately' },
-  // a rerun rewrites every image's row: safe to retry after a crash at any point
-  'run.embed': { retryLimit: 3, retryDelaySeconds: 10, expireInSeconds: 6 * 3600, policy: 'stately' },
   // minutes on the demo screen; result sets are replaced, so a retry after a crash is safe
   'run.evaluate': { retryLimit: 2, retryDelaySeconds: 10, expireInSeconds: 6 * 3600, policy: 'stately' },
+  // a rerun rewrites every image's row: safe to retry after a crash at any point
+  'run.embed': { retryLimit: 3, retryDelaySeconds: 10, expireInSeconds: 6 * 3600, policy: 'stately' },
+  // a paper-profile run trains for hours; a dead worker's job is handed back by heartbeat, not expiry
+  'run.train': { retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 23 * 3600, policy: 'stately' },
 };

@@ -55,6 +55,49 @@ describe('job queue', () => {
     }
   });
 
+  it('runs one job at a time per slot, from the queues in the order given, and retries a failed job', async () => {
+    const queue = new JobQueue<TestPayloads>(testDatabase.url, OPTIONS, logger);
+    await queue.start();
+    const seen: string[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    let failures = 0;
+    const track = async (name: string) => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      seen.push(name);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      running -= 1;
+    };
+    try {
+      await queue.send('test.echo', { value: 1 });
+      await queue.send('test.echo', { value: 2 });
+      await queue.send('test.long', { id: 'a' });
+      await queue.send('test.long', { id: 'b' });
+      await queue.work(
+        {
+          'test.echo': ({ value }) => track(`echo ${value}`),
+          'test.long': async ({ id }) => {
+            if (id === 'a' && failures === 0) {
+              failures += 1;
+              throw new Error('first try fails');
+            }
+            await track(`long ${id}`);
+          },
+        },
+        { queues: ['test.long', 'test.echo'], concurrency: 1 },
+      );
+      await until(() => seen.length === 4);
+      // every waiting test.long job before any test.echo; the failed one again after its retry
+      expect(seen.slice(0, 2).sort()).toEqual(['long a', 'long b']);
+      expect(seen.slice(2).sort()).toEqual(['echo 1', 'echo 2']);
+      expect(mostAtOnce).toBe(1);
+      expect(failures).toBe(1);
+    } finally {
+      await queue.stop();
+    }
+  });
+
   it('refuses to start a worker for a job without a handler, or an unknown queue', async () => {
     const queue = new JobQueue<TestPayloads>(testDatabase.url, OPTIONS, logger);
     await queue.start();
