@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import { startApiServer } from '../api/http.server';
 import { openRuntime, stopOnSignal, type Runtime } from '../runtime';
-import { startWorkers, type WorkerOptions } from '../../workers/job-workers';
+import { startWorkers } from '../../workers/job-workers';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { parseConcurrency, parseQueues } from './worker-options';
 import { demoEnabled, startDemo } from './demo.runner';
+import { exitWithParent, parseWorkers, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
 
 interface ServeOptions extends ConfigFlags {
   concurrency?: string;
   demo?: boolean;
+  workers?: string;
 }
 
 export function registerServeCommands(program: Command): void {
@@ -16,25 +18,29 @@ export function registerServeCommands(program: Command): void {
     await serve(options, undefined);
   });
   withServerOptions(withConfigOptions(program.command('start').description('The main job: the API and an in-process worker on the embedded database by default')))
-    .option('--concurrency <n>', 'jobs at once per queue', '1')
+    .option('--workers <n>', 'worker processes (default: MORPHOSPACE_WORKERS or one per core)')
+    .option('--concurrency <n>', 'jobs at once per worker', '1')
     .option('--backend <name>', 'tfjs backend for training (default: MORPHOSPACE_BACKEND or auto)')
-    .option('--threads <n>', 'wasm threads for training (default: MORPHOSPACE_THREADS or one per core)')
+    .option('--threads <n>', 'wasm threads per worker (default: MORPHOSPACE_THREADS or the cores shared out among the workers)')
     .option('--no-demo', 'no demo screen and sweep (default: MORPHOSPACE_DEMO or on)')
     .action(async (options: ServeOptions) => {
-      await serve(options, { concurrency: parseConcurrency(options.concurrency ?? '1') }, demoEnabled(options.demo));
+      const workers = parseWorkers(options.workers);
+      const config = configFrom(options);
+      await serve(options, { workers, threads: threadsPerWorker(config.training.threads, workers), concurrency: parseConcurrency(options.concurrency ?? '1') }, demoEnabled(options.demo));
     });
 }
 
 export function registerWorkerCommand(program: Command): void {
   withConfigOptions(program.command('worker').description('Run background jobs'))
-    .option('--queues <names>', 'comma-separated job names to take (default: all)')
+    .option('--queues <names>', 'comma-separated job names to take, served in that order (default: all, later pipeline steps first)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu (default: MORPHOSPACE_BACKEND or auto)')
     .option('--threads <n>', 'wasm threads for training (default: MORPHOSPACE_THREADS or one per core)')
-    .option('--concurrency <n>', 'jobs at once per queue', '1')
+    .option('--concurrency <n>', 'jobs at once in this worker', '1')
     .action(async (options: ServeOptions & { queues?: string }) => {
       const config = configFrom(options);
       const workerOptions = { queues: parseQueues(options.queues), concurrency: parseConcurrency(options.concurrency ?? '1') };
       const runtime = await openRuntime(config);
+      exitWithParent();
       await runUntilStopped(runtime, async () => {
         await startWorkers(runtime, workerOptions);
         const stopRecovery = await recoverUnfinishedRuns(runtime);
@@ -51,15 +57,12 @@ function withServerOptions(command: Command): Command {
     .option('--require-reader', 'queries need a reader key too');
 }
 
-async function serve(options: ServeOptions, worker: WorkerOptions | undefined, demo = false): Promise<void> {
+async function serve(options: ServeOptions, workers: WorkerPoolOptions | undefined, demo = false): Promise<void> {
   const config = configFrom(options);
   const runtime = await openRuntime(config);
   await runUntilStopped(runtime, async () => {
-    let stopRecovery = () => undefined as void;
-    if (worker) {
-      await startWorkers(runtime, worker);
-      stopRecovery = await recoverUnfinishedRuns(runtime);
-    }
+    const pool = workers ? new WorkerPool(config, runtime.database.url, workers, runtime.logger) : undefined;
+    pool?.start();
     const { dataSource } = runtime.database;
     const api = await startApiServer(config, runtime.services, {
       database: async () => (await dataSource.query('SELECT 1')).length === 1,
@@ -70,8 +73,8 @@ async function serve(options: ServeOptions, worker: WorkerOptions | undefined, d
     const stopDemo = demo ? startDemo(runtime, api.url) : () => undefined;
     return async () => {
       stopDemo();
-      stopRecovery();
       await api.close();
+      await pool?.stop();
     };
   });
 }

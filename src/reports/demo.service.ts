@@ -83,7 +83,7 @@ export class DemoService {
   }
 
   /**
-   * Prints a line whenever the sweep moves (and at least every `heartbeatMs`), then calls
+   * Prints a line whenever a run changes stage (and at least every `heartbeatMs`), then calls
    * `finished` once every run is evaluated or has failed. Returns a stop function.
    */
   watch(sweepId: string, print: (line: string) => void, finished: (progress: DemoProgress) => Promise<void>, options: { intervalMs?: number; heartbeatMs?: number } = {}): () => void {
@@ -96,10 +96,11 @@ export class DemoService {
     let timer: NodeJS.Timeout | undefined;
     const tick = async () => {
       const progress = await this.progress(sweepId);
-      const line = describe(progress);
-      if (line !== last || Date.now() - lastPrinted > heartbeatMs) {
-        print(`${line} (${seconds(started)})`);
-        last = line;
+      // the share of epochs moves every tick; only stage changes and the heartbeat print
+      const stages = stageKey(progress);
+      if (stages !== last || Date.now() - lastPrinted > heartbeatMs) {
+        print(`${describe(progress)} (${seconds(started)})`);
+        last = stages;
         lastPrinted = Date.now();
       }
       if (progress.done) {
@@ -141,6 +142,10 @@ export function summarise(stages: readonly RunStage[]): DemoProgress {
     fraction: stages.length === 0 ? 0 : stages.reduce((sum, stage) => sum + (stage.status === 'succeeded' ? 1 : stage.fraction), 0) / stages.length,
     done: stages.length > 0 && evaluated + failed === stages.length,
   };
+}
+
+function stageKey(progress: DemoProgress): string {
+  return [progress.trained, progress.training, progress.embedded, progress.evaluated, progress.failed].join('/');
 }
 
 function describe(progress: DemoProgress): string {
