@@ -1,11 +1,5 @@
-import { parentPort } from 'node:worker_threads';
-import { evaluateLineTasks, type LineData, type LinePlan } from './run.evaluator';
+import { serveThreadRequests } from '../util/thread-pool';
+import { evaluateLineRequest } from './line-evaluation.pool';
 
 /** Worker thread of LineEvaluationPool: one cell line per message, its results back. */
-parentPort?.on('message', ({ line, plan }: { line: LineData; plan: LinePlan }) => {
-  try {
-    parentPort!.postMessage({ ok: true, results: evaluateLineTasks(line, plan) });
-  } catch (error) {
-    parentPort!.postMessage({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  }
-});
+serveThreadRequests(evaluateLineRequest);

@@ -1,14 +1,12 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { SeededRandom } from '../../util/seeded-random';
+import { ThreadPool } from '../../util/thread-pool';
 import { manifestHeader, manifestLine } from '../manifest.codec';
-import { renderField } from './cell.renderer';
-import { buildGroundTruth, treatmentKey, type GroundTruth } from './ground-truth.builder';
+import { buildGroundTruth } from './ground-truth.builder';
+import { renderImageBatch, type ImageBatchRequest } from './image-batch.renderer';
 import { imageCount, imageSpecs, plateLayout, type ImageSpec } from './plate.layout';
-import { encodeGreyPng } from './png.encoder';
 import { presetByName, type LargePresetOptions, type PresetName, type ScreenPreset } from './screen.presets';
-import { fieldMorphology, imageNuisance, type TreatmentTruth } from './treatment.model';
 
 export interface GenerateScreenOptions {
   preset: PresetName | ScreenPreset;
@@ -37,11 +35,13 @@ export interface ScreenSummary {
 }
 
 export const MANIFEST_FILE = 'manifest.csv';
+/** images per message to a render thread: enough to outweigh the messaging */
+const IMAGES_PER_BATCH = 32;
 export const GROUND_TRUTH_FILE = 'ground-truth.json';
 
 /**
  * Writes a synthetic screen: images/<plate>/<well>_s<site>.png, manifest.csv
- * and ground-truth.json. Streams image by image (memory does not grow with
+ * and ground-truth.json. Streams batch by batch (memory does not grow with
  * the screen) and is byte-for-byte reproducible for a preset and seed.
  */
 export async function generateScreen(options: GenerateScreenOptions): Promise<ScreenSummary> {
@@ -51,34 +51,38 @@ export async function generateScreen(options: GenerateScreenOptions): Promise<Sc
   const truth = buildGroundTruth(preset, seed);
   const total = Math.min(imageCount(preset), options.limit ?? Number.POSITIVE_INFINITY);
 
-  const treatments = new Map(truth.treatments.map((t) => [treatmentKey(t.cellLine, t.compound, t.concentration), t]));
   mkdirSync(options.outDir, { recursive: true });
   for (const plate of plateLayout(preset).plates) mkdirSync(join(options.outDir, 'images', plate), { recursive: true });
 
   const manifestPath = join(options.outDir, MANIFEST_FILE);
   const manifest = openSync(manifestPath, 'w');
+  // images are rendered on worker threads and written here in order: the same bytes as one thread
+  const pool = new ThreadPool<ImageBatchRequest, Uint8Array[]>(join(__dirname, 'image-batch.worker.js'), renderImageBatch);
+  const inFlight: Array<{ specs: ImageSpec[]; pngs: Promise<Uint8Array[]> }> = [];
   let bytes = 0;
   let done = 0;
+  const writeOldest = async () => {
+    const { specs, pngs } = inFlight.shift()!;
+    const rendered = await pngs;
+    specs.forEach((spec, i) => writeFileSync(join(options.outDir, spec.path), rendered[i]));
+    bytes += rendered.reduce((sum, png) => sum + png.length, 0);
+    writeSync(manifest, specs.map(manifestLine).join(''));
+    done += specs.length;
+    options.onProgress?.(done, total);
+    // let progress bars draw and signals arrive during long runs
+    await yieldToEventLoop();
+  };
   try {
     writeSync(manifest, manifestHeader());
-    let pending = '';
-    for (const spec of imageSpecs(preset)) {
-      if (done >= total) break;
-      const png = renderImage(spec, preset, seed, truth, treatments);
-      writeFileSync(join(options.outDir, spec.path), png);
-      bytes += png.length;
-      pending += manifestLine(spec);
-      done += 1;
-      if (done % 64 === 0 || done === total) {
-        writeSync(manifest, pending);
-        pending = '';
-        options.onProgress?.(done, total);
-        // let progress bars draw and signals arrive during long runs
-        await yieldToEventLoop();
-      }
+    for (const specs of batches(imageSpecs(preset), total, IMAGES_PER_BATCH)) {
+      inFlight.push({ specs, pngs: pool.run({ preset, seed, specs }) });
+      if (inFlight.length >= 2 * pool.size) await writeOldest();
     }
-    if (pending) writeSync(manifest, pending);
+    while (inFlight.length > 0) await writeOldest();
   } finally {
+    // a failed batch leaves the others running: settle them before closing their threads
+    await Promise.allSettled(inFlight.map((batch) => batch.pngs));
+    await pool.close();
     closeSync(manifest);
   }
 
@@ -101,19 +105,18 @@ export async function generateScreen(options: GenerateScreenOptions): Promise<Sc
   };
 }
 
-/** One image, independent of every other: its stream is derived from the screen seed and its position. */
-export function renderImage(
-  spec: ImageSpec,
-  preset: ScreenPreset,
-  seed: number,
-  truth: GroundTruth,
-  treatments: Map<string, TreatmentTruth>,
-): Buffer {
-  const treatment = treatments.get(treatmentKey(spec.cellLine, spec.compound, spec.concentration));
-  if (!treatment) throw new Error(`no ground truth for ${spec.cellLine} ${spec.compound} ${spec.concentration}`);
-  const rng = SeededRandom.derive('morphospace/image', seed, spec.plate, spec.well, spec.site);
-  const nuisance = imageNuisance(truth.plates[spec.plate], rng);
-  const morphology = fieldMorphology(treatment.morphology, rng);
-  const pixels = renderField({ size: preset.imageSize, morphology, nuisance, rng });
-  return encodeGreyPng(pixels, preset.imageSize, preset.imageSize);
+/** Up to `total` specs, `size` at a time. */
+function* batches(specs: Iterable<ImageSpec>, total: number, size: number): Generator<ImageSpec[]> {
+  let batch: ImageSpec[] = [];
+  let taken = 0;
+  for (const spec of specs) {
+    if (taken >= total) break;
+    batch.push(spec);
+    taken += 1;
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

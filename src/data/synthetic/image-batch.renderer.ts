@@ -1,0 +1,54 @@
+import { SeededRandom } from '../../util/seeded-random';
+import { renderField } from './cell.renderer';
+import { buildGroundTruth, treatmentKey, type GroundTruth } from './ground-truth.builder';
+import type { ImageSpec } from './plate.layout';
+import { encodeGreyPng } from './png.encoder';
+import type { ScreenPreset } from './screen.presets';
+import { fieldMorphology, imageNuisance, type TreatmentTruth } from './treatment.model';
+
+export interface ImageBatchRequest {
+  preset: ScreenPreset;
+  seed: number;
+  specs: ImageSpec[];
+}
+
+interface ScreenTruth {
+  key: string;
+  truth: GroundTruth;
+  treatments: Map<string, TreatmentTruth>;
+}
+
+/** The last screen's ground truth: a thread renders batch after batch of the same screen. */
+let cached: ScreenTruth | undefined;
+
+function screenTruth(preset: ScreenPreset, seed: number): ScreenTruth {
+  const key = `${seed}:${JSON.stringify(preset)}`;
+  if (cached?.key !== key) {
+    const truth = buildGroundTruth(preset, seed);
+    cached = { key, truth, treatments: new Map(truth.treatments.map((t) => [treatmentKey(t.cellLine, t.compound, t.concentration), t])) };
+  }
+  return cached;
+}
+
+/** The PNGs of a batch of images, in order (on a worker thread of the generator, or in-process). */
+export function renderImageBatch({ preset, seed, specs }: ImageBatchRequest): Uint8Array[] {
+  const { truth, treatments } = screenTruth(preset, seed);
+  return specs.map((spec) => renderImage(spec, preset, seed, truth, treatments));
+}
+
+/** One image, independent of every other: its stream is derived from the screen seed and its position. */
+export function renderImage(
+  spec: ImageSpec,
+  preset: ScreenPreset,
+  seed: number,
+  truth: GroundTruth,
+  treatments: Map<string, TreatmentTruth>,
+): Buffer {
+  const treatment = treatments.get(treatmentKey(spec.cellLine, spec.compound, spec.concentration));
+  if (!treatment) throw new Error(`no ground truth for ${spec.cellLine} ${spec.compound} ${spec.concentration}`);
+  const rng = SeededRandom.derive('morphospace/image', seed, spec.plate, spec.well, spec.site);
+  const nuisance = imageNuisance(truth.plates[spec.plate], rng);
+  const morphology = fieldMorphology(treatment.morphology, rng);
+  const pixels = renderField({ size: preset.imageSize, morphology, nuisance, rng });
+  return encodeGreyPng(pixels, preset.imageSize, preset.imageSize);
+}
