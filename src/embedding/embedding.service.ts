@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Logger } from 'pino';
 import { CROP_SIZE } from '../data/crops/crop.plan';
 import { renderCrop } from '../data/crops/crop.renderer';
-import { decodeGrey, type GreyImage } from '../data/crops/sharp-image.adapter';
+import { decodeGrey } from '../data/crops/sharp-image.adapter';
 import type { EmbeddableImage, EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
 import type { ProfileRepository } from '../db/repositories/profile.repository';
 import type { RunRepository } from '../db/repositories/run.repository';
@@ -15,6 +15,7 @@ import type { TrainableParadigm } from '../training/paradigms/trainable-paradigm
 import type { Paradigm } from '../training/setups';
 import type { TrainingConfig } from '../training/training-profiles';
 import type { TrainingEnvironment } from '../training/training.service';
+import { ByteBudgetCache } from './byte-budget.cache';
 import { buildProfiles } from './profile.builder';
 import { planTiles, tileSettingsOf, type TileSettings } from './tile.plan';
 import { elementwiseMedian } from './vector-math';
@@ -56,6 +57,8 @@ const SOURCE_IMAGES_PER_STEP = 32;
  * and the primary key (run, image) keeps one row per image.
  */
 export class EmbeddingService {
+  private readonly tileInputs: TileInputCache = new ByteBudgetCache(TILE_INPUT_CACHE_BYTES);
+
   constructor(
     private readonly runs: RunRepository,
     private readonly embeddings: EmbeddingRepository,
@@ -117,7 +120,7 @@ export class EmbeddingService {
   private async *steps(images: readonly EmbeddableImage[], tiles: TileSettings): AsyncGenerator<TileStep> {
     const per = this.options.batchTiles ? Math.max(1, Math.floor(this.options.batchTiles / 4)) : SOURCE_IMAGES_PER_STEP;
     const concurrency = this.options.decodeConcurrency ?? 4;
-    const load = (start: number) => (start < images.length ? prepareStep(images.slice(start, start + per), tiles, concurrency) : undefined);
+    const load = (start: number) => (start < images.length ? prepareStep(images.slice(start, start + per), tiles, concurrency, this.tileInputs) : undefined);
     let next = load(0);
     for (let start = 0; next; start += per) {
       const current = await next;
@@ -156,19 +159,42 @@ interface TileStep {
   pixels: Float32Array;
 }
 
-async function prepareStep(images: EmbeddableImage[], settings: TileSettings, concurrency: number): Promise<TileStep> {
-  const decoded: GreyImage[] = new Array(images.length);
-  for (let start = 0; start < images.length; start += concurrency) {
-    const group = images.slice(start, start + concurrency);
-    const results = await Promise.all(group.map((image) => decodeGrey(image.path)));
-    results.forEach((image, i) => (decoded[start + i] = image));
+/**
+ * An image's network inputs (its tiles, rendered to 64x64), kept between embed jobs of the
+ * same process: every run of a sweep embeds the same images with the same tiles, and
+ * decoding and resizing them is a fifth of a whole-image embedding.
+ */
+export type TileInputCache = ByteBudgetCache<string, Float32Array>;
+
+const TILE_INPUT_CACHE_BYTES = 256 * 1024 * 1024;
+const PIXELS_PER_TILE = CROP_SIZE * CROP_SIZE;
+
+async function prepareStep(images: EmbeddableImage[], settings: TileSettings, concurrency: number, cache: TileInputCache): Promise<TileStep> {
+  const inputs: Float32Array[] = new Array(images.length);
+  const key = (image: EmbeddableImage) => `${settings.tileSize}:${image.id}`;
+  const missing: Array<{ image: EmbeddableImage; i: number }> = [];
+  images.forEach((image, i) => {
+    const cached = cache.get(key(image));
+    if (cached) inputs[i] = cached;
+    else missing.push({ image, i });
+  });
+  for (let start = 0; start < missing.length; start += concurrency) {
+    const group = missing.slice(start, start + concurrency);
+    const decoded = await Promise.all(group.map(({ image }) => decodeGrey(image.path)));
+    decoded.forEach((grey, g) => {
+      const { image, i } = group[g];
+      const views = planTiles(grey.width, grey.height, settings.tileSize);
+      const pixels = new Float32Array(views.length * PIXELS_PER_TILE);
+      views.forEach((view, t) => renderCrop(grey, view, pixels, t * PIXELS_PER_TILE));
+      inputs[i] = pixels;
+      cache.set(key(image), pixels, pixels.byteLength);
+    });
   }
-  const plans = decoded.map((image) => planTiles(image.width, image.height, settings.tileSize));
   const offsets = [0];
-  for (const plan of plans) offsets.push(offsets[offsets.length - 1] + plan.length);
+  for (const input of inputs) offsets.push(offsets[offsets.length - 1] + input.length / PIXELS_PER_TILE);
   const tiles = offsets[offsets.length - 1];
-  const pixels = new Float32Array(tiles * CROP_SIZE * CROP_SIZE);
-  plans.forEach((plan, i) => plan.forEach((view, t) => renderCrop(decoded[i], view, pixels, (offsets[i] + t) * CROP_SIZE * CROP_SIZE)));
+  const pixels = new Float32Array(tiles * PIXELS_PER_TILE);
+  inputs.forEach((input, i) => pixels.set(input, offsets[i] * PIXELS_PER_TILE));
   return { images, offsets, tiles, pixels };
 }
 

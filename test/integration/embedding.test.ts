@@ -61,10 +61,14 @@ describe('embeddings, profiles and nearest neighbours on the tiny screen', () =>
   });
 
   it('embeds every image once, with profiles, and a rerun replaces rather than duplicates', async () => {
+    const stored = async () => (await database.dataSource.query('SELECT image_id, vector FROM embeddings WHERE run_id = $1 ORDER BY image_id', [runId])) as unknown[];
     const first = await services.embeddings.embedRun(runId, { signal: never(), logger });
     expect(first).toMatchObject({ status: 'succeeded', images: 144, tiles: 144 * 4, generation: 1 });
+    const firstVectors = await stored();
+    // the rerun takes the tiles the first decoded from the service's cache: the same vectors
     const second = await services.embeddings.embedRun(runId, { signal: never(), logger });
     expect(second.generation).toBe(2);
+    expect(await stored()).toEqual(firstVectors);
     const [{ n, distinct }] = await database.dataSource.query('SELECT count(*)::int AS n, count(DISTINCT image_id)::int AS distinct FROM embeddings WHERE run_id = $1', [runId]);
     expect({ n, distinct }).toEqual({ n: 144, distinct: 144 });
     const profiles = await new ProfileRepository(database.dataSource).list(runId, 'treatment', 'none');
