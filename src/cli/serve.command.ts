@@ -24,9 +24,11 @@ export function registerServeCommands(program: Command): void {
     .option('--threads <n>', 'wasm threads per worker (default: MORPHOSPACE_THREADS or the cores shared out among the workers)')
     .option('--no-demo', 'no demo screen and sweep (default: MORPHOSPACE_DEMO or on)')
     .action(async (options: ServeOptions) => {
+      // the terminal is for start's progress lines: its JSON logs are warnings and errors unless asked
+      const startOptions = { ...options, logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? 'warn' };
       const workers = parseWorkers(options.workers);
-      const config = configFrom(options);
-      await serve(options, { workers, threads: threadsPerWorker(config.training.threads, workers), concurrency: parseConcurrency(options.concurrency ?? '1') }, demoEnabled(options.demo));
+      const config = configFrom(startOptions);
+      await serve(startOptions, { workers, threads: threadsPerWorker(config.training.threads, workers), concurrency: parseConcurrency(options.concurrency ?? '1') }, demoEnabled(options.demo));
     });
 }
 
