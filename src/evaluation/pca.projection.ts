@@ -135,45 +135,50 @@ function fitPcaByGram(x: VectorMatrix, mean: Float64Array, totalVariance: number
   return { dim: d, components: kept, mean, axes, explainedVariance, explainedVarianceRatio };
 }
 
-/**
- * The n x n dot products of the rows, four partner rows per pass over row i: a quarter of the
- * loads of one dot product at a time, and each sum still adds in the same order, so the
- * result is identical to the plain loop.
- */
+/** The n x n dot products of the rows (see dotsWithRows). */
 function gramOfRows(rows: Float64Array, n: number, d: number): Float64Array {
   const gram = new Float64Array(n * n);
-  const store = (i: number, j: number, value: number) => (gram[i * n + j] = gram[j * n + i] = value);
+  const dots = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
-    const oi = i * d;
-    let j = i;
-    for (; j + 3 < n; j += 4) {
-      const o0 = j * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let k = 0; k < d; k += 1) {
-        const v = rows[oi + k];
-        s0 += v * rows[o0 + k];
-        s1 += v * rows[o1 + k];
-        s2 += v * rows[o2 + k];
-        s3 += v * rows[o3 + k];
-      }
-      store(i, j, s0);
-      store(i, j + 1, s1);
-      store(i, j + 2, s2);
-      store(i, j + 3, s3);
-    }
-    for (; j < n; j += 1) {
-      let s = 0;
-      for (let k = 0, oj = j * d; k < d; k += 1) s += rows[oi + k] * rows[oj + k];
-      store(i, j, s);
-    }
+    dotsWithRows(rows, i * d, rows, i, n, d, dots);
+    for (let j = i; j < n; j += 1) gram[i * n + j] = gram[j * n + i] = dots[j];
   }
   return gram;
+}
+
+/**
+ * out[r] = x[xOffset ..+d] . row r of m, for rows `from` to `to` - 1. Four rows per pass over
+ * x: a quarter of the loads of one dot product at a time, and each sum still adds in the
+ * same order, so the results are identical to the plain loop's.
+ */
+function dotsWithRows(x: Float64Array, xOffset: number, m: Float64Array, from: number, to: number, d: number, out: Float64Array): void {
+  let r = from;
+  for (; r + 3 < to; r += 4) {
+    const o0 = r * d;
+    const o1 = o0 + d;
+    const o2 = o1 + d;
+    const o3 = o2 + d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = 0; k < d; k += 1) {
+      const v = x[xOffset + k];
+      s0 += v * m[o0 + k];
+      s1 += v * m[o1 + k];
+      s2 += v * m[o2 + k];
+      s3 += v * m[o3 + k];
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+  }
+  for (; r < to; r += 1) {
+    let s = 0;
+    for (let k = 0, o = r * d; k < d; k += 1) s += x[xOffset + k] * m[o + k];
+    out[r] = s;
+  }
 }
 
 function symmetricTimes(g: Float64Array, n: number, q: Float64Array, l: number): Float64Array {
@@ -194,34 +199,11 @@ export function projectPca(model: PcaModel, x: VectorMatrix): VectorMatrix {
   const k = model.components;
   const out = new Float32Array(n * k);
   const centred = new Float64Array(d);
+  const projected = new Float64Array(k);
   for (let i = 0; i < n; i += 1) {
     for (let j = 0; j < d; j += 1) centred[j] = data[i * d + j] - model.mean[j];
-    // four axes per pass over the row, each sum in the same order as one axis at a time
-    let c = 0;
-    for (; c + 3 < k; c += 4) {
-      const o0 = c * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let j = 0; j < d; j += 1) {
-        const v = centred[j];
-        s0 += v * model.axes[o0 + j];
-        s1 += v * model.axes[o1 + j];
-        s2 += v * model.axes[o2 + j];
-        s3 += v * model.axes[o3 + j];
-      }
-      out.set([s0, s1, s2, s3], i * k + c);
-    }
-    for (; c < k; c += 1) {
-      let s = 0;
-      const offset = c * d;
-      for (let j = 0; j < d; j += 1) s += centred[j] * model.axes[offset + j];
-      out[i * k + c] = s;
-    }
+    dotsWithRows(centred, 0, model.axes, 0, k, d, projected);
+    out.set(projected, i * k);
   }
   return { rows: n, dim: k, data: out };
 }
