@@ -41,8 +41,8 @@ export function registerWorkerCommand(program: Command): void {
     .action(async (options: ServeOptions & { queues?: string }) => {
       const config = configFrom(options);
       const workerOptions = { queues: parseQueues(options.queues), concurrency: parseConcurrency(options.concurrency ?? '1') };
-      const runtime = await openRuntime(config);
       exitWithParent();
+      const runtime = await openRuntime(config);
       await runUntilStopped(runtime, async () => {
         await startWorkers(runtime, workerOptions);
         const stopRecovery = await recoverUnfinishedRuns(runtime);

@@ -82,7 +82,10 @@ export function exitWithParent(): void {
   if (!process.channel) return;
   // the channel must not by itself keep a stopped worker alive
   process.channel.unref();
-  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  const stop = () => process.kill(process.pid, 'SIGTERM');
+  // a parent killed while this worker was still loading has already disconnected
+  if (!process.connected) stop();
+  else process.once('disconnect', stop);
 }
 
 /** --workers: processes that take jobs; default one per core. */

@@ -70,4 +70,12 @@ describe.skipIf(inject('embeddedDatabase'))('morphospace start: worker processes
     expect(await server.stop('SIGKILL')).toBe(null);
     await until('the orphaned workers to stop', () => (!alive(second) && !alive(replacement) ? true : undefined));
   }, 120_000);
+
+  it('its workers stop when it is killed with -9 while they are still starting', async () => {
+    const server = await startServer(['start', '--port', '0', '--workers', '2'], { DATABASE_URL: testDatabase.url, MORPHOSPACE_DATA_DIR: dataDir });
+    const workers = childrenOf(server.child.pid!);
+    expect(workers).toHaveLength(2);
+    expect(await server.stop('SIGKILL')).toBe(null);
+    await until('the orphaned workers to stop', () => (workers.every((pid) => !alive(pid)) ? true : undefined));
+  }, 120_000);
 });
