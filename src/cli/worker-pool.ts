@@ -51,6 +51,9 @@ export class WorkerPool {
     const child = fork(cli, args, {
       env: { ...process.env, DATABASE_URL: this.databaseUrl, MORPHOSPACE_DATA_DIR: this.config.dataDir, LOG_LEVEL: this.config.logLevel },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // out of the terminal's process group: Ctrl-C reaches `start` alone, which stops the
+      // workers with one SIGTERM (a second signal would make a worker exit at once)
+      detached: true,
     });
     this.children.add(child);
     this.logger.info({ worker: index, pid: child.pid, threads: this.options.threads }, 'worker process started');

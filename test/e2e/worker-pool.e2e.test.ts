@@ -5,20 +5,23 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServer } from '../support/server-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-/** The pids of a process's children, from /proc. */
+/** Parent pid and process group of a process, from /proc (undefined once it is gone). */
+function statOf(pid: number | string): { parent: number; group: number } | undefined {
+  try {
+    // the command name (2nd field) may hold spaces: state, parent and group follow its closing parenthesis
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [, parent, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { parent: Number(parent), group: Number(group) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pids of a process's children. */
 function childrenOf(pid: number): number[] {
   return fs
     .readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        // the command name (2nd field) may hold spaces: the parent pid follows its closing parenthesis
-        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
+    .filter((name) => /^\d+$/.test(name) && statOf(name)?.parent === pid)
     .map(Number);
 }
 
@@ -60,6 +63,8 @@ describe.skipIf(inject('embeddedDatabase'))('morphospace start: worker processes
     const server = await startServer(['start', '--port', '0', '--workers', '2'], env);
     const pid = server.child.pid!;
     const [first, second] = await until('two workers', () => (childrenOf(pid).length === 2 ? childrenOf(pid) : undefined));
+    // Ctrl-C in a terminal signals the foreground process group: it must reach `start` alone
+    expect([statOf(first)!.group, statOf(second)!.group]).not.toContain(statOf(pid)!.group);
 
     process.kill(first, 'SIGKILL');
     const replacement = await until('a new worker', () => childrenOf(pid).find((child) => child !== first && child !== second));
