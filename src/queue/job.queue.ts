@@ -81,8 +81,7 @@ export class JobQueue<Payloads extends object> {
       if (typeof handlers[name] !== 'function') throw new UnknownQueueError(`no handler for job "${name}": refusing to start`);
     }
     for (let slot = 0; slot < options.concurrency; slot += 1) {
-      const loop = this.takeJobs(queues, handlers).catch((error: unknown) => this.logger.error({ err: error }, 'job slot stopped'));
-      this.slots.add(loop);
+      this.slots.add(this.takeJobs(queues, handlers));
     }
   }
 
@@ -101,13 +100,18 @@ export class JobQueue<Payloads extends object> {
   private async takeJobs(queues: ReadonlyArray<keyof Payloads & string>, handlers: Partial<JobHandlers<Payloads>>): Promise<void> {
     while (!this.shutdown.signal.aborted) {
       let ran = false;
-      for (const name of queues) {
-        if (this.shutdown.signal.aborted) return;
-        const [job] = await this.boss.fetch<Payloads[typeof name]>(name, { batchSize: 1 });
-        if (!job) continue;
-        await this.runJob(name, job, handlers[name] as JobHandler<Payloads[typeof name]>);
-        ran = true;
-        break;
+      try {
+        for (const name of queues) {
+          if (this.shutdown.signal.aborted) return;
+          const [job] = await this.boss.fetch<Payloads[typeof name]>(name, { batchSize: 1 });
+          if (!job) continue;
+          await this.runJob(name, job, handlers[name] as JobHandler<Payloads[typeof name]>);
+          ran = true;
+          break;
+        }
+      } catch (error) {
+        // the database went away for a moment: a job in hand is retried by its expiry
+        this.logger.error({ err: error }, 'job queue unreachable; trying again');
       }
       if (!ran) await pause(POLL_INTERVAL_MS, this.shutdown.signal);
     }
