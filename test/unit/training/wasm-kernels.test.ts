@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/training/backend';
-import { applyConv, applyConvReluPool, conv3x3 } from '../../../src/training/networks/layers';
+import { applyConv, applyConvReluPool, conv3x3, upsample2 } from '../../../src/training/networks/layers';
 import { ParameterSet } from '../../../src/training/networks/parameter-set';
 import { SeededRandom } from '../../../src/util/seeded-random';
 import { filterGradientByImageGemm } from '../../../src/training/kernels/filter-grad-by-image-gemm';
@@ -184,4 +184,27 @@ describe('wasm training kernels against the cpu backend', () => {
       expect(relativeError(wasm, cpu)).toBeLessThan(1e-5);
     });
   }
+
+  it('the nearest-neighbour upsampling gradient (2x2 block sums) matches the cpu backend', async () => {
+    const rng = new SeededRandom('upsample');
+    const x = randomArray(2 * 8 * 8 * 32, rng);
+    const weights = randomArray(2 * 16 * 16 * 32, rng);
+    const run = () => [
+      tf.grad((input: tf.Tensor) => tf.sum(tf.mul(upsample2(input as tf.Tensor4D), tf.tensor(weights, [2, 16, 16, 32]))))(
+        tf.tensor(x, [2, 8, 8, 32]),
+      ),
+    ];
+    const [cpu] = await on('cpu', run);
+    const [wasm] = await on('wasm', run);
+    expect(relativeError(wasm, cpu)).toBeLessThan(1e-6);
+  });
+
+  it('Identity (tfjs clones saved tensors with it) shares data and keeps it alive after the original is disposed', async () => {
+    await tf.setBackend('wasm');
+    const original = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const copy = tf.clone(original);
+    original.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3, 4]);
+    copy.dispose();
+  });
 });
