@@ -207,4 +207,27 @@ describe('wasm training kernels against the cpu backend', () => {
     expect(Array.from(copy.dataSync())).toEqual([1, 2, 3, 4]);
     copy.dispose();
   });
+
+  for (const s of [
+    { what: "3x3 'same', linear (the decoder's last layer)", k: [3, 3], pad: 'same', activation: 'linear' },
+    { what: "5x3 'valid', ReLU", k: [5, 3], pad: 'valid', activation: 'relu' },
+  ] as const) {
+    it(`FusedConv2D with one output channel, ${s.what}, matches the cpu backend`, async () => {
+      const rng = new SeededRandom(`single-${s.what}`);
+      const xShape = [2, 10, 12, 16];
+      const wShape = [s.k[0], s.k[1], 16, 1];
+      const x = randomArray(2 * 10 * 12 * 16, rng);
+      const w = randomArray(s.k[0] * s.k[1] * 16, rng);
+      const run = () => [
+        tf.engine().runKernel(
+          'FusedConv2D',
+          { x: tf.tensor(x, xShape), filter: tf.tensor(w, wShape), bias: tf.tensor([0.3]) },
+          { strides: [1, 1], pad: s.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: s.activation },
+        ) as tf.Tensor,
+      ];
+      const [cpu] = await on('cpu', run);
+      const [wasm] = await on('wasm', run);
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-5);
+    });
+  }
 });
