@@ -142,8 +142,7 @@ function fusedConvReluPool(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D,
       value: tf.relu(p),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw, sz, sp] = saved;
-        const dp = tf.mul(dy, tf.step(sp));
-        const [, db] = activationAndBiasGrad(dp, null);
+        const [dp, db] = activationAndBiasGrad(dy, sp);
         const fast = tf.getKernel(MAX_POOL_2X2_GRAD, tf.getBackend()) !== undefined && sz.shape[1]! % 2 === 0 && sz.shape[2]! % 2 === 0;
         if (!inputGrad && fast && sx.shape[3] === 1 && tf.getKernel(FIRST_LAYER_FILTER_GRAD, tf.getBackend())) {
           const dw = tf.engine().runKernel(FIRST_LAYER_FILTER_GRAD, { dp, z: sz, x: sx }, {}) as tf.Tensor;
