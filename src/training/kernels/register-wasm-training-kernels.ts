@@ -6,6 +6,8 @@ import { makeBatchMatMulKernel } from './batch-mat-mul.kernel';
 import { makeBiasGradKernels } from './bias-grad.kernel';
 import { makeMaxPool2x2GradKernel } from './max-pool-2x2-grad.kernel';
 import { makeFirstLayerFilterGradKernel } from './first-layer-filter-grad.kernel';
+import { makeIdentityKernel } from './identity.kernel';
+import { makeSingleOutputConvKernel } from './single-output-conv.kernel';
 
 let registered = false;
 
@@ -26,5 +28,9 @@ export function registerWasmTrainingKernels(): void {
   for (const config of makeBiasGradKernels()) replace(config);
   replace(makeMaxPool2x2GradKernel());
   replace(makeFirstLayerFilterGradKernel());
+  const identity = getKernel('Identity', 'wasm');
+  if (identity) replace(makeIdentityKernel(identity.kernelFunc));
+  const fusedConv = getKernel('FusedConv2D', 'wasm');
+  if (fusedConv) replace(makeSingleOutputConvKernel(fusedConv.kernelFunc));
   registered = true;
 }

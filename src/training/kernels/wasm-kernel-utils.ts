@@ -26,4 +26,5 @@ export function disposeInfos(backend: KernelBackend, ...infos: TensorInfo[]): vo
 export interface WasmBackendInternals extends KernelBackend {
   makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  incRef(dataId: object): void;
 }

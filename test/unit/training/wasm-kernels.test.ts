@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/training/backend';
-import { applyConv, applyConvReluPool, conv3x3 } from '../../../src/training/networks/layers';
+import { applyConv, applyConvReluPool, conv3x3, upsample2 } from '../../../src/training/networks/layers';
 import { ParameterSet } from '../../../src/training/networks/parameter-set';
 import { SeededRandom } from '../../../src/util/seeded-random';
+import { filterGradientByImageGemm } from '../../../src/training/kernels/filter-grad-by-image-gemm';
+import type { WasmBackendInternals } from '../../../src/training/kernels/wasm-kernel-utils';
 
 /**
  * Every 3x3 'same' convolution of the networks: [n, h, w, cin] -> cout, channels exactly
@@ -19,7 +21,7 @@ const CONV_SHAPES: Array<{ layer: string; n: number; h: number; cin: number; cou
   { layer: 'encoder.conv4', n: 2, h: 16, cin: 16, cout: 8 },
   { layer: 'decoder.conv1', n: 2, h: 16, cin: 8, cout: 32 },
   { layer: 'decoder.conv2', n: 1, h: 16, cin: 32, cout: 64 },
-  { layer: 'decoder.conv3', n: 1, h: 12, cin: 64, cout: 64 },
+  { layer: 'decoder.conv3', n: 1, h: 32, cin: 64, cout: 64 },
   { layer: 'decoder.conv4', n: 1, h: 32, cin: 64, cout: 1 },
 ];
 
@@ -152,6 +154,80 @@ describe('wasm training kernels against the cpu backend', () => {
       const [cpu] = await on('cpu', run);
       const [wasm] = await on('wasm', run);
       expect(relativeError(wasm, cpu)).toBeLessThan(1e-4);
+    });
+  }
+
+  for (const s of [
+    { what: 'shifted input, several groups', n: 5, h: 9, w: 11, cin: 6, cout: 10, k: 3, pad: 'same', groupFloats: 2000 },
+    { what: 'shifted input, valid padding, 5x3 filter', n: 3, h: 12, w: 10, cin: 4, cout: 8, k: [5, 3], pad: 'valid', groupFloats: 1 << 18 },
+    { what: 'shifted gradient (one output channel), several groups', n: 4, h: 10, w: 10, cin: 16, cout: 1, k: 3, pad: 'same', groupFloats: 1500 },
+  ] as const) {
+    it(`dW by image GEMM (${s.what}) matches the cpu backend`, async () => {
+      const rng = new SeededRandom(`gemm-dw-${s.what}`);
+      const [kh, kw] = typeof s.k === 'number' ? [s.k, s.k] : s.k;
+      const xShape = [s.n, s.h, s.w, s.cin] as [number, number, number, number];
+      const wShape = [kh, kw, s.cin, s.cout] as [number, number, number, number];
+      const info = tf.backend_util.computeConv2DInfo(xShape, wShape, 1, 1, s.pad);
+      const dyShape = [s.n, info.outHeight, info.outWidth, s.cout];
+      const x = randomArray(xShape.reduce((a, b) => a * b), rng);
+      const dy = randomArray(dyShape.reduce((a, b) => a * b), rng);
+      const attrs = { strides: [1, 1], pad: s.pad, dataFormat: 'NHWC', dilations: [1, 1], filterShape: wShape };
+      const [cpu] = await on('cpu', () => [
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, dyShape) }, attrs) as tf.Tensor,
+      ]);
+      const [wasm] = await on('wasm', () => {
+        const xt = tf.tensor(x, xShape);
+        const dyt = tf.tensor(dy, dyShape);
+        const out = filterGradientByImageGemm(tf.backend() as WasmBackendInternals, xt, dyt, info, s.groupFloats);
+        return [tf.engine().makeTensorFromTensorInfo(out)];
+      });
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-5);
+    });
+  }
+
+  it('the nearest-neighbour upsampling gradient (2x2 block sums) matches the cpu backend', async () => {
+    const rng = new SeededRandom('upsample');
+    const x = randomArray(2 * 8 * 8 * 32, rng);
+    const weights = randomArray(2 * 16 * 16 * 32, rng);
+    const run = () => [
+      tf.grad((input: tf.Tensor) => tf.sum(tf.mul(upsample2(input as tf.Tensor4D), tf.tensor(weights, [2, 16, 16, 32]))))(
+        tf.tensor(x, [2, 8, 8, 32]),
+      ),
+    ];
+    const [cpu] = await on('cpu', run);
+    const [wasm] = await on('wasm', run);
+    expect(relativeError(wasm, cpu)).toBeLessThan(1e-6);
+  });
+
+  it('Identity (tfjs clones saved tensors with it) shares data and keeps it alive after the original is disposed', async () => {
+    await tf.setBackend('wasm');
+    const original = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const copy = tf.clone(original);
+    original.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3, 4]);
+    copy.dispose();
+  });
+
+  for (const s of [
+    { what: "3x3 'same', linear (the decoder's last layer)", k: [3, 3], pad: 'same', activation: 'linear' },
+    { what: "5x3 'valid', ReLU", k: [5, 3], pad: 'valid', activation: 'relu' },
+  ] as const) {
+    it(`FusedConv2D with one output channel, ${s.what}, matches the cpu backend`, async () => {
+      const rng = new SeededRandom(`single-${s.what}`);
+      const xShape = [2, 10, 12, 16];
+      const wShape = [s.k[0], s.k[1], 16, 1];
+      const x = randomArray(2 * 10 * 12 * 16, rng);
+      const w = randomArray(s.k[0] * s.k[1] * 16, rng);
+      const run = () => [
+        tf.engine().runKernel(
+          'FusedConv2D',
+          { x: tf.tensor(x, xShape), filter: tf.tensor(w, wShape), bias: tf.tensor([0.3]) },
+          { strides: [1, 1], pad: s.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: s.activation },
+        ) as tf.Tensor,
+      ];
+      const [cpu] = await on('cpu', run);
+      const [wasm] = await on('wasm', run);
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-5);
     });
   }
 });
