@@ -89,6 +89,8 @@ class SearchThread {
 interface Attachment {
   id: number;
   ready: boolean;
+  /** settles when the threads have answered: whether searches run there */
+  done: Promise<boolean>;
 }
 
 /**
@@ -136,23 +138,42 @@ export class SearchWorkerPool {
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
 
+  /**
+   * Attaches the index to the threads now rather than at its first search: resolves true once
+   * its searches run there, false when they stay in-process.
+   */
+  async attach(index: VectorIndex): Promise<boolean> {
+    const attachment = this.attachmentOf(index);
+    return attachment ? attachment.done : false;
+  }
+
   /** The index's attachment, started on first use; none when the index stays in-process. */
   private attachmentOf(index: VectorIndex): Attachment | undefined {
     const known = this.attachments.get(index);
     if (known) return known;
     if (!this.start() || !(index.internals.vectors.buffer instanceof SharedArrayBuffer)) return undefined;
-    const attachment: Attachment = { id: this.nextIndex++, ready: false };
+    const id = this.nextIndex++;
+    const attachment: Attachment = {
+      id,
+      ready: false,
+      done: this.send(index, id).then(
+        () => {
+          attachment.ready = this.attachments.get(index) === attachment;
+          // detached while attaching: the threads may have read the graph after the detach
+          if (!attachment.ready) for (const thread of this.threads) thread.post({ type: 'detach', index: id });
+          return attachment.ready;
+        },
+        (error: unknown) => {
+          this.logger?.warn({ err: error }, 'vector index not attached to the search threads; searching it in-process');
+          return false;
+        },
+      ),
+    };
     this.attachments.set(index, attachment);
-    this.attach(index, attachment).then(
-      () => {
-        attachment.ready = this.attachments.get(index) === attachment;
-      },
-      (error: unknown) => this.logger?.warn({ err: error }, 'vector index not attached to the search threads; searching it in-process'),
-    );
     return attachment;
   }
 
-  private async attach(index: VectorIndex, attachment: Attachment): Promise<void> {
+  private async send(index: VectorIndex, id: number): Promise<void> {
     const { graph, ...parts } = index.internals;
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-search-'));
     try {
@@ -162,7 +183,7 @@ export class SearchWorkerPool {
         this.threads.map(
           (thread) =>
             new Promise<void>((resolve, reject) => {
-              thread.attach(attachment.id, { resolve, reject }, { type: 'attach', index: attachment.id, graphFile, parts });
+              thread.attach(id, { resolve, reject }, { type: 'attach', index: id, graphFile, parts });
             }),
         ),
       );
