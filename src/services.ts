@@ -17,7 +17,9 @@ import { ProfileRepository } from './db/repositories/profile.repository';
 import { EmbeddingService, type EmbedJobSender } from './embedding/embedding.service';
 import { EvaluationRepository } from './db/repositories/evaluation.repository';
 import { EvaluationService, type EvaluateJobSender } from './evaluation/evaluation.service';
+import { availableParallelism } from 'node:os';
 import { NeighbourService } from './embedding/neighbour.service';
+import { SearchWorkerPool } from './embedding/search-worker.pool';
 import { VectorIndexStore } from './embedding/vector-index.store';
 import { RunService } from './training/run.service';
 import { SweepService, type RunJobSender } from './training/sweep.service';
@@ -65,6 +67,8 @@ export function createServices(config: Config, database: Database, queue?: Servi
     neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
       memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
       maxK: pageLimit,
+      // the API's own thread keeps one core; the searches get the rest
+      searchPool: new SearchWorkerPool(Math.min(4, availableParallelism() - 1)),
     }),
     evaluations: new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue),
     comparisons: new ComparisonService(new ComparisonRepository(dataSource), new SweepRepository(dataSource)),

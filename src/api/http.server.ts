@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { GraphQLError } from 'graphql';
@@ -48,7 +48,9 @@ export async function startApiServer(config: Config, services: Services, health:
     // the process owns shutdown order (API, then jobs, then database); Apollo would re-raise the signal
     stopOnTerminationSignals: false,
     validationRules: [depthLimitRule(config.limits.maxDepth)],
-    plugins: [costLimitPlugin(schema, config.limits), ApolloServerPluginLandingPageDisabled()],
+    // no cache hints in this schema: Apollo's cache-control plugin would only wrap every field's
+    // resolver to conclude "no-store", which handleGraphql sends for every answer anyway
+    plugins: [costLimitPlugin(schema, config.limits), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
@@ -63,6 +65,8 @@ export async function startApiServer(config: Config, services: Services, health:
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: async () => ({ principal: await authenticate(services, request.headers.authorization), services }),
     });
+    // answers depend on the key and on data that changes: never cached by browsers or proxies
+    response.setHeader('cache-control', 'no-store');
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

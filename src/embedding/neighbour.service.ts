@@ -11,6 +11,7 @@ import { BadUserInputError, NotFoundError } from '../errors/app-errors';
 import { REPRESENTATION_DIM } from '../training/networks/encoder';
 import { ByteBudgetCache } from './byte-budget.cache';
 import { MatrixMath } from './matrix.adapter';
+import type { SearchWorkerPool } from './search-worker.pool';
 import { DEFAULT_INDEX_PARAMETERS, VectorIndex, type Neighbour, type VectorIndexParameters } from './vector-index';
 import type { VectorIndexStore } from './vector-index.store';
 import type { Metric } from './vector-math';
@@ -23,6 +24,8 @@ export interface NeighbourOptions {
   /** how long a loaded index is trusted before its generation is checked again */
   freshnessMs?: number;
   parameters?: VectorIndexParameters;
+  /** threads for unfiltered image searches; without, they run on the caller's thread */
+  searchPool?: SearchWorkerPool;
   logger?: Logger;
 }
 
@@ -78,7 +81,10 @@ export class NeighbourService {
     private readonly store: VectorIndexStore,
     private readonly options: NeighbourOptions,
   ) {
-    this.cache = new ByteBudgetCache(options.memoryBudgetBytes, (key) => options.logger?.debug({ index: key }, 'vector index evicted'));
+    this.cache = new ByteBudgetCache(options.memoryBudgetBytes, (key, loaded) => {
+      options.searchPool?.detach(loaded.index);
+      options.logger?.debug({ index: key }, 'vector index evicted');
+    });
   }
 
   get loadedIndexes(): string[] {
@@ -111,7 +117,9 @@ export class NeighbourService {
       const compound = request.filter.compound ? await this.compound(request.filter.compound) : undefined;
       filter = new Set(await this.catalog.imageIds(run.screenId, { cellLineId: cellLine?.id, compoundId: compound?.id, plate: request.filter.plate ?? undefined }));
     }
-    return loaded.index.search(query, request.k, { filter, exclude }).map((hit) => ({ ...hit, imageId: hit.label }));
+    const hits =
+      filter || !this.options.searchPool ? loaded.index.search(query, request.k, { filter, exclude }) : await this.options.searchPool.search(loaded.index, query, request.k, exclude);
+    return hits.map((hit) => ({ ...hit, imageId: hit.label }));
   }
 
   async nearestCompounds(request: {
@@ -205,7 +213,7 @@ export class NeighbourService {
   async rebuild(runId: string, kind: IndexKind, metric: Metric): Promise<LoadedIndex> {
     const generation = await this.generation(runId);
     const loaded = await this.build(runId, kind, metric, generation);
-    this.cache.set(`${runId}/${kind}/${metric}`, loaded, loaded.index.bytes);
+    this.remember(`${runId}/${kind}/${metric}`, loaded);
     return loaded;
   }
 
@@ -225,8 +233,14 @@ export class NeighbourService {
       this.options.logger?.info({ run: runId, kind, metric, reason }, 'rebuilding vector index from Postgres');
       loaded = await this.build(runId, kind, metric, generation);
     }
-    this.cache.set(key, loaded, loaded.index.bytes);
+    this.remember(key, loaded);
     return loaded;
+  }
+
+  private remember(key: string, loaded: LoadedIndex): void {
+    const previous = this.cache.peek(key);
+    if (previous && previous.index !== loaded.index) this.options.searchPool?.detach(previous.index);
+    this.cache.set(key, loaded, loaded.index.bytes);
   }
 
   private async build(runId: string, kind: IndexKind, metric: Metric, generation: number): Promise<LoadedIndex> {

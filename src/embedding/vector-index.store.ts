@@ -68,7 +68,7 @@ export class VectorIndexStore {
         if (sha256(files[file]) !== manifest.checksums[file]) return { status: 'corrupt', reason: `${file} does not match its checksum` };
       }
       const labels = new Uint32Array(bytesOf(files['labels.u32']));
-      const vectors = new Float32Array(bytesOf(files['vectors.f32']));
+      const vectors = sharedFloats(files['vectors.f32']);
       const projection = new Float32Array(bytesOf(files['projection.f32']));
       const { dimensions: dim, projectedDimensions: p } = manifest;
       if (labels.length !== manifest.count || vectors.length !== manifest.count * dim || projection.length !== dim + p * dim) {
@@ -142,6 +142,13 @@ function sha256(data: Buffer): string {
 
 function viewOf(array: Float32Array | Uint32Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** In shared memory, as VectorIndex.build leaves them: search threads read them in place. */
+function sharedFloats(buffer: Buffer): Float32Array {
+  const shared = new SharedArrayBuffer(buffer.byteLength);
+  new Uint8Array(shared).set(buffer);
+  return new Float32Array(shared);
 }
 
 function bytesOf(buffer: Buffer): ArrayBuffer {

@@ -66,7 +66,7 @@ export class VectorIndex {
   static build(math: MatrixMath, metric: Metric, dimensions: number, labels: Uint32Array, raw: Float32Array, parameters: VectorIndexParameters = DEFAULT_INDEX_PARAMETERS): VectorIndex {
     const n = labels.length;
     if (raw.length !== n * dimensions) throw new Error(`expected ${n} x ${dimensions} values, got ${raw.length}`);
-    const vectors = metric === 'cosine' ? normalizeRows(raw, dimensions) : raw;
+    const vectors = metric === 'cosine' ? normalizeRows(raw, dimensions) : sharedCopy(raw);
     const projection =
       dimensions > parameters.projectedDimensions && n > 1 ? fitPca(math, vectors, dimensions, { outputDimensions: parameters.projectedDimensions, seed: parameters.hnsw.seed }) : identityProjection(dimensions);
     const p = projection.outputDimensions;
@@ -148,8 +148,18 @@ export class VectorIndex {
   }
 }
 
+/**
+ * A copy in shared memory: search threads (SearchWorkerPool) read an index's vectors in place
+ * instead of each holding a copy of the largest part of the index.
+ */
+export function sharedCopy(source: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(source.byteLength));
+  out.set(source);
+  return out;
+}
+
 function normalizeRows(raw: Float32Array, dim: number): Float32Array {
-  const out = new Float32Array(raw.length);
+  const out = new Float32Array(new SharedArrayBuffer(raw.byteLength));
   for (let o = 0; o < raw.length; o += dim) {
     const n = Math.sqrt(dot(raw.subarray(o, o + dim), raw, o, dim));
     if (n > 0) for (let d = 0; d < dim; d += 1) out[o + d] = raw[o + d] / n;

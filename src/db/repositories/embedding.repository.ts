@@ -32,6 +32,10 @@ export type EmbeddingSetState = Pick<EmbeddingSetEntity, 'runId' | 'generation' 
 
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
+/** Connections one write uses at most (the pool has 10), and the fewest rows worth one. */
+const WRITE_CONNECTIONS = 2;
+const MIN_ROWS_PER_PART = 256;
+
 /**
  * Embeddings in Postgres. Writes go through COPY in PostgreSQL's binary format (a vector is
  * its raw float32 bytes on the wire, no hex text), a chunk at a time, each chunk replacing
@@ -95,9 +99,23 @@ export class EmbeddingRepository {
     });
   }
 
-  /** Replaces the embeddings of these images under this run: one transaction, COPY binary. */
+  /**
+   * Replaces the embeddings of these images under this run, COPY binary. A large write is split
+   * into parts written at once on separate connections, each part one transaction replacing its
+   * own images' rows: Postgres spends a core per connection on the rows (tuples, TOAST, indexes,
+   * foreign-key checks) while this process only streams bytes, so one connection left a core idle.
+   */
   async write(runId: string, rows: readonly EmbeddingRow[]): Promise<void> {
-    if (rows.length === 0) return;
+    const parts = Math.min(WRITE_CONNECTIONS, Math.ceil(rows.length / MIN_ROWS_PER_PART));
+    const size = Math.ceil(rows.length / Math.max(1, parts));
+    const writes: Array<Promise<void>> = [];
+    for (let start = 0; start < rows.length; start += size) writes.push(this.writePart(runId, rows.slice(start, start + size)));
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async writePart(runId: string, rows: readonly EmbeddingRow[]): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     try {

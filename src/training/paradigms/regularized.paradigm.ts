@@ -32,10 +32,10 @@ export class RegularizedParadigm extends TrainableParadigm {
   }
 
   encode(x: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => this.encoder.apply(x));
+    return this.encoder.infer(x);
   }
 
   predictDrugProbability(x: tf.Tensor4D): tf.Tensor1D {
-    return tf.tidy(() => tf.reshape(tf.slice(tf.softmax(this.head.logits(this.encoder.apply(x))), [0, 1], [-1, 1]), [-1]));
+    return tf.tidy(() => tf.reshape(tf.slice(tf.softmax(this.head.logits(this.encoder.infer(x))), [0, 1], [-1, 1]), [-1]));
   }
 }

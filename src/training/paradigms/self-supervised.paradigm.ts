@@ -66,7 +66,7 @@ export class SelfSupervisedParadigm extends TrainableParadigm {
   }
 
   encode(x: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => this.encoder.apply(x));
+    return this.encoder.infer(x);
   }
 
   /** Online weights plus the target network under "target.". */

@@ -22,7 +22,7 @@ export class UnsupervisedParadigm extends TrainableParadigm {
   }
 
   encode(x: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => this.encoder.apply(x));
+    return this.encoder.infer(x);
   }
 
   reconstruct(x: tf.Tensor4D): tf.Tensor4D {
