@@ -4,7 +4,7 @@ import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.kernel';
 import { makeMaxPoolGradKernel } from './max-pool-grad.kernel';
 import { makeBatchMatMulKernel } from './batch-mat-mul.kernel';
 import { makeBiasGradKernels } from './bias-grad.kernel';
-import { makeMaxPool2x2GradKernel } from './max-pool-2x2-grad.kernel';
+import { makePoolReluBiasGradKernel } from './pool-relu-bias-grad.kernel';
 import { makeFirstLayerFilterGradKernel } from './first-layer-filter-grad.kernel';
 import { makeIdentityKernel } from './identity.kernel';
 import { makeSingleOutputConvKernel } from './single-output-conv.kernel';
@@ -26,7 +26,7 @@ export function registerWasmTrainingKernels(): void {
   const batchMatMul = getKernel('BatchMatMul', 'wasm');
   if (batchMatMul) replace(makeBatchMatMulKernel(batchMatMul.kernelFunc));
   for (const config of makeBiasGradKernels()) replace(config);
-  replace(makeMaxPool2x2GradKernel());
+  replace(makePoolReluBiasGradKernel());
   replace(makeFirstLayerFilterGradKernel());
   const identity = getKernel('Identity', 'wasm');
   if (identity) replace(makeIdentityKernel(identity.kernelFunc));

@@ -24,7 +24,25 @@ export function disposeInfos(backend: KernelBackend, ...infos: TensorInfo[]): vo
 
 /** The wasm backend's view of its heap, typed loosely: it is not part of the public API. */
 export interface WasmBackendInternals extends KernelBackend {
-  makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
+  /** with memoryOffset: a tensor over memory allocated elsewhere, nothing allocated */
+  makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool', memoryOffset?: number): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   incRef(dataId: object): void;
+  getMemoryOffset(dataId: object): number;
+  dataIdMap: { delete(dataId: object): boolean };
+  wasm: { tfjs: { disposeData(id: number): void } };
+}
+
+/**
+ * A float32 tensor over part of another's memory, `offset` floats in: a matrix operand
+ * taken in place, without a copy. Release it with releaseView, never disposeData (which
+ * would free memory the view does not own), before its base is disposed.
+ */
+export function heapView(backend: WasmBackendInternals, base: TensorInfo, offset: number, shape: number[]): TensorInfo {
+  return backend.makeOutput(shape, 'float32', backend.getMemoryOffset(base.dataId) + offset * 4);
+}
+
+export function releaseView(backend: WasmBackendInternals, view: TensorInfo): void {
+  backend.wasm.tfjs.disposeData((view.dataId as { id: number }).id);
+  backend.dataIdMap.delete(view.dataId);
 }

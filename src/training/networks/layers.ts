@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../../util/seeded-random';
 import type { ParameterSet } from './parameter-set';
 import { BIAS_GRAD, RELU_BIAS_GRAD } from '../kernels/bias-grad.kernel';
-import { MAX_POOL_2X2_GRAD } from '../kernels/max-pool-2x2-grad.kernel';
+import { POOL_RELU_BIAS_GRAD } from '../kernels/pool-relu-bias-grad.kernel';
 import { FIRST_LAYER_FILTER_GRAD } from '../kernels/first-layer-filter-grad.kernel';
 import '../gradients/register-training-gradients';
 
@@ -121,10 +121,10 @@ export function maxPool2(x: tf.Tensor4D): tf.Tensor4D {
 /**
  * maxpool2(relu(conv(x) + b)) computed as relu(maxpool2(conv(x) + b)): the same values
  * (ReLU is monotonic) and the same gradient, but the ReLU mask and the bias gradient are
- * taken on the pooled tensor, a quarter of the size. The max-pool gradient is routed by
- * the pre-pool values in one pass; for a single-channel first layer (no input gradient)
- * the filter gradient comes straight from the pooled gradient, without materialising
- * the pre-pool one.
+ * taken on the pooled tensor, a quarter of the size. ReLU mask, bias gradient and the
+ * max-pool route by the pre-pool values are one pass; for a single-channel first layer
+ * (no input gradient) the filter gradient comes straight from the pooled gradient too,
+ * without materialising the pre-pool one.
  */
 export function applyConvReluPool(layer: Conv3x3, x: tf.Tensor4D, inputGrad = true): tf.Tensor4D {
   return (inputGrad ? convReluPool : convReluPoolNoInputGrad)(x, layer.weight as tf.Tensor4D, layer.bias);
@@ -142,15 +142,21 @@ function fusedConvReluPool(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D,
       value: tf.relu(p),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw, sz, sp] = saved;
-        const [dp, db] = activationAndBiasGrad(dy, sp);
-        const fast = tf.getKernel(MAX_POOL_2X2_GRAD, tf.getBackend()) !== undefined && sz.shape[1]! % 2 === 0 && sz.shape[2]! % 2 === 0;
-        if (!inputGrad && fast && sx.shape[3] === 1 && tf.getKernel(FIRST_LAYER_FILTER_GRAD, tf.getBackend())) {
-          const dw = tf.engine().runKernel(FIRST_LAYER_FILTER_GRAD, { dp, z: sz, x: sx }, {}) as tf.Tensor;
+        const backend = tf.getBackend();
+        const fast = tf.getKernel(POOL_RELU_BIAS_GRAD, backend) !== undefined && sz.shape[1]! % 2 === 0 && sz.shape[2]! % 2 === 0;
+        if (!inputGrad && fast && sx.shape[3] === 1 && tf.getKernel(FIRST_LAYER_FILTER_GRAD, backend)) {
+          const [dw, db] = tf.engine().runKernel(FIRST_LAYER_FILTER_GRAD, { dy, p: sp, z: sz, x: sx }, {}) as unknown as [tf.Tensor, tf.Tensor];
           return [tf.zerosLike(sx), dw, db];
         }
-        const g = fast
-          ? (tf.engine().runKernel(MAX_POOL_2X2_GRAD, { dy: dp, z: sz }, { channelsFirst: false }) as tf.Tensor)
-          : (tf.engine().runKernel('MaxPoolGrad', { dy: dp, input: sz, output: sp }, poolAttrs) as tf.Tensor);
+        let g: tf.Tensor;
+        let db: tf.Tensor;
+        if (fast) {
+          [g, db] = tf.engine().runKernel(POOL_RELU_BIAS_GRAD, { dy, z: sz }, {}) as unknown as [tf.Tensor, tf.Tensor];
+        } else {
+          const [dp, dbias] = activationAndBiasGrad(dy, sp);
+          g = tf.engine().runKernel('MaxPoolGrad', { dy: dp, input: sz, output: sp }, poolAttrs) as tf.Tensor;
+          db = dbias;
+        }
         const dx = inputGrad
           ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: sw }, { ...attrs, inputShape: sx.shape }) as tf.Tensor)
           : tf.zerosLike(sx);
