@@ -4,6 +4,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli/exit-codes';
 import { UsageError } from './cli/usage-error';
 import { ConfigError } from './config';
 import { BadUserInputError, NotFoundError } from './errors/app-errors';
+import { errorText } from './util/error-text';
 import { registerCommands } from './cli/commands';
 
 export function buildProgram(): Command {
@@ -34,6 +35,6 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`morphospace: ${error.message}\n`);
     return EXIT_USAGE;
   }
-  process.stderr.write(`morphospace: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`morphospace: ${errorText(error)}\n`);
   return EXIT_FAILURE;
 }

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { errorText } from '../util/error-text';
 import { HnswGraph } from './hnsw.index';
 import { VectorIndex, type VectorIndexParts } from './vector-index';
 import type { SearchWorkerRequest, SearchWorkerReply } from './search-worker.pool';
@@ -11,10 +12,6 @@ const indexes = new Map<number, VectorIndex>();
 
 function reply(message: SearchWorkerReply): void {
   parentPort!.postMessage(message);
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 parentPort?.on('message', (message: SearchWorkerRequest) => {

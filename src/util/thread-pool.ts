@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
+import { errorText } from './error-text';
 
 type Reply<Response> = { ok: true; response: Response } | { ok: false; error: string };
 
@@ -76,7 +77,7 @@ export function serveThreadRequests<Request, Response>(handle: (request: Request
     try {
       reply = { ok: true, response: handle(request) };
     } catch (error) {
-      reply = { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+      reply = { ok: false, error: errorText(error) };
     }
     parentPort!.postMessage(reply);
   });
