@@ -36,6 +36,8 @@ export interface Config {
   /** external PostgreSQL; undefined starts the embedded server in the data dir */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** real directories the API's importScreen may read below (the CLI's import reads anywhere) */
+  importRoots: string[];
   port: number;
   host: string;
   adminKey: string | undefined;
@@ -50,6 +52,7 @@ export interface Config {
 export interface ConfigOverrides {
   databaseUrl?: string;
   dataDir?: string;
+  importRoots?: string;
   port?: string | number;
   host?: string;
   logLevel?: string;
@@ -63,9 +66,11 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
   const databaseUrl = nonEmpty(overrides.databaseUrl ?? env.DATABASE_URL);
   if (databaseUrl !== undefined) validateDatabaseUrl(databaseUrl);
+  const dataDir = path.resolve(nonEmpty(overrides.dataDir ?? env.MORPHOSPACE_DATA_DIR) ?? '.morphospace');
   return {
     databaseUrl,
-    dataDir: path.resolve(nonEmpty(overrides.dataDir ?? env.MORPHOSPACE_DATA_DIR) ?? '.morphospace'),
+    dataDir,
+    importRoots: parseImportRoots(nonEmpty(overrides.importRoots ?? env.MORPHOSPACE_IMPORT_ROOTS), dataDir),
     port: parsePort(overrides.port ?? env.PORT ?? '4000'),
     host: nonEmpty(overrides.host ?? env.HOST) ?? '127.0.0.1',
     adminKey: parseAdminKey(nonEmpty(env.MORPHOSPACE_ADMIN_KEY)),
@@ -99,6 +104,20 @@ function validateDatabaseUrl(url: string): void {
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got ${parsed.protocol}//`);
   }
+}
+
+/** A list separated by the path delimiter (":" on POSIX), like PATH; empty entries are ignored. */
+function parseImportRoots(value: string | undefined, dataDir: string): string[] {
+  if (value === undefined) return [path.join(dataDir, 'imports')];
+  const entries = value.split(path.delimiter).map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (entries.length === 0) throw new ConfigError(`MORPHOSPACE_IMPORT_ROOTS must list at least one directory, separated by "${path.delimiter}", got "${value}"`);
+  for (const entry of entries) {
+    // a relative root would move with the directory the server happens to be started from
+    if (!path.isAbsolute(entry)) throw new ConfigError(`MORPHOSPACE_IMPORT_ROOTS entries must be absolute paths, got "${entry}"`);
+    if (entry.includes('\0')) throw new ConfigError('MORPHOSPACE_IMPORT_ROOTS must not contain NUL characters');
+    if (path.resolve(entry) === path.parse(entry).root) throw new ConfigError(`MORPHOSPACE_IMPORT_ROOTS must not be the file system root "${entry}": that would let API keys read every file`);
+  }
+  return [...new Set(entries.map((entry) => path.resolve(entry)))];
 }
 
 function parsePort(value: string | number): number {

@@ -7,6 +7,7 @@ import { CatalogRepository } from './db/repositories/catalog.repository';
 import { RunRepository } from './db/repositories/run.repository';
 import { ScreenRepository } from './db/repositories/screen.repository';
 import { SharpImageInspector } from './data/import/image.inspector';
+import { ImportRoots } from './data/import/import-roots';
 import { ScreenImportService, type ScreenJobSender } from './data/screen-import.service';
 import { SweepRepository } from './db/repositories/sweep.repository';
 import { TrainingImageRepository } from './db/repositories/training-image.repository';
@@ -60,7 +61,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),
     catalog: new CatalogService(catalog, pageLimit),
     runs: new RunService(runs, pageLimit),
-    screens: new ScreenImportService(screens, new SharpImageInspector(), { dataDir: config.dataDir, queue }),
+    screens: new ScreenImportService(screens, new SharpImageInspector(), { dataDir: config.dataDir, queue, importRoots: new ImportRoots(config.importRoots) }),
     sweeps: new SweepService(new SweepRepository(dataSource), runs, catalog, screens, pageLimit, queue),
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), new CheckpointStore(config.dataDir), config.training),
     embeddings: new EmbeddingService(runs, embeddings, profiles, new CheckpointStore(config.dataDir), config.training, queue),

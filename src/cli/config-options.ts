@@ -13,6 +13,7 @@ export function withConfigOptions(command: Command): Command {
 export interface ConfigFlags {
   databaseUrl?: string;
   dataDir?: string;
+  importRoots?: string;
   logLevel?: string;
   port?: string;
   host?: string;

@@ -55,7 +55,8 @@ export function registerImportCommand(program: Command): void {
       try {
         const result = await runtime.services.screens.importScreen(
           { name: options.name, manifest: options.manifest, root: options.root, pattern: options.pattern, skipInvalid: options.skipInvalid ?? false },
-          { onProgress: (done, total) => progress.update(done, total) },
+          // the command runs as the machine's own user: it reads what that user can, as any command would
+          { onProgress: (done, total) => progress.update(done, total), reach: 'anywhere' },
         );
         progress.stop();
         reportImport(result);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { startApiServer } from '../api/http.server';
 import { openRuntime, stopOnSignal, type Runtime } from '../runtime';
@@ -56,7 +57,8 @@ function withServerOptions(command: Command): Command {
   return command
     .option('--port <port>', 'HTTP port (default: PORT or 4000)')
     .option('--host <host>', 'interface to listen on (default: HOST or 127.0.0.1)')
-    .option('--require-reader', 'queries need a reader key too');
+    .option('--require-reader', 'queries need a reader key too')
+    .option('--import-roots <dirs>', `directories the API's importScreen may read below, separated by "${path.delimiter}" (default: MORPHOSPACE_IMPORT_ROOTS or <data dir>/imports)`);
 }
 
 async function serve(options: ServeOptions, workers: WorkerPoolOptions | undefined, demo = false): Promise<void> {

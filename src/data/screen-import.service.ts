@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScreenEntity, ScreenSource } from '../db/entities/screen.entity';
 import type { CompoundAnnotation, NewImage, ScreenRepository } from '../db/repositories/screen.repository';
@@ -7,9 +7,10 @@ import { BadUserInputError } from '../errors/app-errors';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import { mapConcurrently } from '../util/map-concurrently';
 import { compilePattern, PatternError, rowsFromFileNames } from './import/file-name.pattern';
-import { listImageFiles } from './import/image-files';
 import type { ImageInspector } from './import/image.inspector';
 import { checkRow, type ImportProblem, type ImportRow, type RawImportRow } from './import/import-row';
+import { ImportRefusedError } from './import/import-refused.error';
+import { ANYWHERE, type ImportPaths } from './import/import-roots';
 import { ManifestFormatError, readManifest } from './import/manifest.reader';
 import { splitByPlate, SplitError } from './split.service';
 import { cellLineByName } from './synthetic/cell-line.catalog';
@@ -51,7 +52,11 @@ export interface ImportResult {
 export interface ImportProgress {
   onProgress?: (checked: number, total: number) => void;
   signal?: AbortSignal;
+  /** the CLI's user may read anywhere; everyone else only below the import roots */
+  reach?: 'import-roots' | 'anywhere';
 }
+
+export { ImportRefusedError };
 
 /** The part of the job queue this service uses: queuing generation in the background. */
 export interface ScreenJobSender {
@@ -61,6 +66,8 @@ export interface ScreenJobSender {
 export interface ScreenImportOptions {
   dataDir: string;
   queue?: ScreenJobSender;
+  /** what an import may read unless it may read anywhere */
+  importRoots: ImportPaths;
   /** images checked at once (each decode may use a core) */
   concurrency?: number;
 }
@@ -68,34 +75,14 @@ export interface ScreenImportOptions {
 /** Images smaller than a crop cannot be trained on. */
 export const MIN_IMAGE_SIDE = 64;
 const VALIDATION_FRACTION = 0.2;
-const MAX_LISTED_PROBLEMS = 100;
 const GENERATED_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-/** An import refused for its rows: every problem with its line, nothing written. */
-export class ImportRefusedError extends BadUserInputError {
-  constructor(
-    readonly screenName: string,
-    readonly problems: ImportProblem[],
-  ) {
-    const lines = [...new Set(problems.map((problem) => problem.line))];
-    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  line ${p.line}${p.path ? ` (${p.path})` : ''}: ${p.reason}`);
-    const more = problems.length > MAX_LISTED_PROBLEMS ? [`  ... and ${problems.length - MAX_LISTED_PROBLEMS} more`] : [];
-    super(
-      [
-        `import of screen "${screenName}" refused, nothing was written: ${problems.length} problem(s) on line(s) ${summariseLines(lines)} (import the other rows with --skip-invalid / skipInvalid: true)`,
-        ...listed,
-        ...more,
-      ].join('\n'),
-    );
-    (this.extensions as Record<string, unknown>).problems = problems.slice(0, MAX_LISTED_PROBLEMS);
-  }
-}
 
 interface Candidates {
   root: string;
   source: ScreenSource;
   origin: Record<string, unknown>;
   raw: RawImportRow[];
+  paths: ImportPaths;
   /** problems found before the rows were read, e.g. files a pattern does not match */
   problems: ImportProblem[];
   /** overrides for generated screens: annotations from the ground truth and catalogs */
@@ -125,7 +112,8 @@ export class ScreenImportService {
     const hasManifest = nonEmpty(request.manifest) !== undefined;
     const hasPattern = nonEmpty(request.pattern) !== undefined;
     if (hasManifest === hasPattern) throw new BadUserInputError('give either a manifest or a file-name pattern, not both or neither', hasManifest ? 'pattern' : 'manifest');
-    const candidates = hasManifest ? await this.fromManifest(request.manifest!, request.root) : await this.fromPattern(request.pattern!, request.root);
+    const paths = progress.reach === 'anywhere' ? ANYWHERE : this.options.importRoots;
+    const candidates = hasManifest ? await this.fromManifest(request.manifest!, request.root, paths) : await this.fromPattern(request.pattern!, request.root, paths);
     return this.register(name, candidates, request.skipInvalid ?? false, progress);
   }
 
@@ -156,7 +144,7 @@ export class ScreenImportService {
       }
     }
     const cellLineTissues = new Map(Object.entries(truth.cellLines).map(([line, info]) => [line, info.tissue ?? cellLineByName(line).tissue]));
-    const candidates = await this.fromManifest(summary.manifestPath, outDir);
+    const candidates = await this.fromManifest(summary.manifestPath, outDir, ANYWHERE);
     return this.register(
       name,
       {
@@ -185,9 +173,9 @@ export class ScreenImportService {
     return id;
   }
 
-  private async fromManifest(manifest: string, root: string | null | undefined): Promise<Candidates> {
-    const manifestPath = path.resolve(manifest);
-    const rootDir = await checkDirectory(nonEmpty(root) ?? path.dirname(manifestPath));
+  private async fromManifest(manifest: string, root: string | null | undefined, paths: ImportPaths): Promise<Candidates> {
+    const manifestPath = await paths.manifest(manifest);
+    const rootDir = await paths.directory(nonEmpty(root) ?? path.dirname(manifestPath));
     let text: string;
     try {
       text = await readFile(manifestPath, 'utf8');
@@ -196,17 +184,17 @@ export class ScreenImportService {
     }
     try {
       const { columns, rows } = readManifest(text);
-      return { root: rootDir, source: 'import', origin: { kind: 'manifest', manifest: manifestPath, columns, rows: rows.length }, raw: rows, problems: [], splitSeed: 0 };
+      return { root: rootDir, source: 'import', origin: { kind: 'manifest', manifest: manifestPath, columns, rows: rows.length }, raw: rows, paths, problems: [], splitSeed: 0 };
     } catch (error) {
       if (error instanceof ManifestFormatError) throw new BadUserInputError(`manifest ${manifestPath}: ${error.message}`, 'manifest');
       throw error;
     }
   }
 
-  private async fromPattern(pattern: string, root: string | null | undefined): Promise<Candidates> {
+  private async fromPattern(pattern: string, root: string | null | undefined, paths: ImportPaths): Promise<Candidates> {
     const rootText = nonEmpty(root);
     if (rootText === undefined) throw new BadUserInputError('a file-name pattern needs the root directory of the images', 'root');
-    const rootDir = await checkDirectory(rootText);
+    const rootDir = await paths.directory(rootText);
     let compiled;
     try {
       compiled = compilePattern(pattern);
@@ -214,16 +202,16 @@ export class ScreenImportService {
       if (error instanceof PatternError) throw new BadUserInputError(error.message, 'pattern');
       throw error;
     }
-    const files = await listImageFiles(rootDir);
+    const files = await paths.listImages(rootDir);
     if (files.length === 0) throw new BadUserInputError(`no image files (.png, .tif, .tiff, .jpg, .jpeg) below ${rootDir}`, 'root');
     const { rows, unmatched } = rowsFromFileNames(files, compiled);
     const problems = unmatched.map(({ line, path: file }) => ({ line, path: file, reason: `file name does not match the pattern ${pattern}` }));
-    return { root: rootDir, source: 'import', origin: { kind: 'pattern', pattern, files: files.length }, raw: rows, problems, splitSeed: 0 };
+    return { root: rootDir, source: 'import', origin: { kind: 'pattern', pattern, files: files.length }, raw: rows, paths, problems, splitSeed: 0 };
   }
 
   private async register(name: string, candidates: Candidates, skipInvalid: boolean, progress: ImportProgress): Promise<ImportResult> {
     const { rows, problems } = await this.check(candidates, progress);
-    if (problems.length > 0 && !skipInvalid) throw new ImportRefusedError(name, problems);
+    if (problems.length > 0 && !skipInvalid) throw new ImportRefusedError(name, problems, candidates.paths.maxListedProblems);
     if (rows.length === 0) throw new BadUserInputError(`nothing to import for screen "${name}": no valid rows`);
 
     const images: NewImage[] = rows
@@ -293,10 +281,11 @@ export class ScreenImportService {
     }
 
     const toInspect = checked.filter((entry) => entry.path !== null);
+    const inspector = candidates.paths.inspector(this.inspector);
     let done = 0;
     const inspections = await mapConcurrently(toInspect, this.concurrency, async (entry) => {
       if (progress.signal?.aborted) throw new JobInterruptedError('screen.generate');
-      const inspection = await this.inspector.inspect(path.join(candidates.root, entry.path!));
+      const inspection = await inspector.inspect(path.join(candidates.root, entry.path!));
       done += 1;
       progress.onProgress?.(done, toInspect.length);
       return inspection;
@@ -397,21 +386,6 @@ function describeAnnotation(annotation: CompoundAnnotation): string {
   return `${annotation.isControl ? 'a control' : 'a treatment'}${annotation.moa ? ` with moa "${annotation.moa}"` : ''}`;
 }
 
-function summariseLines(lines: number[]): string {
-  const shown = lines.slice(0, 20).join(', ');
-  return lines.length > 20 ? `${shown}, ... (${lines.length} lines)` : shown;
-}
-
 function nonEmpty(value: string | null | undefined): string | undefined {
   return value === null || value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-async function checkDirectory(directory: string): Promise<string> {
-  const absolute = path.resolve(directory);
-  try {
-    if ((await stat(absolute)).isDirectory()) return absolute;
-  } catch {
-    // reported below
-  }
-  throw new BadUserInputError(`root ${absolute} is not a directory`, 'root');
 }

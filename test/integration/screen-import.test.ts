@@ -7,6 +7,7 @@ import { graphql } from 'graphql';
 import { buildApiSchema } from '../../src/api/schema';
 import { registerImportCommand } from '../../src/cli/import.command';
 import { SharpImageInspector } from '../../src/data/import/image.inspector';
+import { ImportRoots } from '../../src/data/import/import-roots';
 import { ImportRefusedError, ScreenImportService } from '../../src/data/screen-import.service';
 import { openDatabase, type Database } from '../../src/db/database';
 import { ScreenRepository } from '../../src/db/repositories/screen.repository';
@@ -25,7 +26,8 @@ let work: string;
 beforeAll(async () => {
   testDatabase = await createTestDatabase('import');
   work = await mkdtemp(path.join(os.tmpdir(), 'morphospace-import-'));
-  const config = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: path.join(work, 'data') });
+  // the service's own calls reach no further than the API's: the fixtures live below `work`
+  const config = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: path.join(work, 'data'), MORPHOSPACE_IMPORT_ROOTS: work });
   database = await openDatabase(config, createLogger('silent'), { migrate: true });
   services = createServices(config, database);
 });
@@ -235,6 +237,7 @@ describe('screen import', () => {
     const sent: unknown[] = [];
     const screens = new ScreenImportService(new ScreenRepository(database.dataSource), new SharpImageInspector(), {
       dataDir: path.join(work, 'data'),
+      importRoots: new ImportRoots([work]),
       queue: { send: async (name, payload) => (sent.push({ name, payload }), 'job-1') },
     });
     expect(await screens.requestGeneration({ preset: 'tiny', seed: 9, name: 'queued' })).toBe('job-1');

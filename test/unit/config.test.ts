@@ -14,6 +14,14 @@ describe('config', () => {
     expect(config).toMatchObject({ databaseUrl: 'postgres://u@h:5/d', port: 6000, logLevel: 'debug', dataDir: '/srv/ms' });
   });
 
+  it('confines API imports to <data dir>/imports unless MORPHOSPACE_IMPORT_ROOTS or --import-roots lists others', () => {
+    expect(loadConfig({ MORPHOSPACE_DATA_DIR: '/srv/ms' }).importRoots).toEqual(['/srv/ms/imports']);
+    const listed = loadConfig({ MORPHOSPACE_IMPORT_ROOTS: ['/a/b/', '', '/c/../d', '/a/b'].join(path.delimiter) });
+    expect(listed.importRoots).toEqual(['/a/b', '/d']);
+    expect(loadConfig({ MORPHOSPACE_IMPORT_ROOTS: '/env' }, { importRoots: '/flag' }).importRoots).toEqual(['/flag']);
+    expect(() => loadConfig({ MORPHOSPACE_IMPORT_ROOTS: path.delimiter })).toThrow(/MORPHOSPACE_IMPORT_ROOTS must list at least one directory/);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
@@ -23,6 +31,8 @@ describe('config', () => {
     [{ MORPHOSPACE_ADMIN_KEY: 'short' }, /MORPHOSPACE_ADMIN_KEY/],
     [{ MORPHOSPACE_REQUIRE_READER: 'maybe' }, /MORPHOSPACE_REQUIRE_READER/],
     [{ MORPHOSPACE_MAX_DEPTH: '0' }, /MORPHOSPACE_MAX_DEPTH/],
+    [{ MORPHOSPACE_IMPORT_ROOTS: 'relative/dir' }, /MORPHOSPACE_IMPORT_ROOTS/],
+    [{ MORPHOSPACE_IMPORT_ROOTS: `/ok${path.delimiter}/` }, /MORPHOSPACE_IMPORT_ROOTS/],
   ])('refuses %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

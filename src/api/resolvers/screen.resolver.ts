@@ -7,7 +7,7 @@ export class ScreenResolver {
   @Authorized('writer')
   @Mutation(() => ImportResult, {
     description:
-      'Imports a screen from a manifest CSV or from image file names (paths on the server). Every row and image is checked first; any problem refuses the import (BAD_USER_INPUT, extensions.problems) unless skipInvalid',
+      'Imports a screen from a manifest CSV or from image file names (paths on the server, below the import roots: MORPHOSPACE_IMPORT_ROOTS, by default <data dir>/imports; symlinks are followed and must stay below them too). Every row and image is checked first; any problem refuses the import (BAD_USER_INPUT, extensions.problems) unless skipInvalid',
   })
   async importScreen(
     @Arg('name', () => String) name: string,
