@@ -5,6 +5,7 @@ import { UsageError } from './cli/usage-error';
 import { ConfigError } from './config';
 import { BadUserInputError, NotFoundError } from './errors/app-errors';
 import { errorText } from './util/error-text';
+import { systemErrorLine } from './util/system-error';
 import { registerCommands } from './cli/commands';
 
 export function buildProgram(): Command {
@@ -35,6 +36,6 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`morphospace: ${error.message}\n`);
     return EXIT_USAGE;
   }
-  process.stderr.write(`morphospace: ${errorText(error)}\n`);
+  process.stderr.write(`morphospace: ${systemErrorLine(error) ?? errorText(error)}\n`);
   return EXIT_FAILURE;
 }

@@ -100,34 +100,42 @@ export class VectorIndexStore {
     await fs.mkdir(dir, { recursive: true });
     const version = `v-${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const temporary = path.join(dir, `.${version}.tmp`);
-    await fs.mkdir(temporary);
-    const parts = index.internals;
-    await parts.graph.write(path.join(temporary, 'graph.hnsw'));
-    const data: Record<string, Buffer> = {
-      'graph.hnsw': await fs.readFile(path.join(temporary, 'graph.hnsw')),
-      'vectors.f32': viewOf(parts.vectors),
-      'labels.u32': viewOf(parts.labels),
-      'projection.f32': Buffer.concat([viewOf(parts.projection.mean), viewOf(parts.projection.basis)]),
-    };
-    for (const file of FILES) if (file !== 'graph.hnsw') await writeDurably(path.join(temporary, file), data[file]);
-    const manifest: IndexManifest = {
-      format: 1,
-      run: meta.run,
-      kind: meta.kind,
-      metric: index.metric,
-      dimensions: index.dimensions,
-      projectedDimensions: parts.projection.outputDimensions,
-      count: index.count,
-      generation: meta.generation,
-      checksums: Object.fromEntries(FILES.map((file) => [file, sha256(data[file])])),
-      parameters: parts.parameters,
-      builtAt: new Date().toISOString(),
-    };
-    await writeDurably(path.join(temporary, 'manifest.json'), Buffer.from(JSON.stringify(manifest, null, 2)));
-    await fs.rename(temporary, path.join(dir, version));
     const pointer = path.join(dir, `.${CURRENT}.${version}.tmp`);
-    await writeDurably(pointer, Buffer.from(JSON.stringify({ version })));
-    await fs.rename(pointer, path.join(dir, CURRENT));
+    let manifest: IndexManifest;
+    try {
+      await fs.mkdir(temporary);
+      const parts = index.internals;
+      await parts.graph.write(path.join(temporary, 'graph.hnsw'));
+      const data: Record<string, Buffer> = {
+        'graph.hnsw': await fs.readFile(path.join(temporary, 'graph.hnsw')),
+        'vectors.f32': viewOf(parts.vectors),
+        'labels.u32': viewOf(parts.labels),
+        'projection.f32': Buffer.concat([viewOf(parts.projection.mean), viewOf(parts.projection.basis)]),
+      };
+      for (const file of FILES) if (file !== 'graph.hnsw') await writeDurably(path.join(temporary, file), data[file]);
+      manifest = {
+        format: 1,
+        run: meta.run,
+        kind: meta.kind,
+        metric: index.metric,
+        dimensions: index.dimensions,
+        projectedDimensions: parts.projection.outputDimensions,
+        count: index.count,
+        generation: meta.generation,
+        checksums: Object.fromEntries(FILES.map((file) => [file, sha256(data[file])])),
+        parameters: parts.parameters,
+        builtAt: new Date().toISOString(),
+      };
+      await writeDurably(path.join(temporary, 'manifest.json'), Buffer.from(JSON.stringify(manifest, null, 2)));
+      await fs.rename(temporary, path.join(dir, version));
+      await writeDurably(pointer, Buffer.from(JSON.stringify({ version })));
+      await fs.rename(pointer, path.join(dir, CURRENT));
+    } catch (error) {
+      // a build that failed (a full disk, most often) must not leave its half behind to keep the disk
+      // full; its version directory is new and unreferenced until the pointer's rename, the last step
+      await Promise.all([temporary, pointer, path.join(dir, version)].map((leftover) => fs.rm(leftover, { recursive: true, force: true }).catch(() => undefined)));
+      throw error;
+    }
     // older versions (and temporaries of builds killed midway); a reader mid-load retries
     for (const entry of await fs.readdir(dir)) {
       if (entry !== version && entry !== CURRENT && (entry.startsWith('v-') || entry.startsWith('.v-'))) await fs.rm(path.join(dir, entry), { recursive: true, force: true });

@@ -44,17 +44,23 @@ export class CheckpointStore {
     await fs.mkdir(dir, { recursive: true });
     const name = `epoch-${String(checkpoint.epoch).padStart(4, '0')}`;
     const temporary = path.join(dir, `.${name}.${process.pid}.tmp`);
-    await fs.rm(temporary, { recursive: true, force: true });
-    await fs.mkdir(temporary);
-
-    const manifest: CheckpointManifest = { epoch: checkpoint.epoch, random: checkpoint.random, epochRecord: checkpoint.epochRecord };
-    await writeDurably(path.join(temporary, PARADIGM_FILE), encodeCheckpoint(checkpoint.paradigm));
-    await writeDurably(path.join(temporary, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest)));
+    const pointer = path.join(dir, `${LATEST}.tmp`);
     const final = path.join(dir, name);
-    await fs.rm(final, { recursive: true, force: true });
-    await fs.rename(temporary, final);
-    await writeDurably(path.join(dir, `${LATEST}.tmp`), Buffer.from(JSON.stringify({ checkpoint: name })));
-    await fs.rename(path.join(dir, `${LATEST}.tmp`), path.join(dir, LATEST));
+    try {
+      await fs.rm(temporary, { recursive: true, force: true });
+      await fs.mkdir(temporary);
+      const manifest: CheckpointManifest = { epoch: checkpoint.epoch, random: checkpoint.random, epochRecord: checkpoint.epochRecord };
+      await writeDurably(path.join(temporary, PARADIGM_FILE), encodeCheckpoint(checkpoint.paradigm));
+      await writeDurably(path.join(temporary, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest)));
+      await fs.rm(final, { recursive: true, force: true });
+      await fs.rename(temporary, final);
+      await writeDurably(pointer, Buffer.from(JSON.stringify({ checkpoint: name })));
+      await fs.rename(pointer, path.join(dir, LATEST));
+    } catch (error) {
+      // a write that failed (a full disk, most often) must not leave its half behind to keep the disk full
+      await Promise.all([temporary, pointer].map((leftover) => fs.rm(leftover, { recursive: true, force: true }).catch(() => undefined)));
+      throw error;
+    }
     await this.removeAllBut(dir, name);
     return final;
   }

@@ -14,7 +14,11 @@ export async function withFileLock<T>(lockFile: string, action: () => Promise<T>
       await fs.writeFile(lockFile, String(process.pid), { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        // created but not written (a full disk): left empty, it would look held by a starting process forever
+        await fs.rm(lockFile, { force: true }).catch(() => undefined);
+        throw error;
+      }
       if (!(await holderIsAlive(lockFile))) {
         await fs.rm(lockFile, { force: true });
         continue;
