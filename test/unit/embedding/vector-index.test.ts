@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ByteBudgetCache } from '../../../src/embedding/byte-budget.cache';
 import { MatrixMath } from '../../../src/embedding/matrix.adapter';
 import { normalizer } from '../../../src/embedding/profile.builder';
@@ -110,5 +110,32 @@ describe('VectorIndex and its store', () => {
     expect((await store.load('r', 'images', 'cosine')).status).toBe('corrupt');
     await store.removeRun('r');
     expect((await store.load('r', 'images', 'cosine')).status).toBe('missing');
+  });
+
+  it('leaves nothing of a save that fails, and keeps the index it had', async () => {
+    const store = new VectorIndexStore(dir);
+    const index = VectorIndex.build(math, 'cosine', dim, labels.slice(0, 500), data.subarray(0, 500 * dim), parameters);
+    await store.save(index, { run: 'full-disk', kind: 'images', generation: 1 });
+    const directory = store.directory('full-disk', 'images', 'cosine');
+    const before = (await fs.readdir(directory)).sort();
+    const open = fs.open;
+    // the pointer is the last write: everything else of the new version is on disk by then
+    vi.spyOn(fs, 'open').mockImplementation(async (file, ...rest) => {
+      const handle = await open(file, ...rest);
+      if (/\.current\.json\..*\.tmp$/.test(String(file))) {
+        handle.writeFile = async () => {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+        };
+      }
+      return handle;
+    });
+    try {
+      await expect(store.save(index, { run: 'full-disk', kind: 'images', generation: 2 })).rejects.toMatchObject({ code: 'ENOSPC' });
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect((await fs.readdir(directory)).sort()).toEqual(before);
+    const loaded = await store.load('full-disk', 'images', 'cosine');
+    expect(loaded.status === 'loaded' && loaded.manifest.generation).toBe(1);
   });
 });
