@@ -5,7 +5,7 @@ import { listImageFiles } from './image-files';
 import type { ImageInspector } from './image.inspector';
 
 /** Where a path given to an import really lies, once symlinks are followed. */
-export type Located = { kind: 'inside'; real: string } | { kind: 'missing'; code: string } | { kind: 'outside' };
+type Located = { kind: 'inside'; real: string } | { kind: 'missing'; code: string } | { kind: 'outside' };
 
 /**
  * How an import reaches the server's files. The CLI runs as the machine's own user and may read
@@ -34,8 +34,7 @@ export const ANYWHERE: ImportPaths = {
   manifest: async (given) => path.resolve(given),
   directory: async (given) => {
     const absolute = path.resolve(given);
-    const isDirectory = await fs.stat(absolute).then((stats) => stats.isDirectory(), () => false);
-    if (!isDirectory) throw new BadUserInputError(`root ${absolute} is not a directory`, 'root');
+    if (!(await isDirectory(absolute))) throw new BadUserInputError(`root ${absolute} is not a directory`, 'root');
     return absolute;
   },
   listImages: (root) => listImageFiles(root),
@@ -65,9 +64,8 @@ export class ImportRoots implements ImportPaths {
   async directory(given: string): Promise<string> {
     const located = await this.locate(given);
     if (located.kind === 'outside') throw this.outside('root', given);
-    const isDirectory = located.kind === 'inside' && (await fs.stat(located.real).then((stats) => stats.isDirectory(), () => false));
-    if (!isDirectory) throw new BadUserInputError(`root ${given} is not a directory`, 'root');
-    return (located as { real: string }).real;
+    if (located.kind !== 'inside' || !(await isDirectory(located.real))) throw new BadUserInputError(`root ${given} is not a directory`, 'root');
+    return located.real;
   }
 
   async listImages(root: string): Promise<string[]> {
@@ -93,7 +91,7 @@ export class ImportRoots implements ImportPaths {
   }
 
   /** Where `given` really lies relative to the roots. */
-  async locate(given: string): Promise<Located> {
+  private async locate(given: string): Promise<Located> {
     const absolute = path.resolve(given);
     const realRoots = await this.realRoots();
     if (!isBelowAny(absolute, [...this.roots, ...realRoots])) return { kind: 'outside' };
@@ -136,6 +134,13 @@ async function deepestRealParent(absolute: string): Promise<string | undefined> 
 async function isRegularFile(file: string): Promise<boolean> {
   return fs.stat(file).then(
     (stats) => stats.isFile(),
+    () => false,
+  );
+}
+
+async function isDirectory(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    (stats) => stats.isDirectory(),
     () => false,
   );
 }
