@@ -1,9 +1,9 @@
 import { clusterQuality, compoundConsistency, type ClusterQuality } from './cluster-quality.metrics';
 import { hdbscanSweep } from './hdbscan.clusterer';
-import { fitPca, projectPca } from './pca.projection';
+import { fitPca, projectPca } from '../numeric/pca';
 import { umapProject, type UmapOptions } from './umap.projection';
 import { undefinedBecause, type Measured } from './undefined-value';
-import type { VectorMatrix } from './vector-matrix';
+import type { VectorMatrix } from '../numeric/matrix';
 
 /**
  * Task 3: clustering within a cell line. PCA (50 components) first, because UMAP's

@@ -1,6 +1,6 @@
 import type { BinaryClassificationReport } from './classification.metrics';
 import type { ClusteringSweepPoint } from './clustering.evaluator';
-import type { DistanceMetric } from './distance.metrics';
+import type { DistanceMetric } from '../numeric/distance.metrics';
 import type { AggregateSimilarity, CellLineSimilarity } from './drug-similarity.evaluator';
 import type { MapResult } from './map.evaluator';
 import type { Measured } from './undefined-value';

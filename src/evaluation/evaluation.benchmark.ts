@@ -3,7 +3,7 @@ import { evaluateClustering, DEFAULT_MIN_CLUSTER_SIZES } from './clustering.eval
 import { evaluateDrugClassification } from './drug-classification.evaluator';
 import { evaluateDrugPair } from './drug-similarity.evaluator';
 import { activityMap, consistencyMap, type MapProfile } from './map.evaluator';
-import { selectRows, type VectorMatrix } from './vector-matrix';
+import { selectRows, type VectorMatrix } from '../numeric/matrix';
 
 /**
  * The whole evaluation of one run on synthetic embeddings the size of the demo screen

@@ -44,7 +44,7 @@ import {
 } from './run.evaluator';
 import { LineEvaluationPool } from './line-evaluation.pool';
 import { undefinedBecause } from './undefined-value';
-import { matrixFromRows } from './vector-matrix';
+import { matrixFromRows } from '../numeric/matrix';
 
 /** What the evaluation may queue. */
 export interface EvaluateJobSender {

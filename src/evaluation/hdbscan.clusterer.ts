@@ -1,4 +1,4 @@
-import type { VectorMatrix } from './vector-matrix';
+import type { VectorMatrix } from '../numeric/matrix';
 
 /**
  * HDBSCAN* (Campello, Moulavi & Sander 2013) as the `hdbscan` Python library computes it

@@ -1,8 +1,8 @@
-import { elementwiseMedian } from '../embedding/vector-math';
+import { elementwiseMedian } from '../numeric/vector';
 import { SeededRandom } from '../util/seeded-random';
 import { rocAuc } from './classification.metrics';
 import { evaluateClustering } from './clustering.evaluator';
-import { DISTANCE_METRICS, type DistanceMetric } from './distance.metrics';
+import { DISTANCE_METRICS, type DistanceMetric } from '../numeric/distance.metrics';
 import { evaluateDrugClassification } from './drug-classification.evaluator';
 import { evaluateCompoundGroup } from './drug-similarity.evaluator';
 import type {
@@ -24,9 +24,9 @@ import type {
   TopDoseRocAuc,
 } from './evaluation-results';
 import { activityMap, consistencyMap, type MapProfile } from './map.evaluator';
-import { mean, median, medianAbsoluteDeviation } from './summary.statistics';
+import { mean, median, medianAbsoluteDeviation } from '../numeric/statistics';
 import { measured, undefinedBecause, type Measured } from './undefined-value';
-import { selectRows, type VectorMatrix } from './vector-matrix';
+import { selectRows, type VectorMatrix } from '../numeric/matrix';
 
 /**
  * The four tasks on one cell line's embedded images, and their aggregates over cell lines:

@@ -20,7 +20,7 @@ import {
   similarityOfLine,
   type LineData,
 } from '../../src/evaluation/run.evaluator';
-import { selectRows } from '../../src/evaluation/vector-matrix';
+import { selectRows } from '../../src/numeric/matrix';
 import { createLogger } from '../../src/logger';
 import { createServices, type Services } from '../../src/services';
 import { createJobHandlers } from '../../workers/job-handlers';

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { DISTANCE_METRICS } from '../../evaluation/distance.metrics';
+import { DISTANCE_METRICS } from '../../numeric/distance.metrics';
 import type {
   ClassificationAggregateResult,
   ClassificationCellLineResult,

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { decodeVector } from '../../embedding/vector-codec';
 import type { EvaluationTask } from '../../evaluation/evaluation-results';
-import type { VectorMatrix } from '../../evaluation/vector-matrix';
+import type { VectorMatrix } from '../../numeric/matrix';
 
 /** An embedded image with what the evaluation groups it by. */
 export interface EvaluationImage {
