@@ -30,10 +30,10 @@ export interface TaskFigures {
   cellLines: number;
 }
 
-export interface TaskReport<Parameters, Aggregate> {
+export interface TaskReport<Parameters, Aggregate, Task extends string = string> {
   /** the heading of the task's table */
   readonly title: string;
-  readonly columns: readonly ReportColumn[];
+  readonly columns: ReadonlyArray<ReportColumn<Task>>;
   /** the figures of a run from its stored aggregates of this task, newest first */
   figures(stored: ReadonlyArray<StoredAggregate<Parameters, Aggregate>>): TaskFigures;
 }
@@ -43,4 +43,17 @@ export function medianMadFigure(entry: { median: { value: number | null; reason?
   if (!entry) return { value: null, spread: null, reason: 'not stored' };
   const value = entry.median.value;
   return { value, spread: entry.mad.value, ...(value === null ? { reason: entry.median.reason ?? 'undefined' } : {}) };
+}
+
+/** What a run without a stored aggregate of the task shows: nothing (its cells say "not evaluated yet"). */
+export const NO_FIGURES: TaskFigures = { values: {}, cellLines: 0 };
+
+/** A task's report from its columns: [key within the task, label, which way is better]. */
+export function taskReport<Task extends string, Parameters, Aggregate>(
+  task: Task,
+  title: string,
+  columns: ReadonlyArray<readonly [key: string, label: string, better: 'higher' | 'lower']>,
+  figures: TaskReport<Parameters, Aggregate>['figures'],
+): TaskReport<Parameters, Aggregate, Task> {
+  return { title, columns: columns.map(([key, label, better]) => ({ key: `${task}.${key}`, task, label, better })), figures };
 }

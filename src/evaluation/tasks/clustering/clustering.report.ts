@@ -1,19 +1,17 @@
-import { medianMadFigure, type ReportColumn, type TaskReport, type TaskFigures } from '../task-report';
+import { medianMadFigure, NO_FIGURES, taskReport } from '../task-report';
 import type { ClusteringAggregatePoint, ClusteringAggregateResult, ClusteringParameters } from './clustering.result';
 
-const columns: ReadonlyArray<ReportColumn<'clustering'>> = [
-  { key: 'clustering.silhouette', task: 'clustering', label: 'silhouette', better: 'higher' },
-  { key: 'clustering.daviesBouldin', task: 'clustering', label: 'Davies-Bouldin', better: 'lower' },
-  { key: 'clustering.consistency', task: 'clustering', label: 'drug consistency', better: 'higher' },
-];
-
 /** A run is compared at its own best sweep point: the highest median silhouette (the first point when none is defined). */
-export const clusteringReport = {
-  title: 'Clustering within cell lines',
-  columns,
-  figures(stored): TaskFigures {
-    const newest = stored[0];
-    if (!newest) return { values: {}, cellLines: 0 };
+export const clusteringReport = taskReport<'clustering', ClusteringParameters, ClusteringAggregateResult>(
+  'clustering',
+  'Clustering within cell lines',
+  [
+    ['silhouette', 'silhouette', 'higher'],
+    ['daviesBouldin', 'Davies-Bouldin', 'lower'],
+    ['consistency', 'drug consistency', 'higher'],
+  ],
+  ([newest]) => {
+    if (!newest) return NO_FIGURES;
     const { sweep, cellLines } = newest.aggregate;
     let chosen: ClusteringAggregatePoint | undefined;
     for (const point of sweep) {
@@ -31,4 +29,4 @@ export const clusteringReport = {
       cellLines: cellLines.length,
     };
   },
-} satisfies TaskReport<ClusteringParameters, ClusteringAggregateResult>;
+);

@@ -1,20 +1,18 @@
 import { medianAbsoluteDeviation } from '../../../numeric/statistics';
 import type { Measured } from '../../undefined-value';
-import type { ReportColumn, ReportFigure, TaskReport, TaskFigures } from '../task-report';
-import { MAP_KINDS } from './map.result';
-import type { MapAggregateResult, MapParameters } from './map.result';
-
-const columns: ReadonlyArray<ReportColumn<'map'>> = [
-  { key: 'map.activity', task: 'map', label: 'mAP activity', better: 'higher' },
-  { key: 'map.consistency', task: 'map', label: 'mAP consistency', better: 'higher' },
-  { key: 'map.activity.significant', task: 'map', label: 'active (share)', better: 'higher' },
-];
+import { taskReport, type ReportFigure } from '../task-report';
+import { MAP_KINDS, type MapAggregateResult, type MapParameters } from './map.result';
 
 /** mAP is a mean over (cell line, group), not a median over cell lines: the spread is the MAD of the cell lines' own mAPs. */
-export const mapReport = {
-  title: 'Mean average precision',
-  columns,
-  figures(stored): TaskFigures {
+export const mapReport = taskReport<'map', MapParameters, MapAggregateResult>(
+  'map',
+  'Mean average precision',
+  [
+    ['activity', 'mAP activity', 'higher'],
+    ['consistency', 'mAP consistency', 'higher'],
+    ['activity.significant', 'active (share)', 'higher'],
+  ],
+  (stored) => {
     const values: Record<string, ReportFigure> = {};
     for (const kind of MAP_KINDS) {
       const newest = stored.find(({ parameters }) => parameters.kind === kind);
@@ -26,7 +24,7 @@ export const mapReport = {
     }
     return { values, cellLines: 0 };
   },
-} satisfies TaskReport<MapParameters, MapAggregateResult>;
+);
 
 function figure(measured: Measured): ReportFigure {
   return { value: measured.value, spread: null, ...(measured.value === null ? { reason: measured.reason } : {}) };
