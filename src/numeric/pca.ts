@@ -213,31 +213,29 @@ export function projectPca(model: PcaModel, x: VectorMatrix): VectorMatrix {
 
 /** (X - mean) M for M: d x l; result n x l. */
 function centredTimes(x: VectorMatrix, mean: Float64Array, m: Float64Array, l: number): Float64Array {
-  const { rows: n, dim: d, data } = x;
-  const out = new Float64Array(n * l);
-  for (let i = 0; i < n; i += 1) {
-    const o = i * l;
-    for (let k = 0; k < d; k += 1) {
-      const value = data[i * d + k] - mean[k];
-      if (value === 0) continue;
-      const mk = k * l;
-      for (let a = 0; a < l; a += 1) out[o + a] += value * m[mk + a];
-    }
-  }
-  return out;
+  return centredProduct(x, mean, m, l, false);
 }
 
 /** (X - mean)^T Q for Q: n x l; result d x l. */
 function centredTransposeTimes(x: VectorMatrix, mean: Float64Array, q: Float64Array, l: number): Float64Array {
+  return centredProduct(x, mean, q, l, true);
+}
+
+/**
+ * Both products in one pass over X in row order (the order X is stored in): each centred
+ * entry (i, k) adds a scaled row of the l-wide operand, at k of it into row i of the result,
+ * or (transposed) at i of it into row k.
+ */
+function centredProduct(x: VectorMatrix, mean: Float64Array, operand: Float64Array, l: number, transposed: boolean): Float64Array {
   const { rows: n, dim: d, data } = x;
-  const out = new Float64Array(d * l);
+  const out = new Float64Array((transposed ? d : n) * l);
   for (let i = 0; i < n; i += 1) {
-    const qi = i * l;
     for (let k = 0; k < d; k += 1) {
       const value = data[i * d + k] - mean[k];
       if (value === 0) continue;
-      const ok = k * l;
-      for (let a = 0; a < l; a += 1) out[ok + a] += value * q[qi + a];
+      const o = (transposed ? k : i) * l;
+      const m = (transposed ? i : k) * l;
+      for (let a = 0; a < l; a += 1) out[o + a] += value * operand[m + a];
     }
   }
   return out;

@@ -8,10 +8,12 @@ import { BadUserInputError } from '../../../errors/app-errors';
 import { clusteringReport } from './clustering.report';
 import type { ClusteringAggregateResult, ClusteringCellLineResult, ClusteringInput, ClusteringParameters, ClusteringSweepEntry } from './clustering.result';
 
+const CLUSTERING_DEFAULTS: ClusteringInput = { minClusterSizes: [...DEFAULT_MIN_CLUSTER_SIZES], minSamples: 1 };
+
 /** Task 3: PCA, seeded 2-D UMAP and an HDBSCAN sweep within each cell line. */
 export const clusteringTask = {
   name: 'clustering' as const,
-  defaults: { minClusterSizes: [...DEFAULT_MIN_CLUSTER_SIZES], minSamples: 1 },
+  defaults: CLUSTERING_DEFAULTS,
   validate(input) {
     checkMinClusterSizes(input.minClusterSizes);
     checkNumber('minSamples', input.minSamples, Number.isInteger(input.minSamples) && input.minSamples >= 1 && input.minSamples <= 1000, 'an integer from 1 to 1000');
