@@ -11,6 +11,7 @@ import { ScreenResolver } from './resolvers/screen.resolver';
 import { NeighbourResolver } from './resolvers/neighbour.resolver';
 import { ComparisonResolver } from './resolvers/comparison.resolver';
 import { EvaluationResolver } from './resolvers/evaluation.resolver';
+import { EVALUATION_TASKS } from '../evaluation/tasks/task.registry';
 
 export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver, SweepResolver, NeighbourResolver, EvaluationResolver, ComparisonResolver] as const;
 
@@ -21,8 +22,9 @@ const requireReader: MiddlewareFn<RequestContext> = ({ context, info }, next) =>
 };
 
 export async function buildApiSchema(options: { requireReaderForQueries: boolean }): Promise<GraphQLSchema> {
+  const taskResolvers = await Promise.all(EVALUATION_TASKS.map((task) => task.resolver()));
   return buildSchema({
-    resolvers: RESOLVERS,
+    resolvers: [...RESOLVERS, ...taskResolvers],
     authChecker,
     globalMiddlewares: options.requireReaderForQueries ? [requireReader] : [],
     validate: false,

@@ -18,7 +18,7 @@ import type { TrainingEnvironment } from '../training/training.service';
 import { ByteBudgetCache } from './byte-budget.cache';
 import { buildProfiles } from './profile.builder';
 import { planTiles, tileSettingsOf, type TileSettings } from './tile.plan';
-import { elementwiseMedian } from './vector-math';
+import { elementwiseMedian } from '../numeric/vector';
 
 /** What the embed job may queue. */
 export interface EmbedJobSender {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { MatrixProducts } from '../numeric/matrix';
 import { selectBackend } from '../training/backend';
 
 const ROWS_PER_CHUNK = 4096;
@@ -7,7 +8,7 @@ const ROWS_PER_CHUNK = 4096;
  * The bulk matrix products of index building on the tfjs backend (XNNPACK under wasm):
  * about 10x plain JS loops here. Query-time products stay in JS (one vector, no dispatch).
  */
-export class MatrixMath {
+export class MatrixMath implements MatrixProducts {
   static async create(): Promise<MatrixMath> {
     if (!tf.getBackend()) await selectBackend({});
     return new MatrixMath();

@@ -14,7 +14,7 @@ import { MatrixMath } from './matrix.adapter';
 import type { SearchWorkerPool } from './search-worker.pool';
 import { DEFAULT_INDEX_PARAMETERS, VectorIndex, type Neighbour, type VectorIndexParameters } from './vector-index';
 import type { VectorIndexStore } from './vector-index.store';
-import type { Metric } from './vector-math';
+import type { IndexMetric } from '../numeric/distance.metrics';
 
 export interface NeighbourOptions {
   /** memory the loaded indexes may hold together; least recently used out first */
@@ -91,7 +91,7 @@ export class NeighbourService {
     return this.cache.keys();
   }
 
-  async nearestImages(request: { run: string; image?: string; vector?: number[]; k: number; metric: Metric; filter?: { cellLine?: string; compound?: string; plate?: string } }): Promise<ImageNeighbour[]> {
+  async nearestImages(request: { run: string; image?: string; vector?: number[]; k: number; metric: IndexMetric; filter?: { cellLine?: string; compound?: string; plate?: string } }): Promise<ImageNeighbour[]> {
     this.checkK(request.k);
     const run = await this.run(request.run);
     if ((request.image === undefined) === (request.vector === undefined)) throw new BadUserInputError('give exactly one of image and vector', 'image');
@@ -128,7 +128,7 @@ export class NeighbourService {
     cellLine: string;
     concentration?: number;
     k: number;
-    metric: Metric;
+    metric: IndexMetric;
     normalization: ProfileNormalization;
   }): Promise<CompoundNeighbour[]> {
     this.checkK(request.k);
@@ -197,7 +197,7 @@ export class NeighbourService {
    * The run's index of this kind and metric, current with its embeddings: from memory, else
    * from the data dir, else rebuilt from Postgres and stored. Concurrent callers share one load.
    */
-  async index(runId: string, kind: IndexKind, metric: Metric): Promise<LoadedIndex> {
+  async index(runId: string, kind: IndexKind, metric: IndexMetric): Promise<LoadedIndex> {
     const key = `${runId}/${kind}/${metric}`;
     const cached = this.cache.get(key);
     const freshness = this.options.freshnessMs ?? 5000;
@@ -210,14 +210,14 @@ export class NeighbourService {
   }
 
   /** Builds (or rebuilds) and stores a run's index now, whatever is on disk. */
-  async rebuild(runId: string, kind: IndexKind, metric: Metric): Promise<LoadedIndex> {
+  async rebuild(runId: string, kind: IndexKind, metric: IndexMetric): Promise<LoadedIndex> {
     const generation = await this.generation(runId);
     const loaded = await this.build(runId, kind, metric, generation);
     this.remember(`${runId}/${kind}/${metric}`, loaded);
     return loaded;
   }
 
-  private async loadIndex(key: string, runId: string, kind: IndexKind, metric: Metric, cached: LoadedIndex | undefined): Promise<LoadedIndex> {
+  private async loadIndex(key: string, runId: string, kind: IndexKind, metric: IndexMetric, cached: LoadedIndex | undefined): Promise<LoadedIndex> {
     const generation = await this.generation(runId);
     if (cached && cached.generation === generation) {
       cached.checkedAt = Date.now();
@@ -243,7 +243,7 @@ export class NeighbourService {
     this.cache.set(key, loaded, loaded.index.bytes);
   }
 
-  private async build(runId: string, kind: IndexKind, metric: Metric, generation: number): Promise<LoadedIndex> {
+  private async build(runId: string, kind: IndexKind, metric: IndexMetric, generation: number): Promise<LoadedIndex> {
     const math = await (this.math ??= MatrixMath.create());
     let labels: Uint32Array;
     let vectors: Float32Array;

@@ -1,6 +1,6 @@
 import type { ProfileNormalization } from '../db/entities/profile.entity';
 import type { ProfileRecord } from '../db/repositories/profile.repository';
-import { elementwiseMedian } from './vector-math';
+import { elementwiseMedian } from '../numeric/vector';
 
 /** What profiling needs of an image besides its embedding. */
 export interface ProfiledImage {

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { HnswGraph } from './hnsw.index';
 import { VectorIndex, type VectorIndexParameters } from './vector-index';
-import type { Metric } from './vector-math';
+import type { IndexMetric } from '../numeric/distance.metrics';
 import { writeDurably } from '../util/durable-write';
 
 /** What a stored index says about itself; an index whose files do not match it is corrupt. */
@@ -12,7 +12,7 @@ export interface IndexManifest {
   run: string;
   /** 'images', or 'profiles-<normalization>' */
   kind: string;
-  metric: Metric;
+  metric: IndexMetric;
   dimensions: number;
   projectedDimensions: number;
   count: number;
@@ -38,7 +38,7 @@ const FILES = ['graph.hnsw', 'vectors.f32', 'labels.u32', 'projection.f32'] as c
 export class VectorIndexStore {
   constructor(private readonly dataDir: string) {}
 
-  directory(run: string, kind: string, metric: Metric): string {
+  directory(run: string, kind: string, metric: IndexMetric): string {
     return path.join(this.dataDir, 'indexes', run, `${kind}-${metric}`);
   }
 
@@ -50,7 +50,7 @@ export class VectorIndexStore {
     return this.saveIn(this.directory(meta.run, meta.kind, index.metric), index, meta);
   }
 
-  async load(run: string, kind: string, metric: Metric): Promise<LoadResult> {
+  async load(run: string, kind: string, metric: IndexMetric): Promise<LoadResult> {
     const dir = this.directory(run, kind, metric);
     let version: string;
     try {

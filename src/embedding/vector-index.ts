@@ -1,7 +1,8 @@
 import { HnswGraph, type HnswParameters } from './hnsw.index';
 import type { MatrixMath } from './matrix.adapter';
-import { fitPca, identityProjection, project, projectAll, type Projection } from './pca.projection';
-import { dot, normalized, squaredDistance, type Metric } from './vector-math';
+import { fitPcaFloat32, identityProjection, project, projectAll, type Projection } from '../numeric/pca-float32';
+import type { IndexMetric } from '../numeric/distance.metrics';
+import { dot, normalized, squaredDistance } from '../numeric/vector';
 
 export interface VectorIndexParameters {
   /** the graph is built on a PCA projection to this many dimensions (when the vectors have more) */
@@ -40,7 +41,7 @@ export interface SearchOptions {
 
 /** What an index is made of: enough to write it out and read it back exactly. */
 export interface VectorIndexParts {
-  metric: Metric;
+  metric: IndexMetric;
   dimensions: number;
   labels: Uint32Array;
   /** row-major, one row per label; unit length under the cosine metric */
@@ -63,12 +64,12 @@ export class VectorIndex {
     parts.labels.forEach((label, row) => this.rowOf.set(label, row));
   }
 
-  static build(math: MatrixMath, metric: Metric, dimensions: number, labels: Uint32Array, raw: Float32Array, parameters: VectorIndexParameters = DEFAULT_INDEX_PARAMETERS): VectorIndex {
+  static build(math: MatrixMath, metric: IndexMetric, dimensions: number, labels: Uint32Array, raw: Float32Array, parameters: VectorIndexParameters = DEFAULT_INDEX_PARAMETERS): VectorIndex {
     const n = labels.length;
     if (raw.length !== n * dimensions) throw new Error(`expected ${n} x ${dimensions} values, got ${raw.length}`);
     const vectors = metric === 'cosine' ? normalizeRows(raw, dimensions) : sharedCopy(raw);
     const projection =
-      dimensions > parameters.projectedDimensions && n > 1 ? fitPca(math, vectors, dimensions, { outputDimensions: parameters.projectedDimensions, seed: parameters.hnsw.seed }) : identityProjection(dimensions);
+      dimensions > parameters.projectedDimensions && n > 1 ? fitPcaFloat32(math, vectors, dimensions, { outputDimensions: parameters.projectedDimensions, seed: parameters.hnsw.seed }) : identityProjection(dimensions);
     const p = projection.outputDimensions;
     const projected = p === dimensions ? vectors : projectAll(math, projection, vectors);
     const graph = HnswGraph.create(p, n, parameters.hnsw);
@@ -76,7 +77,7 @@ export class VectorIndex {
     return new VectorIndex({ metric, dimensions, labels, vectors, projection, graph, parameters });
   }
 
-  get metric(): Metric {
+  get metric(): IndexMetric {
     return this.parts.metric;
   }
 

@@ -1,5 +1,5 @@
 import { undefinedBecause, measured, type Measured } from './undefined-value';
-import type { VectorMatrix } from './vector-matrix';
+import type { VectorMatrix } from '../numeric/matrix';
 
 /**
  * Cluster-quality indices with sklearn.metrics' definitions (euclidean), computed on the

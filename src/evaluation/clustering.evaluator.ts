@@ -1,9 +1,9 @@
 import { clusterQuality, compoundConsistency, type ClusterQuality } from './cluster-quality.metrics';
 import { hdbscanSweep } from './hdbscan.clusterer';
-import { fitPca, projectPca } from './pca.projection';
+import { fitPca, projectPca } from '../numeric/pca';
 import { umapProject, type UmapOptions } from './umap.projection';
 import { undefinedBecause, type Measured } from './undefined-value';
-import type { VectorMatrix } from './vector-matrix';
+import type { VectorMatrix } from '../numeric/matrix';
 
 /**
  * Task 3: clustering within a cell line. PCA (50 components) first, because UMAP's
@@ -57,9 +57,15 @@ export function evaluateClustering(input: ClusteringInput, options: ClusteringOp
   const projected = umapProject(reduced, { ...options.umap, seed: options.umap?.seed ?? `umap:${seed}:${cellLine}` });
   if (projected.status !== 'ok') return { cellLine, status: 'undefined', reason: `cell line ${cellLine}: ${projected.reason}` };
   const coordinates = projected.coordinates;
-  const sizes = options.minClusterSizes ?? DEFAULT_MIN_CLUSTER_SIZES;
-  const results = hdbscanSweep(coordinates, sizes, { minSamples: options.minSamples ?? 1 });
-  const sweep = results.map((result, i): ClusteringSweepPoint => {
+  const sweep = sweepPoints(coordinates, options.minClusterSizes ?? DEFAULT_MIN_CLUSTER_SIZES, options.minSamples ?? 1, compounds);
+  const points: Array<[number, number]> = [];
+  for (let i = 0; i < coordinates.rows; i += 1) points.push([coordinates.data[i * coordinates.dim], coordinates.data[i * coordinates.dim + 1]]);
+  return { cellLine, status: 'ok', points: coordinates.rows, pcaComponents: reduced.dim, coordinates: points, compounds: [...compounds], sweep };
+}
+
+/** HDBSCAN at each min_cluster_size on the same 2-D coordinates, with quality and consistency. */
+export function sweepPoints(coordinates: VectorMatrix, sizes: readonly number[], minSamples: number, compounds: readonly string[]): ClusteringSweepPoint[] {
+  return hdbscanSweep(coordinates, sizes, { minSamples }).map((result, i): ClusteringSweepPoint => {
     const consistency = compoundConsistency(result.labels, compounds);
     return {
       minClusterSize: sizes[i],
@@ -72,7 +78,4 @@ export function evaluateClustering(input: ClusteringInput, options: ClusteringOp
       consistencyByCompound: consistency.perCompound,
     };
   });
-  const points: Array<[number, number]> = [];
-  for (let i = 0; i < coordinates.rows; i += 1) points.push([coordinates.data[i * coordinates.dim], coordinates.data[i * coordinates.dim + 1]]);
-  return { cellLine, status: 'ok', points: coordinates.rows, pcaComponents: reduced.dim, coordinates: points, compounds: [...compounds], sweep };
 }

@@ -1,8 +1,8 @@
 import { SeededRandom } from '../util/seeded-random';
 import { binaryClassificationReport, type BinaryClassificationReport } from './classification.metrics';
 import { balancedSampleWeights, predictProbabilities, trainLogisticRegression } from './logistic-regression.classifier';
-import { fitPca, projectPca } from './pca.projection';
-import { selectRows, type VectorMatrix } from './vector-matrix';
+import { fitPca, projectPca } from '../numeric/pca';
+import { selectRows, type VectorMatrix } from '../numeric/matrix';
 
 /**
  * Task 2: drug vs control on frozen embeddings, per cell line. Held-out split stratified

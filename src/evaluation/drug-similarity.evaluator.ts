@@ -1,8 +1,8 @@
-import { DISTANCE_METRICS, type DistanceMetric } from './distance.metrics';
-import { medianPairDistances, type MedianDistance } from './pairwise-distance.kernel';
-import { mean, median, medianAbsoluteDeviation } from './summary.statistics';
+import { DISTANCE_METRICS, type DistanceMetric } from '../numeric/distance.metrics';
+import { medianPairDistances, type MedianDistance } from '../numeric/pairwise-distance.kernel';
+import { mean, median, medianAbsoluteDeviation } from '../numeric/statistics';
 import { measured, undefinedBecause, type Measured } from './undefined-value';
-import type { VectorMatrix } from './vector-matrix';
+import type { VectorMatrix } from '../numeric/matrix';
 
 /**
  * Task 1 of the reference study: do two drugs with the same mechanism (Methotrexate and

@@ -1,16 +1,18 @@
+import type { ScreenCompound } from '../db/repositories/evaluation.repository';
+import type { VectorMatrix } from '../numeric/matrix';
 import { SeededRandom } from '../util/seeded-random';
-import { evaluateClustering, DEFAULT_MIN_CLUSTER_SIZES } from './clustering.evaluator';
-import { evaluateDrugClassification } from './drug-classification.evaluator';
-import { evaluateDrugPair } from './drug-similarity.evaluator';
-import { activityMap, consistencyMap, type MapProfile } from './map.evaluator';
-import { selectRows, type VectorMatrix } from './vector-matrix';
+import { DEFAULT_MIN_CLUSTER_SIZES } from './clustering.evaluator';
+import { resolveParameters } from './tasks/evaluation-parameters';
+import type { LineData } from './tasks/evaluation-task';
+import { EVALUATION_TASKS } from './tasks/task.registry';
 
 /**
  * The whole evaluation of one run on synthetic embeddings the size of the demo screen
- * (about 3,000 images, 2048-d, 10 cell lines): similarity of Methotrexate and Pemetrexed,
- * drug-vs-control classification, PCA -> UMAP -> HDBSCAN sweep, and activity and
- * consistency mAP, timed stage by stage. For `morphospace bench evaluate`, which prints
- * the returned object as one JSON line. Single-threaded: the stages are plain JS.
+ * (about 3,000 images, 2048-d, 10 cell lines): every task of the registry with the default
+ * parameters (the pair and the MoA groups, classification, the clustering sweep, both
+ * mAPs), per cell line and aggregated, timed task by task. For `morphospace bench
+ * evaluate`, which prints the returned object as one JSON line. Single-threaded: the
+ * tasks are plain JS (a run's evaluation spreads cell lines over worker threads).
  */
 export interface EvaluationBenchOptions {
   images?: number;
@@ -28,8 +30,8 @@ export interface EvaluationBenchResult {
   dim: number;
   minClusterSizes: number[];
   nullSize: number;
-  seconds: { similarity: number; classification: number; clustering: number; map: number; total: number };
-  clustersFound: number;
+  /** per task, and their total */
+  seconds: Record<string, number>;
 }
 
 const COMPOUNDS: Array<{ name: string; moa: string; share: number }> = [
@@ -74,60 +76,38 @@ export function syntheticRunEmbeddings(images: number, cellLines: number, dim: n
 }
 
 export function benchmarkEvaluation(options: EvaluationBenchOptions = {}): EvaluationBenchResult {
-  const images = options.images ?? 3000;
-  const cellLineCount = options.cellLines ?? 10;
-  const dim = options.dim ?? 2048;
-  const minClusterSizes = [...(options.minClusterSizes ?? DEFAULT_MIN_CLUSTER_SIZES)];
+  const minClusterSizes: number[] = [...(options.minClusterSizes ?? DEFAULT_MIN_CLUSTER_SIZES)];
   const nullSize = options.nullSize ?? 10000;
-  const lines = syntheticRunEmbeddings(images, cellLineCount, dim, options.seed ?? 1);
-  const seconds = { similarity: 0, classification: 0, clustering: 0, map: 0, total: 0 };
-  const clock = (stage: keyof typeof seconds, work: () => void): void => {
+  const raw = syntheticRunEmbeddings(options.images ?? 3000, options.cellLines ?? 10, options.dim ?? 2048, options.seed ?? 1);
+  const lines = raw.map(syntheticLineData);
+  const compounds: ScreenCompound[] = COMPOUNDS.map((c, id) => ({ id, name: c.name, moa: c.moa === 'control' ? null : c.moa, isControl: c.moa === 'control' }));
+  const parameters = resolveParameters({ nullSize, minClusterSizes });
+  const seconds: Record<string, number> = {};
+  let total = 0;
+  for (const task of EVALUATION_TASKS) {
     const start = performance.now();
-    work();
-    seconds[stage] += (performance.now() - start) / 1000;
-  };
-  let clustersFound = 0;
-
-  clock('similarity', () => {
-    const byLine = lines.map((line) => {
-      const byCompound = new Map<string, VectorMatrix>();
-      for (const name of new Set(line.compounds)) byCompound.set(name, selectRows(line.embeddings, indicesOf(line.compounds, name)));
-      return { cellLine: line.cellLine, byCompound };
-    });
-    evaluateDrugPair(byLine, 'Methotrexate', 'Pemetrexed');
-  });
-  clock('classification', () => {
-    for (const line of lines) evaluateDrugClassification({ cellLine: line.cellLine, embeddings: line.embeddings, labels: line.compounds.map((c) => (c === 'DMSO' ? 0 : 1)) });
-  });
-  clock('clustering', () => {
-    for (const line of lines) {
-      const result = evaluateClustering({ cellLine: line.cellLine, embeddings: line.embeddings, compounds: line.compounds }, { minClusterSizes });
-      if (result.status === 'ok') clustersFound += result.sweep[0].clusterCount;
-    }
-  });
-  clock('map', () => {
-    for (const line of lines) {
-      const profiles: MapProfile[] = line.compounds.map((name) => ({ compound: name, isControl: name === 'DMSO', moa: COMPOUNDS.find((c) => c.name === name)!.moa }));
-      activityMap(line.embeddings, profiles, { nullSize, seed: line.cellLine });
-      // consistency on one consensus (mean) profile per compound, as copairs recommends
-      const names = [...new Set(line.compounds)].filter((name) => name !== 'DMSO');
-      const consensus = new Float32Array(names.length * dim);
-      names.forEach((name, j) => {
-        const members = indicesOf(line.compounds, name);
-        for (const i of members) for (let k = 0; k < dim; k += 1) consensus[j * dim + k] += line.embeddings.data[i * dim + k] / members.length;
-      });
-      consistencyMap({ rows: names.length, dim, data: consensus }, names.map((name) => ({ compound: name, isControl: false, moa: COMPOUNDS.find((c) => c.name === name)!.moa })), { nullSize, seed: line.cellLine });
-    }
-  });
-  seconds.total = seconds.similarity + seconds.classification + seconds.clustering + seconds.map;
-  for (const key of Object.keys(seconds) as Array<keyof typeof seconds>) seconds[key] = Math.round(seconds[key] * 1000) / 1000;
-  return { bench: 'evaluate', images: lines.reduce((sum, line) => sum + line.embeddings.rows, 0), cellLines: lines.length, dim, minClusterSizes, nullSize, seconds, clustersFound };
+    const sets = task.parameterSets(parameters, compounds);
+    const results = lines.map((line) => task.evaluateLine(line, sets));
+    sets.forEach((set, s) => task.aggregate(set, results.map((perSet) => perSet[s])));
+    seconds[task.name] = Math.round(performance.now() - start) / 1000;
+    total += seconds[task.name];
+  }
+  seconds.total = Math.round(total * 1000) / 1000;
+  return { bench: 'evaluate', images: lines.reduce((sum, line) => sum + line.images.length, 0), cellLines: lines.length, dim: raw[0]?.embeddings.dim ?? 0, minClusterSizes, nullSize, seconds };
 }
 
-function indicesOf(values: readonly string[], wanted: string): number[] {
-  const out: number[] = [];
-  values.forEach((value, i) => {
-    if (value === wanted) out.push(i);
+/**
+ * A synthetic cell line with the metadata a stored one has: four plates, the drugs at two
+ * concentrations, eight wells per compound. The images of a compound alternate over those.
+ */
+export function syntheticLineData(line: SyntheticCellLine): LineData {
+  const seen = new Map<string, number>();
+  const images = line.compounds.map((compound, id) => {
+    const k = seen.get(compound) ?? 0;
+    seen.set(compound, k + 1);
+    const moa = COMPOUNDS.find((c) => c.name === compound)?.moa ?? compound;
+    const isControl = moa === 'control';
+    return { id, compound, moa: isControl ? null : moa, isControl, concentration: isControl ? 0 : 1 + (k % 2), plate: `P${(k % 8) >> 1}`, well: `${compound}-${k % 8}` };
   });
-  return out;
+  return { cellLine: line.cellLine, images, vectors: line.embeddings };
 }

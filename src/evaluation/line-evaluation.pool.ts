@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ThreadPool } from '../util/thread-pool';
-import { evaluateLineTasks, type LineData, type LinePlan, type LineResults } from './run.evaluator';
+import { evaluateLineTasks, type LinePlan, type LineResults } from './cell-line.evaluator';
+import type { LineData } from './tasks/evaluation-task';
 
 export interface LineRequest {
   line: LineData;

@@ -1,4 +1,4 @@
-import type { VectorMatrix } from './vector-matrix';
+import type { VectorMatrix } from '../numeric/matrix';
 
 /**
  * L2-regularised logistic regression trained by Newton's method (IRLS) with a

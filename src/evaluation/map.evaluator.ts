@@ -1,7 +1,7 @@
 import { SeededRandom } from '../util/seeded-random';
 import { averagePrecision, benjaminiHochberg, randomAveragePrecisionPool } from './average-precision.metrics';
 import { measured, undefinedBecause, type Measured } from './undefined-value';
-import type { VectorMatrix } from './vector-matrix';
+import type { VectorMatrix } from '../numeric/matrix';
 
 /**
  * Mean average precision, following copairs (Kalinin et al. 2025) where it is specific:

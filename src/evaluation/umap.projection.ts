@@ -1,6 +1,6 @@
 import { UMAP } from 'umap-js';
 import { SeededRandom } from '../util/seeded-random';
-import type { VectorMatrix } from './vector-matrix';
+import type { VectorMatrix } from '../numeric/matrix';
 
 /**
  * 2-D UMAP through umap-js, reproducible: its randomness (embedding initialisation and

@@ -1,4 +1,4 @@
-import type { EvaluationParameters } from '../evaluation/evaluation-results';
+import type { EvaluationParameters } from '../evaluation/tasks/evaluation-parameters';
 import type { JobOptionsByName } from './job-definition';
 
 /**

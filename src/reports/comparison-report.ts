@@ -1,46 +1,31 @@
 import type { ComparedEvaluation, ComparedRun } from '../db/repositories/comparison.repository';
+import { EVALUATION_TASKS, TASK_NAMES, TASK_REPORT_COLUMNS, type TaskName } from '../evaluation/tasks/task.registry';
+import type { ReportColumn, ReportFigure } from '../evaluation/tasks/task-report';
+import { mean } from '../numeric/statistics';
 import type { RunResources } from './resource-comparison';
 
 /**
  * The reference study's comparison table for a sweep: one row per setup, one column per metric
- * of the three tasks, mAP and resources; each cell the median over cell lines with its MAD
+ * of the evaluation tasks and resources; each cell the median over cell lines with its MAD
  * (the spread across cell lines) and the setup's rank in that column; per task the best setup
  * (lowest mean rank over the task's columns).
  *
- * It reads only the stored rows over all cell lines (see evaluation-results.ts): similarity of
- * the known pair, classification, clustering at the sweep point with the best median
- * silhouette, and activity and consistency mAP.
+ * It reads only the stored rows over all cell lines; which figures each task shows, and how
+ * it reads them off its aggregates, is the task's report (src/evaluation/tasks/<task>/<task>.report.ts).
  */
-export const REPORT_TASKS = ['similarity', 'classification', 'clustering', 'map', 'resources'] as const;
-export type ReportTask = (typeof REPORT_TASKS)[number];
+export type ReportTask = TaskName | 'resources';
+export const REPORT_TASKS: readonly ReportTask[] = [...TASK_NAMES, 'resources'];
 
-export interface MetricColumn {
-  key: string;
-  task: ReportTask;
-  label: string;
-  /** which way is better */
-  better: 'higher' | 'lower';
-  unit?: 'seconds' | 'bytes' | 'images/s';
-}
+export type MetricColumn = ReportColumn<ReportTask>;
 
-export const METRIC_COLUMNS: readonly MetricColumn[] = [
-  { key: 'similarity.cosine.d', task: 'similarity', label: 'd (cosine)', better: 'higher' },
-  { key: 'similarity.euclidean.d', task: 'similarity', label: 'd (euclidean)', better: 'higher' },
-  { key: 'similarity.cosine.inverse', task: 'similarity', label: 'D⁻¹ (cosine)', better: 'higher' },
-  { key: 'classification.accuracy', task: 'classification', label: 'accuracy', better: 'higher' },
-  { key: 'classification.f1', task: 'classification', label: 'F1', better: 'higher' },
-  { key: 'classification.rocAuc', task: 'classification', label: 'ROC-AUC', better: 'higher' },
-  { key: 'clustering.silhouette', task: 'clustering', label: 'silhouette', better: 'higher' },
-  { key: 'clustering.daviesBouldin', task: 'clustering', label: 'Davies-Bouldin', better: 'lower' },
-  { key: 'clustering.consistency', task: 'clustering', label: 'drug consistency', better: 'higher' },
-  { key: 'map.activity', task: 'map', label: 'mAP activity', better: 'higher' },
-  { key: 'map.consistency', task: 'map', label: 'mAP consistency', better: 'higher' },
-  { key: 'map.activity.significant', task: 'map', label: 'active (share)', better: 'higher' },
+const RESOURCE_COLUMNS: ReadonlyArray<ReportColumn<'resources'>> = [
   { key: 'resources.wallSeconds', task: 'resources', label: 'wall time', better: 'lower', unit: 'seconds' },
   { key: 'resources.timeToBestEpochSeconds', task: 'resources', label: 'time to best epoch', better: 'lower', unit: 'seconds' },
   { key: 'resources.imagesPerSecond', task: 'resources', label: 'images/s', better: 'higher', unit: 'images/s' },
   { key: 'resources.peakRssBytes', task: 'resources', label: 'peak RSS', better: 'lower', unit: 'bytes' },
 ];
+
+export const METRIC_COLUMNS: readonly MetricColumn[] = [...TASK_REPORT_COLUMNS, ...RESOURCE_COLUMNS];
 
 export interface ReportCell {
   /** median over cell lines (resources: the run's own figure); null with a reason when undefined */
@@ -52,18 +37,12 @@ export interface ReportCell {
   reason?: string;
 }
 
-export interface ReportRow {
-  runId: string;
-  setup: string;
-  paradigm: string;
-  cropMode: string;
-  augment: boolean;
-  status: string;
+export interface ReportRow extends Pick<RunResources, 'runId' | 'setup' | 'paradigm' | 'cropMode' | 'augment' | 'status'> {
   evaluated: boolean;
   cells: Record<string, ReportCell>;
   /** mean rank over each task's defined columns */
   taskRanks: Partial<Record<ReportTask, number>>;
-  /** mean of the task ranks of the three tasks and mAP */
+  /** mean of the evaluation tasks' ranks */
   overallRank: number | null;
 }
 
@@ -84,15 +63,6 @@ export interface ComparisonReport {
   /** the setup the resource ratios are relative to */
   baseline: { runId: string; setup: string } | null;
 }
-
-type Json = Record<string, unknown>;
-interface Raw {
-  value: number | null;
-  spread: number | null;
-  reason?: string;
-}
-
-const SIMILARITY_PAIR = ['Methotrexate', 'Pemetrexed'];
 
 export function buildComparisonReport(input: {
   sweep: ComparisonReport['sweep'];
@@ -132,9 +102,10 @@ export function buildComparisonReport(input: {
       const defined = METRIC_COLUMNS.filter((column) => column.task === task)
         .map((column) => cells[column.key].rank)
         .filter((rank): rank is number => rank !== null);
-      if (defined.length > 0) taskRanks[task] = mean(defined);
+      const rank = mean(defined);
+      if (rank !== null) taskRanks[task] = rank;
     }
-    const scored = (['similarity', 'classification', 'clustering', 'map'] as const).map((task) => taskRanks[task]).filter((rank): rank is number => rank !== undefined);
+    const scored = TASK_NAMES.map((task) => taskRanks[task]).filter((rank): rank is number => rank !== undefined);
     return {
       runId: run.id,
       setup: run.setup,
@@ -145,7 +116,7 @@ export function buildComparisonReport(input: {
       evaluated,
       cells,
       taskRanks,
-      overallRank: scored.length > 0 ? mean(scored) : null,
+      overallRank: mean(scored),
     };
   });
 
@@ -186,98 +157,16 @@ export function rankColumn(values: ReadonlyArray<{ id: string; value: number | n
   return ranks;
 }
 
-/** The report's figures from a run's stored rows over all cell lines. */
-function extractMetrics(rows: readonly ComparedEvaluation[]): { values: Record<string, Raw>; cellLines: number } {
-  const values: Record<string, Raw> = {};
+/** The report's figures from a run's stored rows over all cell lines, newest first: each task reads its own. */
+function extractMetrics(rows: readonly ComparedEvaluation[]): { values: Record<string, ReportFigure>; cellLines: number } {
+  const values: Record<string, ReportFigure> = {};
   let cellLines = 0;
-  const newest = (task: string, match: (parameters: Json) => boolean) => rows.find((row) => row.task === task && match(row.parameters));
-
-  const similarity =
-    newest('similarity', (p) => p.moa === null && sameSet(p.compounds, SIMILARITY_PAIR)) ?? newest('similarity', (p) => p.moa === null || p.moa === undefined);
-  if (similarity) {
-    const aggregate = similarity.result.aggregate as Record<string, Json> | undefined;
-    for (const metric of ['cosine', 'euclidean'] as const) {
-      values[`similarity.${metric}.d`] = medianMad(aggregate?.[metric]?.relativeDistance);
-      if (metric === 'cosine') values['similarity.cosine.inverse'] = medianMad(aggregate?.[metric]?.inverseDistance);
-    }
-    cellLines = Math.max(cellLines, arrayLength(similarity.result.cellLines));
-  }
-
-  const classification = newest('classification', () => true);
-  if (classification) {
-    const metrics = classification.result.metrics as Record<string, unknown> | undefined;
-    for (const name of ['accuracy', 'f1', 'rocAuc'] as const) values[`classification.${name}`] = medianMad(metrics?.[name]);
-    cellLines = Math.max(cellLines, arrayLength(classification.result.cellLines));
-  }
-
-  const clustering = newest('clustering', () => true);
-  if (clustering) {
-    const sweep = (clustering.result.sweep as Json[] | undefined) ?? [];
-    let chosen: Json | undefined;
-    for (const point of sweep) {
-      const silhouette = medianMad(point.silhouette).value;
-      if (silhouette !== null && (chosen === undefined || silhouette > (medianMad(chosen.silhouette).value ?? -Infinity))) chosen = point;
-    }
-    chosen ??= sweep[0];
-    if (chosen) {
-      values['clustering.silhouette'] = medianMad(chosen.silhouette);
-      values['clustering.daviesBouldin'] = medianMad(chosen.daviesBouldin);
-      values['clustering.consistency'] = medianMad(chosen.consistency);
-    }
-    cellLines = Math.max(cellLines, arrayLength(clustering.result.cellLines));
-  }
-
-  for (const kind of ['activity', 'consistency'] as const) {
-    const map = newest('map', (p) => p.kind === kind);
-    if (!map) continue;
-    const perLine = ((map.result.cellLines as Json[] | undefined) ?? []).map((line) => measuredValue(line.meanAveragePrecision)).filter((value): value is number => value !== null);
-    const overall = measuredValue(map.result.meanAveragePrecision);
-    values[`map.${kind}`] = { value: overall, spread: perLine.length > 0 ? mad(perLine) : null, ...(overall === null ? { reason: reasonOf(map.result.meanAveragePrecision) } : {}) };
-    if (kind === 'activity') {
-      const significant = measuredValue(map.result.fractionSignificant);
-      values['map.activity.significant'] = { value: significant, spread: null, ...(significant === null ? { reason: reasonOf(map.result.fractionSignificant) } : {}) };
-    }
+  for (const task of EVALUATION_TASKS) {
+    const stored = rows.filter((row) => row.task === task.name).map((row) => ({ parameters: row.parameters, aggregate: row.result }));
+    if (stored.length === 0) continue;
+    const figures = task.report.figures(stored);
+    Object.assign(values, figures.values);
+    cellLines = Math.max(cellLines, figures.cellLines);
   }
   return { values, cellLines };
-}
-
-function medianMad(entry: unknown): Raw {
-  if (!entry || typeof entry !== 'object') return { value: null, spread: null, reason: 'not stored' };
-  const { median, mad: spread } = entry as { median?: unknown; mad?: unknown };
-  const value = measuredValue(median);
-  return { value, spread: measuredValue(spread), ...(value === null ? { reason: reasonOf(median) } : {}) };
-}
-
-function measuredValue(entry: unknown): number | null {
-  if (typeof entry === 'number') return Number.isFinite(entry) ? entry : null;
-  if (!entry || typeof entry !== 'object') return null;
-  const value = (entry as { value?: unknown }).value;
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function reasonOf(entry: unknown): string {
-  return entry && typeof entry === 'object' && typeof (entry as { reason?: unknown }).reason === 'string' ? (entry as { reason: string }).reason : 'undefined';
-}
-
-function sameSet(value: unknown, expected: readonly string[]): boolean {
-  return Array.isArray(value) && value.length === expected.length && expected.every((name) => value.includes(name));
-}
-
-function arrayLength(value: unknown): number {
-  return Array.isArray(value) ? value.length : 0;
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function mad(values: readonly number[]): number {
-  const center = median(values);
-  return median(values.map((value) => Math.abs(value - center)));
 }

@@ -1,13 +1,14 @@
 import type { ComparisonRepository, RunStage } from '../db/repositories/comparison.repository';
 import type { ScreenImportService } from '../data/screen-import.service';
 import type { SweepService } from '../training/sweep.service';
+import { TASK_NAMES } from '../evaluation/tasks/task.registry';
 
 /** The demo `morphospace start` brings up on a fresh machine. */
 export const DEMO_SCREEN = { preset: 'demo', seed: 1, name: 'demo' } as const;
 export const DEMO_PROFILE = 'quick';
 
-/** The tasks a run must have stored before the demo counts it evaluated. */
-const REQUIRED_TASKS = ['similarity', 'classification', 'clustering', 'map'] as const;
+/** The tasks a run must have stored before the demo counts it evaluated: all of them. */
+const REQUIRED_TASKS = TASK_NAMES;
 
 /** A run is done with the pipeline when it is evaluated, or cannot go further. */
 const FINAL_STATUSES = new Set(['failed', 'cancelled']);

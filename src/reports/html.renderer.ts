@@ -1,4 +1,4 @@
-import type { ComparisonReport } from './comparison-report';
+import { REPORT_TASKS, type ComparisonReport } from './comparison-report';
 import { formatValue } from './markdown.renderer';
 
 /**
@@ -7,8 +7,7 @@ import { formatValue } from './markdown.renderer';
  */
 export function renderHtml(report: ComparisonReport): string {
   const n = Math.max(1, report.rows.length);
-  const tasks = ['similarity', 'classification', 'clustering', 'map', 'resources'] as const;
-  const header1 = tasks
+  const header1 = REPORT_TASKS
     .map((task) => {
       const span = report.columns.filter((column) => column.task === task).length;
       return `<th colspan="${span}" class="task">${escape(task)}</th>`;

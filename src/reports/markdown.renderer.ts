@@ -1,12 +1,10 @@
-import type { ComparisonReport, MetricColumn, ReportCell, ReportTask } from './comparison-report';
+import { EVALUATION_TASKS } from '../evaluation/tasks/task.registry';
+import { REPORT_TASKS, type ComparisonReport, type MetricColumn, type ReportCell } from './comparison-report';
 
-const TASK_TITLES: Record<ReportTask | 'overall', string> = {
-  similarity: 'Similarity of known drugs (Methotrexate vs Pemetrexed against DMSO)',
-  classification: 'Drug vs control classification',
-  clustering: 'Clustering within cell lines',
-  map: 'Mean average precision',
+const TASK_TITLES: Record<string, string> = {
+  ...Object.fromEntries(EVALUATION_TASKS.map((task) => [task.name, task.report.title])),
   resources: 'Resources',
-  overall: 'Overall (mean rank over the three tasks and mAP)',
+  overall: 'Overall (mean rank over the evaluation tasks)',
 };
 
 /** The report as GitHub-flavoured markdown: one table per task, then the best setups. */
@@ -23,7 +21,7 @@ export function renderMarkdown(report: ComparisonReport): string {
   lines.push('| task | setup | mean rank |');
   lines.push('|---|---|---|');
   for (const best of report.best) lines.push(`| ${TASK_TITLES[best.task]} | ${best.setup} | ${best.meanRank.toFixed(2)} |`);
-  for (const task of ['similarity', 'classification', 'clustering', 'map', 'resources'] as const) {
+  for (const task of REPORT_TASKS) {
     const columns = report.columns.filter((column) => column.task === task);
     lines.push('');
     lines.push(`## ${TASK_TITLES[task]}`);

@@ -8,19 +8,17 @@ import { buildApiSchema } from '../../src/api/schema';
 import type { Config } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/database';
 import { EvaluationRepository } from '../../src/db/repositories/evaluation.repository';
-import { DEFAULT_EVALUATION_PARAMETERS, classificationParameters, clusteringParameters, mapParameters, pairParameters } from '../../src/evaluation/evaluation.service';
-import {
-  aggregateClassification,
-  aggregateMap,
-  aggregateSimilarity,
-  classificationOfLine,
-  clusteringOfLine,
-  jsonSafe,
-  mapOfLine,
-  similarityOfLine,
-  type LineData,
-} from '../../src/evaluation/run.evaluator';
-import { selectRows } from '../../src/evaluation/vector-matrix';
+import { classificationOfLine } from '../../src/evaluation/tasks/classification/classification-line';
+import { aggregateClassification, classificationParameters } from '../../src/evaluation/tasks/classification/classification.task';
+import { clusteringOfLine, clusteringParameters } from '../../src/evaluation/tasks/clustering/clustering.task';
+import { DEFAULT_EVALUATION_PARAMETERS } from '../../src/evaluation/tasks/evaluation-parameters';
+import type { LineData } from '../../src/evaluation/tasks/evaluation-task';
+import { aggregateMap, mapOfLine } from '../../src/evaluation/tasks/map/map-line';
+import { mapParameters } from '../../src/evaluation/tasks/map/map.task';
+import { pairParameters } from '../../src/evaluation/tasks/similarity/similarity.parameters';
+import { aggregateSimilarity, similarityOfLine } from '../../src/evaluation/tasks/similarity/similarity.task';
+import { jsonSafe } from '../../src/evaluation/json-safe';
+import { selectRows } from '../../src/numeric/matrix';
 import { createLogger } from '../../src/logger';
 import { createServices, type Services } from '../../src/services';
 import { createJobHandlers } from '../../workers/job-handlers';

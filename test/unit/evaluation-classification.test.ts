@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { binaryClassificationReport, confusionCounts, f1, precision, recall, rocAuc, specificity } from '../../src/evaluation/classification.metrics';
 import { evaluateDrugClassification } from '../../src/evaluation/drug-classification.evaluator';
 import { balancedSampleWeights, predictProbabilities, trainLogisticRegression } from '../../src/evaluation/logistic-regression.classifier';
-import { matrixFromRows, type VectorMatrix } from '../../src/evaluation/vector-matrix';
+import { matrixFromRows, type VectorMatrix } from '../../src/numeric/matrix';
 import { SeededRandom } from '../../src/util/seeded-random';
 import { expectClose, expectNoNaN, reference } from './evaluation-reference';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterQuality, compoundConsistency } from '../../src/evaluation/cluster-quality.metrics';
 import { evaluateClustering } from '../../src/evaluation/clustering.evaluator';
-import { matrixFromRows } from '../../src/evaluation/vector-matrix';
+import { matrixFromRows } from '../../src/numeric/matrix';
 import { SeededRandom } from '../../src/util/seeded-random';
 import { expectClose, expectNoNaN, reference } from './evaluation-reference';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { braycurtis, correlation, cosine, DISTANCE_METRICS, distance, euclidean } from '../../src/evaluation/distance.metrics';
-import { medianPairDistances, pairDistances } from '../../src/evaluation/pairwise-distance.kernel';
-import { median, medianAbsoluteDeviation } from '../../src/evaluation/summary.statistics';
-import { matrixFromRows, row } from '../../src/evaluation/vector-matrix';
+import { braycurtis, correlation, cosine, DISTANCE_METRICS, distance, euclidean } from '../../src/numeric/distance.metrics';
+import { medianPairDistances, pairDistances } from '../../src/numeric/pairwise-distance.kernel';
+import { median, medianAbsoluteDeviation } from '../../src/numeric/statistics';
+import { matrixFromRows, row } from '../../src/numeric/matrix';
 import { expectClose, reference } from './evaluation-reference';
 
 const { a, b, cross, within, medianCross, medianWithin } = reference.distances;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coreDistances, euclideanDistanceMatrix, hdbscan, hdbscanSweep } from '../../src/evaluation/hdbscan.clusterer';
-import { matrixFromRows } from '../../src/evaluation/vector-matrix';
+import { matrixFromRows } from '../../src/numeric/matrix';
 import { SeededRandom } from '../../src/util/seeded-random';
 
 function blobs(random: SeededRandom, centres: number[][], size: number, spread: number): number[][] {

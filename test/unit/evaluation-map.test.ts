@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { averagePrecision, averagePrecisionScore, benjaminiHochberg, identityScratch, randomAveragePrecision } from '../../src/evaluation/average-precision.metrics';
 import { activityMap, consistencyMap, nullDistribution } from '../../src/evaluation/map.evaluator';
-import { matrixFromRows } from '../../src/evaluation/vector-matrix';
+import { matrixFromRows } from '../../src/numeric/matrix';
 import { SeededRandom } from '../../src/util/seeded-random';
 import { expectClose, expectNoNaN, reference } from './evaluation-reference';
 

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseBenchEvaluateOptions } from '../../src/cli/bench-evaluate.command';
 import { UsageError } from '../../src/cli/usage-error';
-import { DEFAULT_EVALUATION_PARAMETERS, pairParameters, resolveParameters } from '../../src/evaluation/evaluation.service';
+import { DEFAULT_EVALUATION_PARAMETERS, resolveParameters } from '../../src/evaluation/tasks/evaluation-parameters';
+import { pairParameters } from '../../src/evaluation/tasks/similarity/similarity.parameters';
 import { syntheticRunEmbeddings } from '../../src/evaluation/evaluation.benchmark';
 import { LineEvaluationPool } from '../../src/evaluation/line-evaluation.pool';
-import { classificationOfLine, evaluateLineTasks, jsonSafe, medianMad, type LineData } from '../../src/evaluation/run.evaluator';
+import { evaluateLineTasks, type LineResults } from '../../src/evaluation/cell-line.evaluator';
+import { jsonSafe } from '../../src/evaluation/json-safe';
+import { classificationOfLine } from '../../src/evaluation/tasks/classification/classification-line';
+import type { LineData } from '../../src/evaluation/tasks/evaluation-task';
+import type { MapCellLineResult } from '../../src/evaluation/tasks/map/map.result';
+import { medianMad } from '../../src/evaluation/tasks/median-mad';
 
 /** A synthetic cell line on two plates, two wells per compound and plate, as the stored metadata would say. */
 function syntheticLine(): LineData {
@@ -65,16 +71,18 @@ describe('run evaluation pieces', () => {
   });
 
   it('runs a cell line through the pool as through evaluateLineTasks', async () => {
-    const plan = {
-      similarity: [pairParameters('Methotrexate', 'Pemetrexed', 'DMSO')],
-      maps: [{ kind: 'consistency' as const, level: 'compound-top-dose' as const, control: 'DMSO', nullSize: 200, threshold: 0.05, seed: 0 }],
-    };
+    const plan = [
+      { task: 'similarity' as const, sets: [pairParameters('Methotrexate', 'Pemetrexed', 'DMSO')] },
+      { task: 'map' as const, sets: [{ kind: 'consistency' as const, level: 'compound-top-dose' as const, control: 'DMSO', nullSize: 200, threshold: 0.05, seed: 0 }] },
+    ];
+    const withoutSeconds = (results: LineResults) => results.map((entry) => ({ ...entry, seconds: null }));
     const pool = new LineEvaluationPool(2);
     try {
       const direct = evaluateLineTasks(syntheticLine(), plan);
       const pooled = await pool.run(syntheticLine(), plan);
-      expect({ ...pooled, seconds: null }).toEqual({ ...direct, seconds: null });
-      const groups = new Map(direct.maps[0].groups.map((g) => [g.group, g.meanAveragePrecision]));
+      expect(withoutSeconds(pooled)).toEqual(withoutSeconds(direct));
+      const [consistency] = direct[1].lines as MapCellLineResult[];
+      const groups = new Map(consistency.groups.map((g) => [g.group, g.meanAveragePrecision]));
       expect(groups.get('antifolate')?.value).toEqual(expect.any(Number));
       // a MoA with one compound has no positives: a reason, not a number
       expect(groups.get('Etoposide')).toEqual({ value: null, reason: 'no other compound with MoA Etoposide' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCompoundGroup, evaluateDrugPair } from '../../src/evaluation/drug-similarity.evaluator';
-import { matrixFromRows } from '../../src/evaluation/vector-matrix';
+import { matrixFromRows } from '../../src/numeric/matrix';
 import { expectClose, expectNoNaN } from './evaluation-reference';
 
 // 1-D embeddings make every median hand-computable (euclidean = |x - y|)

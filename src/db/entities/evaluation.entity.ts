@@ -1,8 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { CellLineEntity } from './cell-line.entity';
+import type { TaskName } from '../../evaluation/tasks/task.registry';
 import { RunEntity } from './run.entity';
-
-export type EvaluationTask = 'similarity' | 'classification' | 'clustering' | 'map';
 
 /** A downstream task's result for one run (and cell line where the task is per cell line). */
 @Entity('evaluations')
@@ -18,7 +17,7 @@ export class EvaluationEntity {
   run?: RunEntity;
 
   @Column({ type: 'text' })
-  task: EvaluationTask;
+  task: TaskName;
 
   @Column({ type: 'integer', nullable: true })
   cellLineId: number | null;

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { decodeVector } from '../../embedding/vector-codec';
-import type { EvaluationTask } from '../../evaluation/evaluation-results';
-import type { VectorMatrix } from '../../evaluation/vector-matrix';
+import type { TaskName } from '../../evaluation/tasks/task.registry';
+import type { VectorMatrix } from '../../numeric/matrix';
 
 /** An embedded image with what the evaluation groups it by. */
 export interface EvaluationImage {
@@ -30,7 +30,7 @@ export interface ScreenCompound extends NamedEntity {
 export interface StoredEvaluation<Result = unknown> {
   id: number;
   runId: string;
-  task: EvaluationTask;
+  task: TaskName;
   cellLineId: number | null;
   parameters: Record<string, unknown>;
   result: Result;
@@ -126,7 +126,7 @@ export class EvaluationRepository {
    * run + task + parameters first (a whole re-run); `scope: 'rows'` only those with the
    * given rows' cell lines (an on-demand cell line).
    */
-  async replace(runId: string, task: EvaluationTask, parameters: object, records: readonly EvaluationRecord[], scope: 'all' | 'rows' = 'all'): Promise<void> {
+  async replace(runId: string, task: TaskName, parameters: object, records: readonly EvaluationRecord[], scope: 'all' | 'rows' = 'all'): Promise<void> {
     const parametersJson = JSON.stringify(parameters);
     await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`evaluations:${runId}:${task}`]);
@@ -153,7 +153,7 @@ export class EvaluationRepository {
   }
 
   /** Rows of a result set: every cell line and the aggregate, or one cell line (null: the aggregate). */
-  async find<Result = unknown>(runId: string, task: EvaluationTask, parameters: object, cellLineId?: number | null): Promise<Array<StoredEvaluation<Result>>> {
+  async find<Result = unknown>(runId: string, task: TaskName, parameters: object, cellLineId?: number | null): Promise<Array<StoredEvaluation<Result>>> {
     const values: unknown[] = [runId, task, JSON.stringify(parameters)];
     let condition = '';
     if (cellLineId === null) condition = ' AND cell_line_id IS NULL';
@@ -168,13 +168,23 @@ export class EvaluationRepository {
     return rows.map(fromRow) as Array<StoredEvaluation<Result>>;
   }
 
-  /** Every stored row of a run, optionally of one task: what reports read. */
-  async list(runId: string, task?: EvaluationTask): Promise<StoredEvaluation[]> {
-    const rows: RawRow[] = await this.dataSource.query(
-      `SELECT id, run_id, task, cell_line_id, parameters, result, created_at FROM evaluations WHERE run_id = $1 AND ($2::text IS NULL OR task = $2) ORDER BY task, created_at, cell_line_id NULLS FIRST, id`,
-      [runId, task ?? null],
+  /**
+   * A result set's aggregate row and cell-line rows. The rows hold the task's own shapes (it
+   * wrote them through `replace`): this is where they are read back as those types.
+   */
+  async findSet<Aggregate, Line>(runId: string, task: TaskName, parameters: object): Promise<{ aggregate?: StoredEvaluation<Aggregate>; lines: Array<StoredEvaluation<Line> & { cellLineId: number }> }> {
+    const rows = await this.find(runId, task, parameters);
+    const lines = rows.filter((row): row is StoredEvaluation & { cellLineId: number } => row.cellLineId !== null);
+    return { aggregate: rows.find((row) => row.cellLineId === null) as StoredEvaluation<Aggregate> | undefined, lines: lines as Array<StoredEvaluation<Line> & { cellLineId: number }> };
+  }
+
+  /** The parameters of a run's stored result sets of the task, oldest first. */
+  async parameterSets<Parameters>(runId: string, task: TaskName): Promise<Parameters[]> {
+    const rows: Array<{ parameters: Parameters }> = await this.dataSource.query(
+      'SELECT parameters FROM evaluations WHERE run_id = $1 AND task = $2 AND cell_line_id IS NULL ORDER BY created_at, id',
+      [runId, task],
     );
-    return rows.map(fromRow);
+    return rows.map((row) => row.parameters);
   }
 
   /** Rewrites one row's result (a clustering sweep point added on demand). */
@@ -186,7 +196,7 @@ export class EvaluationRepository {
 interface RawRow {
   id: number;
   run_id: string;
-  task: EvaluationTask;
+  task: TaskName;
   cell_line_id: number | null;
   parameters: Record<string, unknown>;
   result: unknown;

@@ -1,6 +1,6 @@
 import { DISTANCE_METRICS, type DistanceMetric } from './distance.metrics';
-import { medianInPlace } from './summary.statistics';
-import type { VectorMatrix } from './vector-matrix';
+import { medianInPlace } from './statistics';
+import type { VectorMatrix } from './matrix';
 
 /**
  * All four distances for every pair of two sets in one pass over the data. The pass

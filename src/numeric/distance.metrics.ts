@@ -13,6 +13,9 @@
 export const DISTANCE_METRICS = ['euclidean', 'cosine', 'correlation', 'braycurtis'] as const;
 export type DistanceMetric = (typeof DISTANCE_METRICS)[number];
 
+/** The vector index's metrics: it searches cosine on unit vectors and euclidean on raw ones (vector.ts kernels). */
+export type IndexMetric = 'cosine' | 'euclidean';
+
 type Vector = ArrayLike<number>;
 
 export function euclidean(u: Vector, v: Vector): number {

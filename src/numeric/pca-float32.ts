@@ -1,8 +1,11 @@
 import { SeededRandom } from '../util/seeded-random';
-import type { MatrixMath } from './matrix.adapter';
-import { dot } from './vector-math';
+import type { MatrixProducts } from './matrix';
+import { dot } from './vector';
 
 /**
+ * The float32 path of PCA, for the vector index, where speed matters and exact agreement
+ * with scikit-learn does not (pca.ts is the float64 one the metrics use).
+ *
  * A linear map to a lower-dimensional subspace: y = B (x - mean), B's rows an orthonormal
  * basis of the top principal subspace. Distances within the subspace are kept exactly; the
  * vector index searches there and re-ranks candidates exactly on the full vectors.
@@ -15,7 +18,7 @@ export interface Projection {
   basis: Float32Array;
 }
 
-export interface PcaOptions {
+export interface PcaFloat32Options {
   outputDimensions: number;
   /** rows the subspace is fitted on */
   sampleSize?: number;
@@ -29,7 +32,7 @@ export interface PcaOptions {
  * subspace iteration on a sample: each iteration Q <- orth(X^T X Q). It never forms the
  * dim x dim covariance (2048^2 per sample row would dominate the build).
  */
-export function fitPca(math: MatrixMath, data: Float32Array, dim: number, options: PcaOptions): Projection {
+export function fitPcaFloat32(math: MatrixProducts, data: Float32Array, dim: number, options: PcaFloat32Options): Projection {
   const n = data.length / dim;
   const p = Math.min(options.outputDimensions, dim);
   const random = new SeededRandom(`pca/${options.seed ?? 0}`);
@@ -71,7 +74,7 @@ export function project(projection: Projection, vector: Float32Array, vectorOffs
 }
 
 /** Projects every row of `data` at once: [n x outputDimensions]. */
-export function projectAll(math: MatrixMath, projection: Projection, data: Float32Array): Float32Array {
+export function projectAll(math: MatrixProducts, projection: Projection, data: Float32Array): Float32Array {
   const { inputDimensions: dim, outputDimensions: p, mean, basis } = projection;
   const projected = math.timesTransposed(data, dim, basis, p);
   // B (x - m) = B x - B m

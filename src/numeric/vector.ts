@@ -1,7 +1,8 @@
-/** Distances and reductions on plain Float32Array vectors (no tfjs: cheap, synchronous, exact). */
-
-export type Metric = 'cosine' | 'euclidean';
-export const METRICS: readonly Metric[] = ['cosine', 'euclidean'];
+/**
+ * Float32 kernels on plain vectors (no tfjs: cheap, synchronous, exact): the vector index's
+ * hot loops and profile medians. Four (two) accumulators break the dependency chain of a
+ * single running sum, which is what makes these fast in V8.
+ */
 
 export function dot(a: Float32Array, b: Float32Array, bOffset = 0, length = a.length): number {
   let s0 = 0;
@@ -46,15 +47,6 @@ export function normalized(v: Float32Array): Float32Array {
   const out = new Float32Array(v.length);
   if (n > 0) for (let i = 0; i < v.length; i += 1) out[i] = v[i] / n;
   return out;
-}
-
-/** Cosine distance (1 - cos) or euclidean distance between two raw vectors. */
-export function distance(metric: Metric, a: Float32Array, b: Float32Array): number {
-  if (metric === 'euclidean') return Math.sqrt(squaredDistance(a, b));
-  const na = norm(a);
-  const nb = norm(b);
-  if (na === 0 || nb === 0) return 1;
-  return 1 - dot(a, b) / (na * nb);
 }
 
 /** Element-wise median of equally long vectors (mean of the middle two for an even count). */

@@ -1,6 +1,6 @@
 import { SeededRandom } from '../util/seeded-random';
 import { symmetricEigen } from './symmetric-eigen';
-import type { VectorMatrix } from './vector-matrix';
+import type { VectorMatrix } from './matrix';
 
 /**
  * PCA by seeded randomized subspace iteration (Halko, Martinsson & Tropp 2011): a few
@@ -63,26 +63,36 @@ export function fitPca(x: VectorMatrix, options: PcaOptions): PcaModel {
   }
   for (let a = 0; a < l; a += 1) for (let b = 0; b < a; b += 1) gram[a * l + b] = gram[b * l + a];
   const { values, vectors } = symmetricEigen(gram, l);
-  // drop directions with no variance: their axes would be arbitrary
-  let kept = 0;
-  while (kept < wanted && values[kept] > 1e-12 * Math.max(values[0], 1e-300)) kept += 1;
-  const axes = new Float64Array(kept * d);
-  const explainedVariance = new Float64Array(kept);
-  const explainedVarianceRatio = new Float64Array(kept);
-  for (let c = 0; c < kept; c += 1) {
+  const model = emptyModel(mean, values, wanted, n, totalVariance);
+  for (let c = 0; c < model.components; c += 1) {
     const sigma = Math.sqrt(values[c]);
-    let largest = 0;
     for (let k = 0; k < d; k += 1) {
       let s = 0;
       for (let a = 0; a < l; a += 1) s += bt[k * l + a] * vectors[a * l + c];
-      axes[c * d + k] = s / sigma;
-      if (Math.abs(axes[c * d + k]) > Math.abs(largest)) largest = axes[c * d + k];
+      model.axes[c * d + k] = s / sigma;
     }
-    if (largest < 0) for (let k = 0; k < d; k += 1) axes[c * d + k] = -axes[c * d + k];
-    explainedVariance[c] = values[c] / (n - 1);
-    explainedVarianceRatio[c] = totalVariance > 0 ? explainedVariance[c] / totalVariance : 0;
+    flipSign(model.axes, c * d, d);
   }
-  return { dim: d, components: kept, mean, axes, explainedVariance, explainedVarianceRatio };
+  return model;
+}
+
+/**
+ * The model with its variances and room for the axes. Directions with no variance are
+ * dropped: their axes would be arbitrary.
+ */
+function emptyModel(mean: Float64Array, values: Float64Array, wanted: number, n: number, totalVariance: number): PcaModel {
+  let kept = 0;
+  while (kept < wanted && values[kept] > 1e-12 * Math.max(values[0], 1e-300)) kept += 1;
+  const explainedVariance = Float64Array.from(values.subarray(0, kept), (value) => value / (n - 1));
+  const explainedVarianceRatio = Float64Array.from(explainedVariance, (variance) => (totalVariance > 0 ? variance / totalVariance : 0));
+  return { dim: mean.length, components: kept, mean, axes: new Float64Array(kept * mean.length), explainedVariance, explainedVarianceRatio };
+}
+
+/** sklearn's svd_flip: the largest-magnitude loading of an axis is positive (the first of equal magnitudes decides). */
+function flipSign(axes: Float64Array, offset: number, d: number): void {
+  let largest = 0;
+  for (let k = 0; k < d; k += 1) if (Math.abs(axes[offset + k]) > Math.abs(largest)) largest = axes[offset + k];
+  if (largest < 0) for (let k = 0; k < d; k += 1) axes[offset + k] = -axes[offset + k];
 }
 
 /**
@@ -107,13 +117,10 @@ function fitPcaByGram(x: VectorMatrix, mean: Float64Array, totalVariance: number
   const t = new Float64Array(l * l);
   for (let i = 0; i < n; i += 1) for (let a = 0; a < l; a += 1) for (let b = 0; b < l; b += 1) t[a * l + b] += q[i * l + a] * gq[i * l + b];
   const { values, vectors } = symmetricEigen(t, l);
-  let kept = 0;
-  while (kept < wanted && values[kept] > 1e-12 * Math.max(values[0], 1e-300)) kept += 1;
-  const axes = new Float64Array(kept * d);
-  const explainedVariance = new Float64Array(kept);
-  const explainedVarianceRatio = new Float64Array(kept);
+  const model = emptyModel(mean, values, wanted, n, totalVariance);
+  const axes = model.axes;
   const u = new Float64Array(n);
-  for (let c = 0; c < kept; c += 1) {
+  for (let c = 0; c < model.components; c += 1) {
     for (let i = 0; i < n; i += 1) {
       let s = 0;
       for (let a = 0; a < l; a += 1) s += q[i * l + a] * vectors[a * l + c];
@@ -126,13 +133,9 @@ function fitPcaByGram(x: VectorMatrix, mean: Float64Array, totalVariance: number
       if (w === 0) continue;
       for (let k = 0, oi = i * d; k < d; k += 1) axes[offset + k] += w * centred[oi + k];
     }
-    let largest = 0;
-    for (let k = 0; k < d; k += 1) if (Math.abs(axes[offset + k]) > Math.abs(largest)) largest = axes[offset + k];
-    if (largest < 0) for (let k = 0; k < d; k += 1) axes[offset + k] = -axes[offset + k];
-    explainedVariance[c] = values[c] / (n - 1);
-    explainedVarianceRatio[c] = totalVariance > 0 ? explainedVariance[c] / totalVariance : 0;
+    flipSign(axes, offset, d);
   }
-  return { dim: d, components: kept, mean, axes, explainedVariance, explainedVarianceRatio };
+  return model;
 }
 
 /** The n x n dot products of the rows (see dotsWithRows). */
@@ -210,31 +213,29 @@ export function projectPca(model: PcaModel, x: VectorMatrix): VectorMatrix {
 
 /** (X - mean) M for M: d x l; result n x l. */
 function centredTimes(x: VectorMatrix, mean: Float64Array, m: Float64Array, l: number): Float64Array {
-  const { rows: n, dim: d, data } = x;
-  const out = new Float64Array(n * l);
-  for (let i = 0; i < n; i += 1) {
-    const o = i * l;
-    for (let k = 0; k < d; k += 1) {
-      const value = data[i * d + k] - mean[k];
-      if (value === 0) continue;
-      const mk = k * l;
-      for (let a = 0; a < l; a += 1) out[o + a] += value * m[mk + a];
-    }
-  }
-  return out;
+  return centredProduct(x, mean, m, l, false);
 }
 
 /** (X - mean)^T Q for Q: n x l; result d x l. */
 function centredTransposeTimes(x: VectorMatrix, mean: Float64Array, q: Float64Array, l: number): Float64Array {
+  return centredProduct(x, mean, q, l, true);
+}
+
+/**
+ * Both products in one pass over X in row order (the order X is stored in): each centred
+ * entry (i, k) adds a scaled row of the l-wide operand, at k of it into row i of the result,
+ * or (transposed) at i of it into row k.
+ */
+function centredProduct(x: VectorMatrix, mean: Float64Array, operand: Float64Array, l: number, transposed: boolean): Float64Array {
   const { rows: n, dim: d, data } = x;
-  const out = new Float64Array(d * l);
+  const out = new Float64Array((transposed ? d : n) * l);
   for (let i = 0; i < n; i += 1) {
-    const qi = i * l;
     for (let k = 0; k < d; k += 1) {
       const value = data[i * d + k] - mean[k];
       if (value === 0) continue;
-      const ok = k * l;
-      for (let a = 0; a < l; a += 1) out[ok + a] += value * q[qi + a];
+      const o = (transposed ? k : i) * l;
+      const m = (transposed ? i : k) * l;
+      for (let a = 0; a < l; a += 1) out[o + a] += value * operand[m + a];
     }
   }
   return out;

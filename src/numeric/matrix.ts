@@ -41,3 +41,14 @@ export function toNumberRows(matrix: VectorMatrix): number[][] {
   for (let i = 0; i < matrix.rows; i += 1) out.push(Array.from(row(matrix, i)));
   return out;
 }
+
+/**
+ * The bulk products of the float32 PCA path, which a faster backend provides (tfjs in
+ * embedding/matrix.adapter.ts), so the numeric core itself stays free of tfjs.
+ */
+export interface MatrixProducts {
+  /** X [n x dim] times B^T, B [p x dim] row-major: [n x p]. */
+  timesTransposed(x: Float32Array, dim: number, b: Float32Array, p: number): Float32Array;
+  /** Z^T X for Z [n x p], X [n x dim]: [p x dim]. */
+  transposedTimes(z: Float32Array, p: number, x: Float32Array, dim: number): Float32Array;
+}
