@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { childEnvironment } from '../config';
 import { withFileLock } from '../util/file-lock';
 import { isProcessAlive } from '../util/process-alive';
 
@@ -196,7 +197,7 @@ async function postgresUserIfRoot(): Promise<RunAs | undefined> {
 
 async function runBinary(binary: string, args: string[], runAs: RunAs | undefined): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(binary, args, { ...runAs, env: { ...process.env, LC_ALL: 'C' }, cwd: os.tmpdir() });
+    const { stdout } = await execFileAsync(binary, args, { ...runAs, env: childEnvironment({ LC_ALL: 'C' }), cwd: os.tmpdir() });
     return stdout;
   } catch (error) {
     const failure = error as Error & { stderr?: string; stdout?: string };
