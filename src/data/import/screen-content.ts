@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { CompoundAnnotation, NewImage } from '../../db/repositories/screen.repository';
 import { splitByPlate, SplitError } from '../split.service';
+import type { ImageFields } from '../manifest.codec';
 import type { ImportRow } from './import-row';
 
 const VALIDATION_FRACTION = 0.2;
 
 /** The image's stored fields of a checked row. */
-export function imageFields(row: ImportRow): Omit<NewImage, 'contentHash'> {
+export function imageFields(row: ImportRow): ImageFields {
   return { path: row.path, cellLine: row.cellLine, compound: row.compound, concentration: row.concentration, plate: row.plate, well: row.well, site: row.site };
 }
 
