@@ -119,10 +119,6 @@ export function applyBatchNorm(layer: BatchNorm, x: tf.Tensor2D, groups = 1): tf
   return tf.add(tf.mul(tf.reshape(normalised, [n, d]), layer.gamma), layer.beta) as tf.Tensor2D;
 }
 
-export function maxPool2(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.maxPool(x, 2, 2, 'valid');
-}
-
 /**
  * maxpool2(relu(conv(x) + b)) computed as relu(maxpool2(conv(x) + b)): the same values
  * (ReLU is monotonic) and the same gradient, but the ReLU mask and the bias gradient are
