@@ -16,7 +16,7 @@ export function registerServeCommands(program: Command): void {
   withServerOptions(withConfigOptions(program.command('serve').description('Serve the GraphQL API'))).action(async (options: ServeOptions) => {
     await serve(configFrom(options), undefined);
   });
-  withServerOptions(withConfigOptions(program.command('start').description('The main job: the API and an in-process worker on the embedded database by default')))
+  withServerOptions(withConfigOptions(program.command('start').description('The main job: the API, worker processes and the demo, on the embedded database by default')))
     .option('--workers <n>', 'worker processes (default: MORPHOSPACE_WORKERS or one per core)')
     .option('--concurrency <n>', 'jobs at once per worker', '1')
     .option('--backend <name>', 'tfjs backend for training (default: MORPHOSPACE_BACKEND or auto)')

@@ -84,6 +84,8 @@ export class NeighbourService {
     if (request.filter && (request.filter.cellLine || request.filter.compound || request.filter.plate)) {
       const cellLine = request.filter.cellLine ? await this.cellLine(request.filter.cellLine) : undefined;
       const compound = request.filter.compound ? await this.compound(request.filter.compound) : undefined;
+      // a plate that names nothing is NOT_FOUND, as an unknown cell line or compound is, not an empty list
+      if (request.filter.plate && !(await this.catalog.plateExists(run.screenId, request.filter.plate))) throw new NotFoundError('plate', request.filter.plate);
       filter = new Set(await this.catalog.imageIds(run.screenId, { cellLineId: cellLine?.id, compoundId: compound?.id, plate: request.filter.plate ?? undefined }));
     }
     const hits =
