@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** A configuration value that cannot be used: the process stops with exit code 2 naming the variable. */
@@ -46,6 +47,15 @@ export interface Config {
   requireReaderForQueries: boolean;
   limits: ApiLimits;
   training: TrainingSettings;
+  start: StartSettings;
+}
+
+/** What `morphospace start` runs besides the API. */
+export interface StartSettings {
+  /** worker processes; default one per core */
+  workers: number;
+  /** the demo screen and sweep */
+  demo: boolean;
 }
 
 /** Flags given on the command line win over the environment. */
@@ -59,6 +69,11 @@ export interface ConfigOverrides {
   requireReader?: boolean;
   backend?: string;
   threads?: string | number;
+  workers?: string;
+  /** false is --no-demo; true (commander's default) leaves it to MORPHOSPACE_DEMO */
+  demo?: boolean;
+  /** the log level when neither the flag nor LOG_LEVEL gives one */
+  defaultLogLevel?: LogLevel;
 }
 
 type Env = Record<string, string | undefined>;
@@ -74,7 +89,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     port: parsePort(overrides.port ?? env.PORT ?? '4000'),
     host: nonEmpty(overrides.host ?? env.HOST) ?? '127.0.0.1',
     adminKey: parseAdminKey(nonEmpty(env.MORPHOSPACE_ADMIN_KEY)),
-    logLevel: parseLogLevel(nonEmpty(overrides.logLevel ?? env.LOG_LEVEL) ?? 'info'),
+    logLevel: parseLogLevel(nonEmpty(overrides.logLevel ?? env.LOG_LEVEL) ?? overrides.defaultLogLevel ?? 'info'),
     requireReaderForQueries:
       overrides.requireReader ?? parseBoolean('MORPHOSPACE_REQUIRE_READER', env.MORPHOSPACE_REQUIRE_READER, false),
     limits: {
@@ -87,7 +102,21 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       backend: parseBackend(nonEmpty(overrides.backend ?? env.MORPHOSPACE_BACKEND) ?? 'auto'),
       threads: nonEmpty(String(overrides.threads ?? env.MORPHOSPACE_THREADS ?? '')) === undefined ? undefined : parsePositiveInt('MORPHOSPACE_THREADS', String(overrides.threads ?? env.MORPHOSPACE_THREADS), 1),
     },
+    start: {
+      workers: parseWorkers(nonEmpty(overrides.workers ?? env.MORPHOSPACE_WORKERS)),
+      demo: overrides.demo === false ? false : parseBoolean('MORPHOSPACE_DEMO', env.MORPHOSPACE_DEMO, true),
+    },
   };
+}
+
+/** The config of this process: its environment, under the command line's flags. */
+export function configFromEnvironment(overrides: ConfigOverrides): Config {
+  return loadConfig(process.env, overrides);
+}
+
+/** The environment a child process inherits, with `overrides` on top. */
+export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -152,9 +181,16 @@ function parseBackend(value: string): BackendChoice {
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
   const text = nonEmpty(value)?.toLowerCase();
   if (text === undefined) return fallback;
-  if (['1', 'true', 'yes'].includes(text)) return true;
-  if (['0', 'false', 'no'].includes(text)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return os.availableParallelism();
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 64) throw new ConfigError(`--workers (MORPHOSPACE_WORKERS) must be an integer from 1 to 64, got "${text}"`);
+  return value;
 }
 
 function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {

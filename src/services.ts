@@ -27,6 +27,9 @@ import { SweepService, type RunJobSender } from './training/sweep.service';
 import { TrainingService } from './training/training.service';
 import { ComparisonRepository } from './db/repositories/comparison.repository';
 import { ComparisonService } from './reports/comparison.service';
+import { DemoService } from './reports/demo.service';
+import { HealthRepository } from './db/repositories/health.repository';
+import { BenchFixtureRepository } from './db/repositories/bench-fixture.repository';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -40,6 +43,8 @@ export interface Services {
   neighbours: NeighbourService;
   evaluations: EvaluationService;
   comparisons: ComparisonService;
+  demo: DemoService;
+  health: HealthRepository;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
@@ -53,25 +58,46 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const { dataSource } = database;
   const pageLimit = config.limits.maxPageSize;
   const runs = new RunRepository(dataSource);
-  const catalog = new CatalogRepository(dataSource);
-  const screens = new ScreenRepository(dataSource);
+  const comparisonRepository = new ComparisonRepository(dataSource);
   const embeddings = new EmbeddingRepository(dataSource);
   const profiles = new ProfileRepository(dataSource);
+  const catalog = new CatalogService(new CatalogRepository(dataSource), pageLimit);
+  const screens = new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { dataDir: config.dataDir, queue, importRoots: new ImportRoots(config.importRoots) });
+  const sweeps = new SweepService(new SweepRepository(dataSource), runs, catalog, pageLimit, queue);
+  const embeddingService = new EmbeddingService(runs, embeddings, profiles, new CheckpointStore(config.dataDir), config.training, queue);
+  const evaluations = new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue);
   return {
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),
-    catalog: new CatalogService(catalog, pageLimit),
-    runs: new RunService(runs, pageLimit),
-    screens: new ScreenImportService(screens, new SharpImageInspector(), { dataDir: config.dataDir, queue, importRoots: new ImportRoots(config.importRoots) }),
-    sweeps: new SweepService(new SweepRepository(dataSource), runs, catalog, screens, pageLimit, queue),
+    catalog,
+    runs: new RunService(runs, sweeps, catalog, pageLimit),
+    screens,
+    sweeps,
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), new CheckpointStore(config.dataDir), config.training),
-    embeddings: new EmbeddingService(runs, embeddings, profiles, new CheckpointStore(config.dataDir), config.training, queue),
+    embeddings: embeddingService,
     neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
       memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
       maxK: pageLimit,
       // the API's own thread keeps one core; the searches get the rest
       searchPool: new SearchWorkerPool(Math.min(4, availableParallelism() - 1)),
     }),
-    evaluations: new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue),
-    comparisons: new ComparisonService(new ComparisonRepository(dataSource), new SweepRepository(dataSource)),
+    evaluations,
+    comparisons: new ComparisonService(comparisonRepository, sweeps),
+    demo: new DemoService(screens, sweeps, comparisonRepository, {
+      queueEmbed: (runId) => embeddingService.queueEmbed(runId),
+      queueEvaluate: (runId) => evaluations.queueEvaluate(runId),
+    }),
+    health: new HealthRepository(dataSource),
   };
+}
+
+/** What the benches measure: the adapters themselves, on fixtures they make and remove. */
+export interface BenchAdapters {
+  fixtures: BenchFixtureRepository;
+  embeddings: EmbeddingRepository;
+  indexes: VectorIndexStore;
+}
+
+export function createBenchAdapters(config: Config, database: Database): BenchAdapters {
+  const { dataSource } = database;
+  return { fixtures: new BenchFixtureRepository(dataSource), embeddings: new EmbeddingRepository(dataSource), indexes: new VectorIndexStore(config.dataDir) };
 }

@@ -19,22 +19,28 @@ export class CatalogService {
     return this.catalog.screens(checkedPage(page, this.maxPageSize));
   }
 
-  async screen(id: string): Promise<ScreenEntity> {
-    const screen = isUuid(id) ? await this.catalog.screenById(id) : null;
-    if (!screen) throw new NotFoundError('screen', id);
+  /** Every argument that names a screen takes its id or its name; one that names none is NOT_FOUND. */
+  async screen(idOrName: string): Promise<ScreenEntity> {
+    const screen = (isUuid(idOrName) ? await this.catalog.screenById(idOrName) : null) ?? (await this.catalog.screenByName(idOrName));
+    if (!screen) throw new NotFoundError('screen', idOrName);
     return screen;
   }
 
-  async cellLines(page: PageArgs, screenId?: string): Promise<Page<CellLineEntity>> {
-    const checked = checkedPage(page, this.maxPageSize);
-    if (screenId !== undefined) await this.screen(screenId);
-    return this.catalog.cellLines(checked, screenId);
+  /** The id of the screen a filter names, when it names one. */
+  async screenIdOf(idOrName: string | undefined): Promise<string | undefined> {
+    return idOrName === undefined ? undefined : (await this.screen(idOrName)).id;
   }
 
-  async compounds(page: PageArgs, filter: { screenId?: string; moa?: string }): Promise<Page<CompoundEntity>> {
+  async cellLines(page: PageArgs, screen?: string): Promise<Page<CellLineEntity>> {
     const checked = checkedPage(page, this.maxPageSize);
-    if (filter.screenId !== undefined) await this.screen(filter.screenId);
-    return this.catalog.compounds(checked, filter);
+    return this.catalog.cellLines(checked, await this.screenIdOf(screen));
+  }
+
+  async compounds(page: PageArgs, filter: { screen?: string; moa?: string }): Promise<Page<CompoundEntity>> {
+    const checked = checkedPage(page, this.maxPageSize);
+    const screenId = await this.screenIdOf(filter.screen);
+    if (filter.moa !== undefined && !(await this.catalog.moaExists(filter.moa))) throw new NotFoundError('mechanism of action', filter.moa);
+    return this.catalog.compounds(checked, { screenId, moa: filter.moa });
   }
 
   setups(page: PageArgs): Promise<Page<SetupEntity>> {

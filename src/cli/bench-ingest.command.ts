@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { openDatabase } from '../db/database';
-import { BenchFixtureRepository } from '../db/repositories/bench-fixture.repository';
-import { EmbeddingRepository, type EmbeddingRow } from '../db/repositories/embedding.repository';
+import type { EmbeddingRow } from '../db/repositories/embedding.repository';
 import { createLogger } from '../logger';
+import { createBenchAdapters } from '../services';
 import { SeededRandom } from '../util/seeded-random';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
@@ -30,10 +30,9 @@ export function registerBenchIngestCommand(bench: Command): void {
       const chunk = integerFlag('--chunk', flags.chunk, 1, 1_000_000);
       const config = configFrom({ ...flags, logLevel: flags.logLevel ?? 'warn' });
       const database = await openDatabase(config, createLogger(config.logLevel), { migrate: true });
-      const fixtures = new BenchFixtureRepository(database.dataSource);
+      const { fixtures, embeddings } = createBenchAdapters(config, database);
       const run = await fixtures.create(n);
       try {
-        const embeddings = new EmbeddingRepository(database.dataSource);
         const random = new SeededRandom('bench-ingest');
         const rows: EmbeddingRow[] = run.imageIds.map((imageId) => ({ imageId, vector: Float32Array.from({ length: dim }, () => random.next()) }));
         const timed = async () => {

@@ -4,19 +4,16 @@ import fs from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { startApiServer } from '../api/http.server';
-import { loadConfig } from '../config';
 import { openDatabase } from '../db/database';
-import { BenchFixtureRepository } from '../db/repositories/bench-fixture.repository';
 import { MatrixMath } from '../embedding/matrix.adapter';
 import { clusteredVectors } from '../embedding/synthetic-vectors';
 import { DEFAULT_INDEX_PARAMETERS, VectorIndex } from '../embedding/vector-index';
-import { VectorIndexStore } from '../embedding/vector-index.store';
 import { createLogger } from '../logger';
-import { createServices } from '../services';
+import { createBenchAdapters, createServices } from '../services';
 import { selectBackend } from '../training/backend';
 import { SeededRandom } from '../util/seeded-random';
 import { integerFlag } from './bench-ingest.command';
-import { withConfigOptions, type ConfigFlags } from './config-options';
+import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
 
 interface BenchSearchFlags extends ConfigFlags {
@@ -87,13 +84,13 @@ export function registerBenchSearchCommand(bench: Command): void {
       const clients = integerFlag('--clients', flags.clients, 1, 256);
       const parameters = { ...DEFAULT_INDEX_PARAMETERS, projectedDimensions: integerFlag('--projected', flags.projected, 2, 4096) };
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-bench-search-'));
-      const config = loadConfig(process.env, { ...flags, logLevel: flags.logLevel ?? 'warn', dataDir, port: '0' });
+      const config = configFrom({ ...flags, logLevel: flags.logLevel ?? 'warn', dataDir, port: '0' });
       const logger = createLogger(config.logLevel);
       await selectBackend({ backend: 'wasm', threads: 1 });
 
       const vectors = clusteredVectors({ n, dim, seed: 1 });
       const database = await openDatabase(config, logger, { migrate: true });
-      const fixtures = new BenchFixtureRepository(database.dataSource);
+      const { fixtures, indexes } = createBenchAdapters(config, database);
       const run = await fixtures.create(n);
       try {
         const labels = Uint32Array.from(run.imageIds);
@@ -120,9 +117,9 @@ export function registerBenchSearchCommand(bench: Command): void {
         }
         const rawQps = searches / ((performance.now() - rawStarted) / 1000);
 
-        // the API finds the index where the embed job's rebuild would have put it
+        // the API finds the index where the embed job would have put it
         const generation = await fixtures.publish(run.runId, n, dim);
-        await new VectorIndexStore(dataDir).save(index, { run: run.runId, kind: 'images', generation });
+        await indexes.save(index, { run: run.runId, kind: 'images', generation });
         const services = createServices(config, database);
         await services.neighbours.index(run.runId, 'images', 'cosine');
         const api = await startApiServer(config, services, { database: async () => true, queue: async () => true }, logger);

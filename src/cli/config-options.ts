@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config';
+import { configFromEnvironment, type Config, type ConfigOverrides } from '../config';
 
 /** The flags every command that talks to the database accepts; they win over the environment. */
 export function withConfigOptions(command: Command): Command {
@@ -10,18 +10,8 @@ export function withConfigOptions(command: Command): Command {
 }
 
 /** The config flags a command may have been given. */
-export interface ConfigFlags {
-  databaseUrl?: string;
-  dataDir?: string;
-  importRoots?: string;
-  logLevel?: string;
-  port?: string;
-  host?: string;
-  requireReader?: boolean;
-  backend?: string;
-  threads?: string;
-}
+export type ConfigFlags = ConfigOverrides;
 
 export function configFrom(options: ConfigFlags): Config {
-  return loadConfig(process.env, options);
+  return configFromEnvironment(options);
 }

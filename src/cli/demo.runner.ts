@@ -1,17 +1,5 @@
 import path from 'node:path';
-import { ComparisonRepository } from '../db/repositories/comparison.repository';
-import { DemoService } from '../reports/demo.service';
 import type { Runtime } from '../runtime';
-import { UsageError } from './usage-error';
-
-/** MORPHOSPACE_DEMO=false (or --no-demo) keeps `start` to the API and a worker. */
-export function demoEnabled(flag: boolean | undefined, env: Record<string, string | undefined> = process.env): boolean {
-  if (flag === false) return false;
-  const value = env.MORPHOSPACE_DEMO?.trim().toLowerCase();
-  if (value === undefined || value === '' || ['1', 'true', 'on', 'yes'].includes(value)) return true;
-  if (['0', 'false', 'off', 'no'].includes(value)) return false;
-  throw new UsageError(`MORPHOSPACE_DEMO must be true or false, got "${env.MORPHOSPACE_DEMO}"`);
-}
 
 /**
  * The demo of `morphospace start`: demo screen and quick sweep made if absent, progress lines
@@ -21,10 +9,7 @@ export function demoEnabled(flag: boolean | undefined, env: Record<string, strin
 export function startDemo(runtime: Runtime, dashboardUrl: string): () => void {
   const print = (line: string) => process.stderr.write(`morphospace: ${line}\n`);
   const { services } = runtime;
-  const demo = new DemoService(services.screens, services.sweeps, new ComparisonRepository(runtime.database.dataSource), {
-    queueEmbed: (runId) => services.embeddings.queueEmbed(runId),
-    queueEvaluate: (runId) => services.evaluations.queueEvaluate(runId),
-  });
+  const { demo } = services;
   let stopWatching = () => undefined as void;
   let stopped = false;
   const started = performance.now();

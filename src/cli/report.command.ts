@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { openDatabase } from '../db/database';
-import { ComparisonRepository } from '../db/repositories/comparison.repository';
-import { SweepRepository } from '../db/repositories/sweep.repository';
 import { createLogger } from '../logger';
-import { ComparisonService, renderReport, type ReportFormat } from '../reports/comparison.service';
+import { renderReport, type ReportFormat } from '../reports/comparison.service';
+import { createServices } from '../services';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { UsageError } from './usage-error';
 
@@ -29,9 +28,8 @@ export function registerReportCommand(program: Command): void {
       const config = configFrom(options);
       const database = await openDatabase(config, createLogger(config.logLevel), { migrate: true });
       try {
-        const repository = new ComparisonRepository(database.dataSource);
-        const comparisons = new ComparisonService(repository, new SweepRepository(database.dataSource));
-        const sweepId = options.sweep ?? (await repository.latestSweep());
+        const { comparisons } = createServices(config, database);
+        const sweepId = options.sweep ?? (await comparisons.latestSweep());
         if (!sweepId) throw new UsageError('there is no sweep yet: `morphospace start` queues the demo sweep, `morphospace sweep` makes one');
         const report = await comparisons.report(sweepId, options.baseline);
         const content = renderReport(report, format);

@@ -1,24 +1,23 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { startApiServer } from '../api/http.server';
+import type { Config } from '../config';
 import { openRuntime, stopOnSignal, type Runtime } from '../runtime';
 import { startWorkers } from '../../workers/job-workers';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { parseConcurrency, parseQueues } from './worker-options';
-import { demoEnabled, startDemo } from './demo.runner';
-import { exitWithParent, parseWorkers, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
+import { startDemo } from './demo.runner';
+import { exitWithParent, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
 
 interface ServeOptions extends ConfigFlags {
   concurrency?: string;
-  demo?: boolean;
-  workers?: string;
 }
 
 export function registerServeCommands(program: Command): void {
   withServerOptions(withConfigOptions(program.command('serve').description('Serve the GraphQL API'))).action(async (options: ServeOptions) => {
-    await serve(options, undefined);
+    await serve(configFrom(options), undefined);
   });
-  withServerOptions(withConfigOptions(program.command('start').description('The main job: the API and an in-process worker on the embedded database by default')))
+  withServerOptions(withConfigOptions(program.command('start').description('The main job: the API, worker processes and the demo, on the embedded database by default')))
     .option('--workers <n>', 'worker processes (default: MORPHOSPACE_WORKERS or one per core)')
     .option('--concurrency <n>', 'jobs at once per worker', '1')
     .option('--backend <name>', 'tfjs backend for training (default: MORPHOSPACE_BACKEND or auto)')
@@ -26,10 +25,9 @@ export function registerServeCommands(program: Command): void {
     .option('--no-demo', 'no demo screen and sweep (default: MORPHOSPACE_DEMO or on)')
     .action(async (options: ServeOptions) => {
       // the terminal is for start's progress lines: its JSON logs are warnings and errors unless asked
-      const startOptions = { ...options, logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? 'warn' };
-      const workers = parseWorkers(options.workers);
-      const config = configFrom(startOptions);
-      await serve(startOptions, { workers, threads: threadsPerWorker(config.training.threads, workers), concurrency: parseConcurrency(options.concurrency ?? '1') }, demoEnabled(options.demo));
+      const config = configFrom({ ...options, defaultLogLevel: 'warn' });
+      const { workers, demo } = config.start;
+      await serve(config, { workers, threads: threadsPerWorker(config.training.threads, workers), concurrency: parseConcurrency(options.concurrency ?? '1') }, demo);
     });
 }
 
@@ -61,15 +59,13 @@ function withServerOptions(command: Command): Command {
     .option('--import-roots <dirs>', `directories the API's importScreen may read below, separated by "${path.delimiter}" (default: MORPHOSPACE_IMPORT_ROOTS or <data dir>/imports)`);
 }
 
-async function serve(options: ServeOptions, workers: WorkerPoolOptions | undefined, demo = false): Promise<void> {
-  const config = configFrom(options);
+async function serve(config: Config, workers: WorkerPoolOptions | undefined, demo = false): Promise<void> {
   const runtime = await openRuntime(config);
   await runUntilStopped(runtime, async () => {
     const pool = workers ? new WorkerPool(config, runtime.database.url, workers, runtime.logger) : undefined;
     pool?.start();
-    const { dataSource } = runtime.database;
     const api = await startApiServer(config, runtime.services, {
-      database: async () => (await dataSource.query('SELECT 1')).length === 1,
+      database: () => runtime.services.health.databaseReachable(),
       queue: () => runtime.queue.isReachable(),
     }, runtime.logger);
     runtime.logger.info({ url: `${api.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'morphospace is listening');

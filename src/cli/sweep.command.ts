@@ -77,7 +77,7 @@ async function follow(runtime: Runtime, sweepId: string): Promise<boolean> {
   const byRun = new Map<string, SingleBar>();
   try {
     for (;;) {
-      const runs = (await runtime.services.runs.list({ first: 100 }, { sweepId })).items;
+      const runs = (await runtime.services.runs.list({ first: 100 }, { sweep: sweepId })).items;
       for (const run of runs) {
         const bar = byRun.get(run.id) ?? bars.create(100, 0, { setup: run.setup!.name.padEnd(34), status: run.status });
         byRun.set(run.id, bar);

@@ -2,8 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
-import { UsageError } from './usage-error';
+import { childEnvironment, type Config } from '../config';
 
 export interface WorkerPoolOptions {
   workers: number;
@@ -49,7 +48,7 @@ export class WorkerPool {
     const cli = path.resolve(__dirname, '../../../bin/morphospace.js');
     const args = ['worker', '--threads', String(this.options.threads), '--concurrency', String(this.options.concurrency), '--backend', this.config.training.backend];
     const child = fork(cli, args, {
-      env: { ...process.env, DATABASE_URL: this.databaseUrl, MORPHOSPACE_DATA_DIR: this.config.dataDir, LOG_LEVEL: this.config.logLevel },
+      env: childEnvironment({ DATABASE_URL: this.databaseUrl, MORPHOSPACE_DATA_DIR: this.config.dataDir, LOG_LEVEL: this.config.logLevel }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // out of the terminal's process group: Ctrl-C reaches `start` alone, which stops the
       // workers with one SIGTERM (a second signal would make a worker exit at once)
@@ -89,15 +88,6 @@ export function exitWithParent(): void {
   // a parent killed while this worker was still loading has already disconnected
   if (!process.connected) stop();
   else process.once('disconnect', stop);
-}
-
-/** --workers: processes that take jobs; default one per core. */
-export function parseWorkers(text: string | undefined, env: Record<string, string | undefined> = process.env): number {
-  const raw = text ?? env.MORPHOSPACE_WORKERS;
-  if (raw === undefined || raw.trim() === '') return os.availableParallelism();
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 64) throw new UsageError(`--workers (MORPHOSPACE_WORKERS) must be an integer from 1 to 64, got "${raw}"`);
-  return value;
 }
 
 /** Threads per worker: as asked, else the cores shared out among the workers. */

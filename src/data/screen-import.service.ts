@@ -1,18 +1,16 @@
-import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { ScreenEntity, ScreenSource } from '../db/entities/screen.entity';
+import type { ScreenEntity } from '../db/entities/screen.entity';
 import type { CompoundAnnotation, NewImage, ScreenRepository } from '../db/repositories/screen.repository';
 import { BadUserInputError } from '../errors/app-errors';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
-import { mapConcurrently } from '../util/map-concurrently';
-import { compilePattern, PatternError, rowsFromFileNames } from './import/file-name.pattern';
+import { checkCandidates, type ImportProgress } from './import/candidate.checker';
 import type { ImageInspector } from './import/image.inspector';
-import { checkRow, type ImportProblem, type ImportRow, type RawImportRow } from './import/import-row';
+import { candidatesFromManifest, candidatesFromPattern, nonEmpty, type Candidates } from './import/import-candidates';
 import { ImportRefusedError } from './import/import-refused.error';
 import { ANYWHERE, type ImportPaths } from './import/import-roots';
-import { ManifestFormatError, readManifest } from './import/manifest.reader';
-import { splitByPlate, SplitError } from './split.service';
+import type { ImportProblem } from './import/import-row';
+import { compoundAnnotations, digestOf, imageFields, plateSplit } from './import/screen-content';
 import { cellLineByName } from './synthetic/cell-line.catalog';
 import { compoundByName } from './synthetic/compound.catalog';
 import type { GroundTruth } from './synthetic/ground-truth.builder';
@@ -49,15 +47,6 @@ export interface ImportResult {
   warnings: string[];
 }
 
-export interface ImportProgress {
-  onProgress?: (checked: number, total: number) => void;
-  signal?: AbortSignal;
-  /** the CLI's user may read anywhere; everyone else only below the import roots */
-  reach?: 'import-roots' | 'anywhere';
-}
-
-export { ImportRefusedError };
-
 /** The part of the job queue this service uses: queuing generation in the background. */
 export interface ScreenJobSender {
   send(name: 'screen.generate', payload: GenerateScreenRequest): Promise<string | null>;
@@ -72,24 +61,7 @@ export interface ScreenImportOptions {
   concurrency?: number;
 }
 
-/** Images smaller than a crop cannot be trained on. */
-export const MIN_IMAGE_SIDE = 64;
-const VALIDATION_FRACTION = 0.2;
 const GENERATED_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-interface Candidates {
-  root: string;
-  source: ScreenSource;
-  origin: Record<string, unknown>;
-  raw: RawImportRow[];
-  paths: ImportPaths;
-  /** problems found before the rows were read, e.g. files a pattern does not match */
-  problems: ImportProblem[];
-  /** overrides for generated screens: annotations from the ground truth and catalogs */
-  compoundAnnotations?: Map<string, Partial<CompoundAnnotation>>;
-  cellLineTissues?: Map<string, string>;
-  splitSeed: number;
-}
 
 /**
  * Brings screens into the database: real ones from a manifest or file names, synthetic ones
@@ -113,7 +85,7 @@ export class ScreenImportService {
     const hasPattern = nonEmpty(request.pattern) !== undefined;
     if (hasManifest === hasPattern) throw new BadUserInputError('give either a manifest or a file-name pattern, not both or neither', hasManifest ? 'pattern' : 'manifest');
     const paths = progress.reach === 'anywhere' ? ANYWHERE : this.options.importRoots;
-    const candidates = hasManifest ? await this.fromManifest(request.manifest!, request.root, paths) : await this.fromPattern(request.pattern!, request.root, paths);
+    const candidates = hasManifest ? await candidatesFromManifest(request.manifest!, request.root, paths) : await candidatesFromPattern(request.pattern!, request.root, paths);
     return this.register(name, candidates, request.skipInvalid ?? false, progress);
   }
 
@@ -144,7 +116,7 @@ export class ScreenImportService {
       }
     }
     const cellLineTissues = new Map(Object.entries(truth.cellLines).map(([line, info]) => [line, info.tissue ?? cellLineByName(line).tissue]));
-    const candidates = await this.fromManifest(summary.manifestPath, outDir, ANYWHERE);
+    const candidates = await candidatesFromManifest(summary.manifestPath, outDir, ANYWHERE);
     return this.register(
       name,
       {
@@ -173,49 +145,15 @@ export class ScreenImportService {
     return id;
   }
 
-  private async fromManifest(manifest: string, root: string | null | undefined, paths: ImportPaths): Promise<Candidates> {
-    const manifestPath = await paths.manifest(manifest);
-    const rootDir = await paths.directory(nonEmpty(root) ?? path.dirname(manifestPath));
-    let text: string;
-    try {
-      text = await readFile(manifestPath, 'utf8');
-    } catch (error) {
-      throw new BadUserInputError(`cannot read manifest ${manifestPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'manifest');
-    }
-    try {
-      const { columns, rows } = readManifest(text);
-      return { root: rootDir, source: 'import', origin: { kind: 'manifest', manifest: manifestPath, columns, rows: rows.length }, raw: rows, paths, problems: [], splitSeed: 0 };
-    } catch (error) {
-      if (error instanceof ManifestFormatError) throw new BadUserInputError(`manifest ${manifestPath}: ${error.message}`, 'manifest');
-      throw error;
-    }
-  }
 
-  private async fromPattern(pattern: string, root: string | null | undefined, paths: ImportPaths): Promise<Candidates> {
-    const rootText = nonEmpty(root);
-    if (rootText === undefined) throw new BadUserInputError('a file-name pattern needs the root directory of the images', 'root');
-    const rootDir = await paths.directory(rootText);
-    let compiled;
-    try {
-      compiled = compilePattern(pattern);
-    } catch (error) {
-      if (error instanceof PatternError) throw new BadUserInputError(error.message, 'pattern');
-      throw error;
-    }
-    const files = await paths.listImages(rootDir);
-    if (files.length === 0) throw new BadUserInputError(`no image files (.png, .tif, .tiff, .jpg, .jpeg) below ${rootDir}`, 'root');
-    const { rows, unmatched } = rowsFromFileNames(files, compiled);
-    const problems = unmatched.map(({ line, path: file }) => ({ line, path: file, reason: `file name does not match the pattern ${pattern}` }));
-    return { root: rootDir, source: 'import', origin: { kind: 'pattern', pattern, files: files.length }, raw: rows, paths, problems, splitSeed: 0 };
-  }
 
   private async register(name: string, candidates: Candidates, skipInvalid: boolean, progress: ImportProgress): Promise<ImportResult> {
-    const { rows, problems } = await this.check(candidates, progress);
+    const { rows, problems } = await checkCandidates(candidates, this.inspector, this.concurrency, progress);
     if (problems.length > 0 && !skipInvalid) throw new ImportRefusedError(name, problems, candidates.paths.maxListedProblems);
     if (rows.length === 0) throw new BadUserInputError(`nothing to import for screen "${name}": no valid rows`);
 
     const images: NewImage[] = rows
-      .map(({ row, contentHash }) => ({ ...pick(row), contentHash }))
+      .map(({ row, contentHash }) => ({ ...imageFields(row), contentHash }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const contentDigest = digestOf(images);
     const compounds = compoundAnnotations(rows.map(({ row }) => row), candidates.compoundAnnotations);
@@ -246,111 +184,11 @@ export class ScreenImportService {
     return { screen: saved.screen, imported: images.length, skipped: problems, unchanged: false, warnings };
   }
 
-  /** Every row's fields and every image, all problems collected, lines in order. */
-  private async check(candidates: Candidates, progress: ImportProgress): Promise<{ rows: Array<{ row: ImportRow; contentHash: string }>; problems: ImportProblem[] }> {
-    const problems: ImportProblem[] = [...candidates.problems];
-    const checked: Array<{ line: number; path: string | null; row: ImportRow | null }> = [];
-    const firstLineOfPath = new Map<string, number>();
-    const compoundFirstSeen = new Map<string, { moa: string | null; moaLine: number; control: boolean; line: number }>();
-
-    for (const raw of candidates.raw) {
-      const result = checkRow(raw, candidates.root);
-      for (const reason of result.problems) problems.push({ line: raw.line, path: result.path, reason });
-      let inspectable = result.path;
-      if (result.path !== null) {
-        const first = firstLineOfPath.get(result.path);
-        if (first !== undefined) {
-          problems.push({ line: raw.line, path: result.path, reason: `the same image is already listed on line ${first}` });
-          inspectable = null;
-        } else firstLineOfPath.set(result.path, raw.line);
-      }
-      if (result.row) {
-        const row = result.row;
-        const seen = compoundFirstSeen.get(row.compound);
-        if (!seen) compoundFirstSeen.set(row.compound, { moa: row.moa, moaLine: row.line, control: row.control, line: row.line });
-        else {
-          if (row.moa !== null && seen.moa !== null && row.moa !== seen.moa) {
-            problems.push({ line: row.line, path: row.path, reason: `compound "${row.compound}" has moa "${row.moa}" here but "${seen.moa}" on line ${seen.moaLine}` });
-          } else if (seen.moa === null && row.moa !== null) Object.assign(seen, { moa: row.moa, moaLine: row.line });
-          if (row.control !== seen.control) {
-            problems.push({ line: row.line, path: row.path, reason: `compound "${row.compound}" is ${row.control ? '' : 'not '}a control here but ${seen.control ? '' : 'not '}one on line ${seen.line}` });
-          }
-        }
-      }
-      checked.push({ line: raw.line, path: inspectable, row: result.row });
-    }
-
-    const toInspect = checked.filter((entry) => entry.path !== null);
-    const inspector = candidates.paths.inspector(this.inspector);
-    let done = 0;
-    const inspections = await mapConcurrently(toInspect, this.concurrency, async (entry) => {
-      if (progress.signal?.aborted) throw new JobInterruptedError('screen.generate');
-      const inspection = await inspector.inspect(path.join(candidates.root, entry.path!));
-      done += 1;
-      progress.onProgress?.(done, toInspect.length);
-      return inspection;
-    });
-    const hashes = new Map<number, string>();
-    toInspect.forEach((entry, i) => {
-      const inspection = inspections[i];
-      if (!inspection.ok) problems.push({ line: entry.line, path: entry.path, reason: inspection.reason });
-      else if (inspection.width < MIN_IMAGE_SIDE || inspection.height < MIN_IMAGE_SIDE) {
-        problems.push({ line: entry.line, path: entry.path, reason: `image is ${inspection.width}x${inspection.height} px, smaller than ${MIN_IMAGE_SIDE}x${MIN_IMAGE_SIDE}` });
-      } else hashes.set(entry.line, inspection.contentHash);
-    });
-
-    const badLines = new Set(problems.map((problem) => problem.line));
-    const rows = checked
-      .filter((entry) => entry.row !== null && !badLines.has(entry.line) && hashes.has(entry.line))
-      .map((entry) => ({ row: entry.row!, contentHash: hashes.get(entry.line)! }));
-    problems.sort((a, b) => a.line - b.line);
-    return { rows, problems };
-  }
 }
 
-function pick(row: ImportRow): Omit<NewImage, 'contentHash'> {
-  return { path: row.path, cellLine: row.cellLine, compound: row.compound, concentration: row.concentration, plate: row.plate, well: row.well, site: row.site };
-}
 
-/** The screen's identity: every image's file hash and metadata, in path order. */
-function digestOf(images: readonly NewImage[]): string {
-  const hash = createHash('sha256');
-  const sorted = [...images].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const image of sorted) {
-    hash.update(`${[image.path, image.cellLine, image.compound, String(image.concentration), image.plate, image.well, String(image.site), image.contentHash].join('\t')}\n`);
-  }
-  return hash.digest('hex');
-}
 
-function compoundAnnotations(rows: readonly ImportRow[], overrides: Map<string, Partial<CompoundAnnotation>> | undefined): CompoundAnnotation[] {
-  const byName = new Map<string, CompoundAnnotation>();
-  for (const row of rows) {
-    const known = byName.get(row.compound);
-    if (!known) byName.set(row.compound, { name: row.compound, moa: row.moa, target: null, isControl: row.control });
-    else if (known.moa === null && row.moa !== null) known.moa = row.moa;
-  }
-  for (const [name, annotation] of byName) {
-    const override = overrides?.get(name);
-    if (override) byName.set(name, { ...annotation, ...override, name });
-  }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-}
 
-/** Whole plates held out for validation, recorded once so that every run sees the same split. */
-function plateSplit(images: readonly NewImage[], seed: number): Record<string, unknown> | null {
-  const plates = [...new Set(images.map((image) => image.plate))];
-  if (plates.length < 2) return null;
-  try {
-    const { method, validationFraction, trainPlates, validationPlates } = splitByPlate(
-      plates.map((plate) => ({ id: plate, plate })),
-      { seed, validationFraction: VALIDATION_FRACTION },
-    );
-    return { method, seed, validationFraction, trainPlates, validationPlates };
-  } catch (error) {
-    if (error instanceof SplitError) return null;
-    throw error;
-  }
-}
 
 function checkImportName(name: string): string {
   const trimmed = (name ?? '').trim();
@@ -384,8 +222,4 @@ function describeOrigin(screen: ScreenEntity): string {
 
 function describeAnnotation(annotation: CompoundAnnotation): string {
   return `${annotation.isControl ? 'a control' : 'a treatment'}${annotation.moa ? ` with moa "${annotation.moa}"` : ''}`;
-}
-
-function nonEmpty(value: string | null | undefined): string | undefined {
-  return value === null || value === undefined || value.trim() === '' ? undefined : value.trim();
 }

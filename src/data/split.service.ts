@@ -46,61 +46,41 @@ export function splitScreen(items: readonly SplitItem[], options: SplitOptions):
   return options.method === 'plate' ? splitByPlate(items, options) : splitRandom(items, options);
 }
 
-/**
- * Whole plates go to validation, so plate batch effects cannot make the
- * held-out score look better than it is. Plates are sorted before the seeded
- * shuffle: the input order must not change the split.
- */
+/** Whole plates go to validation, so plate batch effects cannot make the held-out score look better than it is. */
 export function splitByPlate(items: readonly SplitItem[], options: Omit<SplitOptions, 'method'>): SplitRecord {
-  const plates = [...new Set(items.map((item) => item.plate))].sort();
-  if (plates.length < 2) throw new SplitError(`splitting by plate needs at least two plates, found ${plates.length}`);
-  const held = clampCount(Math.round(plates.length * options.validationFraction), plates.length);
-  SeededRandom.derive('morphospace/split-plate', options.seed).shuffle(plates);
-  const validationPlates = new Set(plates.slice(0, held));
-  const record: SplitRecord = {
-    method: 'plate',
-    seed: options.seed,
-    validationFraction: options.validationFraction,
-    trainPlates: plates.filter((plate) => !validationPlates.has(plate)).sort(),
-    validationPlates: [...validationPlates].sort(),
-    train: [],
-    validation: [],
-  };
-  for (const item of items) (validationPlates.has(item.plate) ? record.validation : record.train).push(item.id);
-  return record;
+  return splitGroups(items, { ...options, method: 'plate' }, (item) => item.plate, (found) => `splitting by plate needs at least two plates, found ${found}`);
 }
 
 /** Seeded random split over groups (default: each image its own group). */
 export function splitRandom(items: readonly SplitItem[], options: Omit<SplitOptions, 'method'>): SplitRecord {
-  const groupOf = (item: SplitItem): string => item.group ?? `id:${String(item.id)}`;
+  return splitGroups(items, { ...options, method: 'random' }, (item) => item.group ?? `id:${String(item.id)}`, () => 'a random split needs at least two groups');
+}
+
+/** Whole groups held out: sorted first, then the seeded shuffle, so the input order cannot change the split. */
+function splitGroups(items: readonly SplitItem[], options: SplitOptions, groupOf: (item: SplitItem) => string, tooFew: (found: number) => string): SplitRecord {
   const groups = [...new Set(items.map(groupOf))].sort();
-  if (groups.length < 2) throw new SplitError('a random split needs at least two groups');
+  if (groups.length < 2) throw new SplitError(tooFew(groups.length));
   const held = clampCount(Math.round(groups.length * options.validationFraction), groups.length);
-  SeededRandom.derive('morphospace/split-random', options.seed).shuffle(groups);
+  SeededRandom.derive(`morphospace/split-${options.method}`, options.seed).shuffle(groups);
   const validationGroups = new Set(groups.slice(0, held));
-  const record: SplitRecord = {
-    method: 'random',
-    seed: options.seed,
-    validationFraction: options.validationFraction,
-    trainPlates: [],
-    validationPlates: [],
-    train: [],
-    validation: [],
-  };
+  const train: Array<string | number> = [];
+  const validation: Array<string | number> = [];
   const trainPlates = new Set<string>();
   const validationPlates = new Set<string>();
   for (const item of items) {
-    if (validationGroups.has(groupOf(item))) {
-      record.validation.push(item.id);
-      validationPlates.add(item.plate);
-    } else {
-      record.train.push(item.id);
-      trainPlates.add(item.plate);
-    }
+    const heldOut = validationGroups.has(groupOf(item));
+    (heldOut ? validation : train).push(item.id);
+    (heldOut ? validationPlates : trainPlates).add(item.plate);
   }
-  record.trainPlates = [...trainPlates].sort();
-  record.validationPlates = [...validationPlates].sort();
-  return record;
+  return {
+    method: options.method,
+    seed: options.seed,
+    validationFraction: options.validationFraction,
+    trainPlates: [...trainPlates].sort(),
+    validationPlates: [...validationPlates].sort(),
+    train,
+    validation,
+  };
 }
 
 /** Both sides non-empty. */

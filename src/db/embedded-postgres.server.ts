@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { childEnvironment } from '../config';
 import { withFileLock } from '../util/file-lock';
 import { freePort, isPortFree } from '../util/free-port';
 import { isProcessAlive } from '../util/process-alive';

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
+import { childEnvironment } from '../config';
 
 const execFileAsync = promisify(execFile);
 
@@ -47,7 +48,7 @@ export async function postgresUserIfRoot(): Promise<RunAs | undefined> {
 
 export async function runBinary(binary: string, args: string[], runAs: RunAs | undefined): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(binary, args, { ...runAs, env: { ...process.env, LC_ALL: 'C' }, cwd: os.tmpdir() });
+    const { stdout } = await execFileAsync(binary, args, { ...runAs, env: childEnvironment({ LC_ALL: 'C' }), cwd: os.tmpdir() });
     return stdout;
   } catch (error) {
     const failure = error as Error & { stderr?: string; stdout?: string };

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { CROP_SIZE } from '../data/crops/crop.plan';
 import { renderCrop } from '../data/crops/crop.renderer';
 import { decodeGrey } from '../data/crops/sharp-image.adapter';
-import type { EmbeddableImage, EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
+import type { EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
+import type { ScreenImage } from '../db/repositories/screen-images.query';
 import type { ProfileRepository } from '../db/repositories/profile.repository';
 import type { RunRepository } from '../db/repositories/run.repository';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
@@ -117,7 +118,7 @@ export class EmbeddingService {
   }
 
   /** Image tiles a step at a time; the next step is decoded while the current one is encoded. */
-  private async *steps(images: readonly EmbeddableImage[], tiles: TileSettings): AsyncGenerator<TileStep> {
+  private async *steps(images: readonly ScreenImage[], tiles: TileSettings): AsyncGenerator<TileStep> {
     const per = this.options.batchTiles ? Math.max(1, Math.floor(this.options.batchTiles / 4)) : SOURCE_IMAGES_PER_STEP;
     const concurrency = this.options.decodeConcurrency ?? 4;
     const load = (start: number) => (start < images.length ? prepareStep(images.slice(start, start + per), tiles, concurrency, this.tileInputs) : undefined);
@@ -152,7 +153,7 @@ export class EmbeddingService {
 }
 
 interface TileStep {
-  images: EmbeddableImage[];
+  images: ScreenImage[];
   /** tile t of image i is row offsets[i] + t */
   offsets: number[];
   tiles: number;
@@ -169,10 +170,10 @@ export type TileInputCache = ByteBudgetCache<string, Float32Array>;
 const TILE_INPUT_CACHE_BYTES = 256 * 1024 * 1024;
 const PIXELS_PER_TILE = CROP_SIZE * CROP_SIZE;
 
-async function prepareStep(images: EmbeddableImage[], settings: TileSettings, concurrency: number, cache: TileInputCache): Promise<TileStep> {
+async function prepareStep(images: ScreenImage[], settings: TileSettings, concurrency: number, cache: TileInputCache): Promise<TileStep> {
   const inputs: Float32Array[] = new Array(images.length);
-  const key = (image: EmbeddableImage) => `${settings.tileSize}:${image.id}`;
-  const missing: Array<{ image: EmbeddableImage; i: number }> = [];
+  const key = (image: ScreenImage) => `${settings.tileSize}:${image.id}`;
+  const missing: Array<{ image: ScreenImage; i: number }> = [];
   images.forEach((image, i) => {
     const cached = cache.get(key(image));
     if (cached) inputs[i] = cached;

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import { isUuid } from '../catalog/page-request';
 import type { CellLineEntity } from '../db/entities/cell-line.entity';
 import type { CompoundEntity } from '../db/entities/compound.entity';
 import type { ProfileNormalization } from '../db/entities/profile.entity';
@@ -9,27 +9,15 @@ import type { ProfileRepository, StoredProfile } from '../db/repositories/profil
 import type { RunRepository } from '../db/repositories/run.repository';
 import { BadUserInputError, NotFoundError } from '../errors/app-errors';
 import { REPRESENTATION_DIM } from '../training/networks/encoder';
-import { ByteBudgetCache } from './byte-budget.cache';
-import { MatrixMath } from './matrix.adapter';
-import type { SearchWorkerPool } from './search-worker.pool';
-import { DEFAULT_INDEX_PARAMETERS, VectorIndex, type Neighbour, type VectorIndexParameters } from './vector-index';
+import { DEFAULT_FRESHNESS_MS, RunIndexCache, type IndexKind, type LoadedIndex, type RunIndexOptions } from './run-index.cache';
+import type { Neighbour } from './vector-index';
 import type { VectorIndexStore } from './vector-index.store';
 import type { IndexMetric } from '../numeric/distance.metrics';
 
-export interface NeighbourOptions {
-  /** memory the loaded indexes may hold together; least recently used out first */
-  memoryBudgetBytes: number;
+export interface NeighbourOptions extends RunIndexOptions {
   /** largest k a query may ask for */
   maxK: number;
-  /** how long a loaded index is trusted before its generation is checked again */
-  freshnessMs?: number;
-  parameters?: VectorIndexParameters;
-  /** threads for unfiltered image searches; without, they run on the caller's thread */
-  searchPool?: SearchWorkerPool;
-  logger?: Logger;
 }
-
-export type IndexKind = 'images' | `profiles-${ProfileNormalization}`;
 
 export interface ImageNeighbour extends Neighbour {
   imageId: number;
@@ -55,22 +43,10 @@ export interface ProfileView {
   vector: Float32Array;
 }
 
-interface LoadedIndex {
-  index: VectorIndex;
-  generation: number;
-  checkedAt: number;
-  /** profile indexes: the profiles by id, for metadata */
-  profiles?: Map<number, StoredProfile>;
-}
 
-/**
- * Nearest neighbours in a run's representation. Indexes are loaded lazily (from the data
- * dir, or rebuilt from Postgres when missing, stale or corrupt) into a memory-bounded LRU.
- */
+/** Nearest neighbours in a run's representation, and the embeddings and profiles they are made of. */
 export class NeighbourService {
-  private readonly cache: ByteBudgetCache<string, LoadedIndex>;
-  private readonly loading = new Map<string, Promise<LoadedIndex>>();
-  private math?: Promise<MatrixMath>;
+  private readonly indexes: RunIndexCache;
   private readonly knownRuns = new Map<string, { run: RunEntity; at: number }>();
 
   constructor(
@@ -78,17 +54,10 @@ export class NeighbourService {
     private readonly embeddings: EmbeddingRepository,
     private readonly profiles: ProfileRepository,
     private readonly catalog: NeighbourRepository,
-    private readonly store: VectorIndexStore,
+    store: VectorIndexStore,
     private readonly options: NeighbourOptions,
   ) {
-    this.cache = new ByteBudgetCache(options.memoryBudgetBytes, (key, loaded) => {
-      options.searchPool?.detach(loaded.index);
-      options.logger?.debug({ index: key }, 'vector index evicted');
-    });
-  }
-
-  get loadedIndexes(): string[] {
-    return this.cache.keys();
+    this.indexes = new RunIndexCache(embeddings, profiles, store, options);
   }
 
   async nearestImages(request: { run: string; image?: string; vector?: number[]; k: number; metric: IndexMetric; filter?: { cellLine?: string; compound?: string; plate?: string } }): Promise<ImageNeighbour[]> {
@@ -115,6 +84,8 @@ export class NeighbourService {
     if (request.filter && (request.filter.cellLine || request.filter.compound || request.filter.plate)) {
       const cellLine = request.filter.cellLine ? await this.cellLine(request.filter.cellLine) : undefined;
       const compound = request.filter.compound ? await this.compound(request.filter.compound) : undefined;
+      // a plate that names nothing is NOT_FOUND, as an unknown cell line or compound is, not an empty list
+      if (request.filter.plate && !(await this.catalog.plateExists(run.screenId, request.filter.plate))) throw new NotFoundError('plate', request.filter.plate);
       filter = new Set(await this.catalog.imageIds(run.screenId, { cellLineId: cellLine?.id, compoundId: compound?.id, plate: request.filter.plate ?? undefined }));
     }
     const hits =
@@ -193,95 +164,16 @@ export class NeighbourService {
     return this.catalog.compoundsById(ids);
   }
 
-  /**
-   * The run's index of this kind and metric, current with its embeddings: from memory, else
-   * from the data dir, else rebuilt from Postgres and stored. Concurrent callers share one load.
-   */
-  async index(runId: string, kind: IndexKind, metric: IndexMetric): Promise<LoadedIndex> {
-    const key = `${runId}/${kind}/${metric}`;
-    const cached = this.cache.get(key);
-    const freshness = this.options.freshnessMs ?? 5000;
-    if (cached && Date.now() - cached.checkedAt < freshness) return cached;
-    const inFlight = this.loading.get(key);
-    if (inFlight) return inFlight;
-    const load = this.loadIndex(key, runId, kind, metric, cached).finally(() => this.loading.delete(key));
-    this.loading.set(key, load);
-    return load;
-  }
-
-  /** Builds (or rebuilds) and stores a run's index now, whatever is on disk. */
-  async rebuild(runId: string, kind: IndexKind, metric: IndexMetric): Promise<LoadedIndex> {
-    const generation = await this.generation(runId);
-    const loaded = await this.build(runId, kind, metric, generation);
-    this.remember(`${runId}/${kind}/${metric}`, loaded);
-    return loaded;
-  }
-
-  private async loadIndex(key: string, runId: string, kind: IndexKind, metric: IndexMetric, cached: LoadedIndex | undefined): Promise<LoadedIndex> {
-    const generation = await this.generation(runId);
-    if (cached && cached.generation === generation) {
-      cached.checkedAt = Date.now();
-      return cached;
-    }
-    const stored = await this.store.load(runId, kind, metric);
-    let loaded: LoadedIndex;
-    if (stored.status === 'loaded' && stored.manifest.generation === generation) {
-      loaded = { index: stored.index, generation, checkedAt: Date.now(), profiles: kind === 'images' ? undefined : await this.profileMap(runId, kind) };
-      if (loaded.profiles && [...loaded.profiles.keys()].some((id) => !stored.index.has(id))) loaded = await this.build(runId, kind, metric, generation);
-    } else {
-      const reason = stored.status === 'loaded' ? 'stale' : stored.status === 'corrupt' ? `corrupt: ${stored.reason}` : 'missing';
-      this.options.logger?.info({ run: runId, kind, metric, reason }, 'rebuilding vector index from Postgres');
-      loaded = await this.build(runId, kind, metric, generation);
-    }
-    this.remember(key, loaded);
-    return loaded;
-  }
-
-  private remember(key: string, loaded: LoadedIndex): void {
-    const previous = this.cache.peek(key);
-    if (previous && previous.index !== loaded.index) this.options.searchPool?.detach(previous.index);
-    this.cache.set(key, loaded, loaded.index.bytes);
-  }
-
-  private async build(runId: string, kind: IndexKind, metric: IndexMetric, generation: number): Promise<LoadedIndex> {
-    const math = await (this.math ??= MatrixMath.create());
-    let labels: Uint32Array;
-    let vectors: Float32Array;
-    let profiles: Map<number, StoredProfile> | undefined;
-    if (kind === 'images') {
-      const rows: Array<{ imageId: number; vector: Float32Array }> = [];
-      for await (const page of this.embeddings.stream(runId)) rows.push(...page);
-      labels = Uint32Array.from(rows, (row) => row.imageId);
-      vectors = new Float32Array(rows.length * REPRESENTATION_DIM);
-      rows.forEach((row, i) => vectors.set(row.vector, i * REPRESENTATION_DIM));
-    } else {
-      profiles = await this.profileMap(runId, kind);
-      const list = [...profiles.values()];
-      labels = Uint32Array.from(list, (p) => p.id);
-      vectors = new Float32Array(list.length * REPRESENTATION_DIM);
-      list.forEach((p, i) => vectors.set(p.vector, i * REPRESENTATION_DIM));
-    }
-    const index = VectorIndex.build(math, metric, REPRESENTATION_DIM, labels, vectors, this.options.parameters ?? DEFAULT_INDEX_PARAMETERS);
-    await this.store.save(index, { run: runId, kind, generation });
-    return { index, generation, checkedAt: Date.now(), profiles };
-  }
-
-  private async profileMap(runId: string, kind: IndexKind): Promise<Map<number, StoredProfile>> {
-    const normalization = kind.slice('profiles-'.length) as ProfileNormalization;
-    return new Map((await this.profiles.list(runId, 'treatment', normalization)).map((p) => [p.id, p]));
-  }
-
-  private async generation(runId: string): Promise<number> {
-    const set = await this.embeddings.set(runId);
-    if (!set || set.generation === 0) throw new NotFoundError('embeddings of run', runId);
-    return set.generation;
+  /** The run's index of this kind and metric, current with its embeddings (see RunIndexCache). */
+  index(runId: string, kind: IndexKind, metric: IndexMetric): Promise<LoadedIndex> {
+    return this.indexes.index(runId, kind, metric);
   }
 
   /** Runs are looked up once per freshness period: a query should not cost a database round trip. */
   private async run(id: string): Promise<RunEntity> {
     const known = this.knownRuns.get(id);
-    if (known && Date.now() - known.at < (this.options.freshnessMs ?? 5000)) return known.run;
-    const run = /^[0-9a-f-]{36}$/i.test(id) ? await this.runs.byId(id) : null;
+    if (known && Date.now() - known.at < (this.options.freshnessMs ?? DEFAULT_FRESHNESS_MS)) return known.run;
+    const run = isUuid(id) ? await this.runs.byId(id) : null;
     if (!run) throw new NotFoundError('run', id);
     if (this.knownRuns.size > 10_000) this.knownRuns.clear();
     this.knownRuns.set(id, { run, at: Date.now() });

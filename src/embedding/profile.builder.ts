@@ -1,18 +1,10 @@
 import type { ProfileNormalization } from '../db/entities/profile.entity';
 import type { ProfileRecord } from '../db/repositories/profile.repository';
+import type { ScreenImage } from '../db/repositories/screen-images.query';
 import { elementwiseMedian } from '../numeric/vector';
 
-/** What profiling needs of an image besides its embedding. */
-export interface ProfiledImage {
-  id: number;
-  cellLineId: number;
-  compoundId: number;
-  concentration: number;
-  plate: string;
-  well: string;
-  isControl: boolean;
-  compound: string;
-}
+/** What profiling needs of an image besides its embedding: all but where its file is. */
+export type ProfiledImage = Omit<ScreenImage, 'path'>;
 
 export const NORMALIZATIONS: readonly ProfileNormalization[] = ['none', 'standardize', 'mad-robustize'];
 

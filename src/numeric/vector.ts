@@ -64,9 +64,3 @@ export function elementwiseMedian(vectors: readonly Float32Array[]): Float32Arra
   return out;
 }
 
-export function elementwiseMean(vectors: readonly Float32Array[]): Float32Array {
-  if (vectors.length === 0) throw new Error('mean of no vectors');
-  const out = new Float64Array(vectors[0].length);
-  for (const v of vectors) for (let d = 0; d < out.length; d += 1) out[d] += v[d];
-  return Float32Array.from(out, (x) => x / vectors.length);
-}

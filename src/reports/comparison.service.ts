@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isUuid } from '../catalog/page-request';
 import type { ComparisonRepository } from '../db/repositories/comparison.repository';
-import type { SweepRepository } from '../db/repositories/sweep.repository';
+import type { SweepService } from '../training/sweep.service';
 import { BadUserInputError, NotFoundError } from '../errors/app-errors';
 import { buildComparisonReport, type ComparisonReport } from './comparison-report';
 import { renderHtml } from './html.renderer';
@@ -19,7 +19,7 @@ const MAX_RUNS = 100;
 export class ComparisonService {
   constructor(
     private readonly comparison: ComparisonRepository,
-    private readonly sweeps: SweepRepository,
+    private readonly sweeps: SweepService,
   ) {}
 
   /** The runs given, or a sweep's; the baseline (default: the first given, or the sweep's first setup) has ratios 1. */
@@ -27,7 +27,7 @@ export class ComparisonService {
     if ((request.runs === undefined) === (request.sweep === undefined)) throw new BadUserInputError('give exactly one of runs and sweep', 'runs');
     let runs;
     if (request.sweep !== undefined) {
-      await this.sweep(request.sweep);
+      await this.sweeps.byId(request.sweep);
       runs = await this.comparison.runsOfSweep(request.sweep);
     } else {
       const ids = [...new Set(request.runs)];
@@ -48,7 +48,7 @@ export class ComparisonService {
   }
 
   async report(sweepId: string, baseline?: string): Promise<ComparisonReport> {
-    const sweep = await this.sweep(sweepId);
+    const sweep = await this.sweeps.byId(sweepId);
     const runs = await this.comparison.runsOfSweep(sweep.id);
     const ids = runs.map((run) => run.id);
     const baselineRunId = runs.length === 0 ? null : (baseline ?? runs[0].id);
@@ -60,6 +60,11 @@ export class ComparisonService {
       resources,
       baselineRunId,
     });
+  }
+
+  /** The newest sweep's id, or null before the first. */
+  latestSweep(): Promise<string | null> {
+    return this.comparison.latestSweep();
   }
 
   async render(sweepId: string, format: ReportFormat): Promise<{ report: ComparisonReport; content: string }> {
@@ -81,11 +86,6 @@ export class ComparisonService {
     return written;
   }
 
-  private async sweep(id: string) {
-    const sweep = isUuid(id) ? await this.sweeps.byId(id) : null;
-    if (!sweep) throw new NotFoundError('sweep', id);
-    return sweep;
-  }
 }
 
 export const EXTENSIONS: Record<ReportFormat, string> = { json: 'json', markdown: 'md', html: 'html' };

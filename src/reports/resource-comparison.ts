@@ -4,15 +4,11 @@ import type { ComparedEpoch, ComparedRun } from '../db/repositories/comparison.r
 export const RESOURCE_FIGURES = ['wallSeconds', 'timeToBestEpochSeconds', 'imagesPerSecond', 'peakRssBytes', 'peakTensorBytes', 'gpuMemoryBytes'] as const;
 export type ResourceFigure = (typeof RESOURCE_FIGURES)[number];
 
-export interface RunResources {
+/** What a comparison shows of a run besides its figures. */
+const RUN_FIELDS = ['setup', 'paradigm', 'cropMode', 'augment', 'status', 'backend', 'device'] as const;
+
+export interface RunResources extends Pick<ComparedRun, (typeof RUN_FIELDS)[number]> {
   runId: string;
-  setup: string;
-  paradigm: string;
-  cropMode: string;
-  augment: boolean;
-  status: string;
-  backend: string | null;
-  device: string | null;
   epochs: number;
   /** the epoch with the lowest validation loss (training loss when none was measured) */
   bestEpoch: number | null;
@@ -36,7 +32,7 @@ export interface ResourceComparison {
 /** Per run, its epochs' totals and peaks. */
 export function runResources(run: ComparedRun, epochs: readonly ComparedEpoch[]): Omit<RunResources, 'ratios'> {
   const ordered = [...epochs].sort((a, b) => a.epoch - b.epoch);
-  const base = { runId: run.id, setup: run.setup, paradigm: run.paradigm, cropMode: run.cropMode, augment: run.augment, status: run.status, backend: run.backend, device: run.device, epochs: ordered.length };
+  const base = { runId: run.id, ...pickFields(run), epochs: ordered.length };
   if (ordered.length === 0) {
     return { ...base, bestEpoch: null, wallSeconds: null, timeToBestEpochSeconds: null, imagesPerSecond: null, peakRssBytes: null, peakTensorBytes: null, gpuMemoryBytes: null };
   }
@@ -72,6 +68,10 @@ export function compareResources(runs: readonly ComparedRun[], epochs: readonly 
       ratios: Object.fromEntries(RESOURCE_FIGURES.map((figure) => [figure, ratio(row[figure], baseline[figure])])) as Record<ResourceFigure, number | null>,
     })),
   };
+}
+
+function pickFields(run: ComparedRun): Pick<ComparedRun, (typeof RUN_FIELDS)[number]> {
+  return Object.fromEntries(RUN_FIELDS.map((field) => [field, run[field]])) as Pick<ComparedRun, (typeof RUN_FIELDS)[number]>;
 }
 
 function ratio(value: number | null, baseline: number | null): number | null {

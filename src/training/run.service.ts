@@ -1,23 +1,26 @@
+import type { CatalogService } from '../catalog/catalog.service';
 import { checkedPage, isUuid } from '../catalog/page-request';
 import type { RunEpochEntity } from '../db/entities/run-epoch.entity';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { Page } from '../db/keyset-pagination';
 import type { RunFilter, RunRepository } from '../db/repositories/run.repository';
+import type { SweepService } from './sweep.service';
 import { NotFoundError } from '../errors/app-errors';
 
 export class RunService {
   constructor(
     private readonly runs: RunRepository,
+    private readonly sweeps: SweepService,
+    private readonly catalog: CatalogService,
     private readonly maxPageSize: number,
   ) {}
 
-  list(page: { first: number; after?: string | null }, filter: RunFilter): Promise<Page<RunEntity>> {
+  /** `screen`: id or name; a sweep or screen that does not exist is NOT_FOUND, not an empty page. */
+  async list(page: { first: number; after?: string | null }, filter: { sweep?: string; screen?: string; status?: RunFilter['status'] }): Promise<Page<RunEntity>> {
     const checked = checkedPage(page, this.maxPageSize);
-    // a malformed id matches no run: an empty page, not a SQL error
-    if ([filter.sweepId, filter.screenId].some((id) => id !== undefined && !isUuid(id))) {
-      return Promise.resolve({ items: [], cursors: [], hasNextPage: false, totalCount: 0 });
-    }
-    return this.runs.list(checked, filter);
+    const sweepId = filter.sweep === undefined ? undefined : (await this.sweeps.byId(filter.sweep)).id;
+    const screenId = await this.catalog.screenIdOf(filter.screen);
+    return this.runs.list(checked, { sweepId, screenId, status: filter.status });
   }
 
   async byId(id: string): Promise<RunEntity> {

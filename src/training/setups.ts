@@ -15,21 +15,6 @@ export const STRATEGIES: readonly Strategy[] = CROP_MODES.flatMap((crop) =>
   [false, true].map((augment) => ({ crop, augment })),
 );
 
-export interface Setup {
-  /** stable name, e.g. "self-supervised/multi-crop+aug" */
-  name: string;
-  paradigm: Paradigm;
-  strategy: Strategy;
-}
-
 export function strategyName(strategy: Strategy): string {
   return `${strategy.crop}${strategy.augment ? '+aug' : ''}`;
 }
-
-export function setupName(paradigm: Paradigm, strategy: Strategy): string {
-  return `${paradigm}/${strategyName(strategy)}`;
-}
-
-export const SETUPS: readonly Setup[] = PARADIGMS.flatMap((paradigm) =>
-  STRATEGIES.map((strategy) => ({ name: setupName(paradigm, strategy), paradigm, strategy })),
-);

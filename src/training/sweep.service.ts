@@ -1,12 +1,10 @@
 import os from 'node:os';
 import { checkedPage, isUuid } from '../catalog/page-request';
 import type { RunEntity } from '../db/entities/run.entity';
-import type { ScreenEntity } from '../db/entities/screen.entity';
 import type { SweepEntity } from '../db/entities/sweep.entity';
 import type { Page } from '../db/keyset-pagination';
-import type { CatalogRepository } from '../db/repositories/catalog.repository';
+import type { CatalogService } from '../catalog/catalog.service';
 import type { RunRepository } from '../db/repositories/run.repository';
-import type { ScreenRepository } from '../db/repositories/screen.repository';
 import type { SweepRepository } from '../db/repositories/sweep.repository';
 import { BadUserInputError, NotFoundError } from '../errors/app-errors';
 import { isProcessAlive } from '../util/process-alive';
@@ -35,14 +33,13 @@ export class SweepService {
   constructor(
     private readonly sweeps: SweepRepository,
     private readonly runs: RunRepository,
-    private readonly catalog: CatalogRepository,
-    private readonly screens: ScreenRepository,
+    private readonly catalog: CatalogService,
     private readonly maxPageSize: number,
     private readonly queue?: RunJobSender,
   ) {}
 
   async create(request: SweepRequest): Promise<{ sweep: SweepEntity; runs: RunEntity[] }> {
-    const screen = await this.findScreen(request.screen);
+    const screen = await this.catalog.screen(request.screen);
     if (screen.imageCount === 0) throw new BadUserInputError(`screen ${screen.name} has no images`, 'screen');
     const setups = request.setups === undefined ? await this.sweeps.allSetups() : await this.sweeps.setupsByName(request.setups);
     if (request.setups !== undefined) {
@@ -90,10 +87,10 @@ export class SweepService {
     return sweep;
   }
 
-  list(page: { first: number; after?: string | null }, screenId?: string): Promise<Page<SweepEntity>> {
+  /** `screen`: id or name. */
+  async list(page: { first: number; after?: string | null }, screen?: string): Promise<Page<SweepEntity>> {
     const checked = checkedPage(page, this.maxPageSize);
-    if (screenId !== undefined && !isUuid(screenId)) return Promise.resolve({ items: [], cursors: [], hasNextPage: false, totalCount: 0 });
-    return this.sweeps.list(checked, screenId);
+    return this.sweeps.list(checked, await this.catalog.screenIdOf(screen));
   }
 
   statusCounts(sweepId: string): Promise<Record<string, number>> {
@@ -109,9 +106,4 @@ export class SweepService {
     return this.queue;
   }
 
-  private async findScreen(idOrName: string): Promise<ScreenEntity> {
-    const screen = (isUuid(idOrName) ? await this.catalog.screenById(idOrName) : null) ?? (await this.screens.findByName(idOrName));
-    if (!screen) throw new NotFoundError('screen', idOrName);
-    return screen;
-  }
 }

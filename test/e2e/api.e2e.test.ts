@@ -1,20 +1,31 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database';
+import { createLogger } from '../../src/logger';
+import { createServices, type ServiceJobSender } from '../../src/services';
 import { graphql, startServer, type ServerProcess } from '../support/server-process';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
 const ADMIN_KEY = 'e2e-admin-key-0123456789';
 
 describe('morphospace serve over HTTP', () => {
   let testDatabase: TestDatabase;
   let server: ServerProcess;
+  let dataDir: string;
+  let seeded: { screenId: string; sweepId: string; runCount: number };
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('e2e_api');
-    server = await startServer(['serve', '--port', '0'], { DATABASE_URL: testDatabase.url, MORPHOSPACE_ADMIN_KEY: ADMIN_KEY });
-  });
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-e2e-api-'));
+    seeded = await seedQueuedSweep(testDatabase.url, dataDir);
+    server = await startServer(['serve', '--port', '0'], { DATABASE_URL: testDatabase.url, MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_ADMIN_KEY: ADMIN_KEY });
+  }, 120_000);
   afterAll(async () => {
     expect(await server.stop('SIGTERM')).toBe(0);
     await testDatabase.drop();
+    await fs.rm(dataDir, { recursive: true, force: true });
   });
 
   it('reports health', async () => {
@@ -101,7 +112,60 @@ describe('morphospace serve over HTTP', () => {
     expect(body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('takes a screen by id or by name in every filter that names one', async () => {
+    const query = `query($screen: ID) { runs(first: 10, screen: $screen) { totalCount }
+      sweeps(first: 10, screen: $screen) { totalCount }
+      cellLines(first: 10, screen: $screen) { totalCount }
+      compounds(first: 10, screen: $screen) { totalCount } }`;
+    const byName = await graphql(server.url, query, { variables: { screen: 'e2e-tiny' } });
+    expect(byName.body.errors).toBeUndefined();
+    expect(byName.body.data.runs.totalCount).toBe(seeded.runCount);
+    expect(byName.body.data.sweeps.totalCount).toBe(1);
+    expect(byName.body.data.cellLines.totalCount).toBeGreaterThan(0);
+    const byId = await graphql(server.url, query, { variables: { screen: seeded.screenId } });
+    expect(byId.body.data).toEqual(byName.body.data);
+    const screen = await graphql(server.url, '{ screen(id: "e2e-tiny") { id } }');
+    expect(screen.body.data.screen.id).toBe(seeded.screenId);
+  });
+
+  it('lists a sweep\'s runs by its id', async () => {
+    const { body } = await graphql(server.url, 'query($sweep: ID) { runs(first: 10, sweep: $sweep) { totalCount } }', { variables: { sweep: seeded.sweepId } });
+    expect(body.data.runs.totalCount).toBe(seeded.runCount);
+  });
+
+  it('says NOT_FOUND, not an empty list, for a screen, sweep or MoA that names nothing', async () => {
+    const unknown = [
+      '{ runs(first: 10, screen: "no-such-screen") { totalCount } }',
+      '{ runs(first: 10, screen: "00000000-0000-0000-0000-000000000000") { totalCount } }',
+      '{ runs(first: 10, sweep: "demo") { totalCount } }',
+      '{ runs(first: 10, sweep: "00000000-0000-0000-0000-000000000000") { totalCount } }',
+      '{ sweeps(first: 10, screen: "no-such-screen") { totalCount } }',
+      '{ cellLines(first: 10, screen: "no-such-screen") { totalCount } }',
+      '{ compounds(first: 10, moa: "no such mechanism") { totalCount } }',
+    ];
+    for (const query of unknown) {
+      const { body } = await graphql(server.url, query);
+      expect(body.errors?.[0].extensions?.code, query).toBe('NOT_FOUND');
+    }
+  });
+
   it('logs one line per request with its duration', () => {
     expect(server.output()).toMatch(/"path":"\/healthz","status":200,"durationMs":\d+/);
   });
 });
+
+/** A tiny screen and a sweep of three queued runs, made in-process before the server starts (no worker trains them). */
+async function seedQueuedSweep(databaseUrl: string, dataDir: string): Promise<{ screenId: string; sweepId: string; runCount: number }> {
+  const config = testConfig(databaseUrl, { MORPHOSPACE_DATA_DIR: dataDir });
+  const database = await openDatabase(config, createLogger('silent'), { migrate: true });
+  try {
+    const queue: ServiceJobSender = { send: async () => null, retryAbandoned: async () => undefined };
+    const services = createServices(config, database, queue);
+    const { screen } = await services.screens.generateAndRegister({ preset: 'tiny', seed: 3, name: 'e2e-tiny' });
+    const setups = ['weakly-supervised/one-crop', 'self-supervised/one-crop', 'unsupervised/one-crop'];
+    const { sweep, runs } = await services.sweeps.create({ screen: 'e2e-tiny', setups, profile: 'quick' });
+    return { screenId: screen.id, sweepId: sweep.id, runCount: runs.length };
+  } finally {
+    await database.close();
+  }
+}

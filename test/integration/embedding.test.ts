@@ -171,6 +171,7 @@ describe('embeddings, profiles and nearest neighbours on the tiny screen', () =>
     expect(await code(`query ($run: ID!) { nearestCompounds(run: $run, compound: "Aspirin", cellLine: "ACHN") { distance } }`, { run: runId })).toBe('NOT_FOUND');
     expect(await code(`query ($run: ID!) { nearestImages(run: $run, image: "999999", k: 3) { imageId } }`, { run: runId })).toBe('NOT_FOUND');
     expect(await code(`query ($run: ID!) { embedding(run: $run, image: "999999") { dimensions } }`, { run: runId })).toBe('NOT_FOUND');
+    expect(await code(`query ($run: ID!) { nearestImages(run: $run, image: "1", k: 3, filter: { plate: "no-such-plate" }) { imageId } }`, { run: runId })).toBe('NOT_FOUND');
     expect(await code(`query ($run: ID!) { nearestImages(run: $run, image: "1", k: 101) { imageId } }`, { run: runId })).toBe('BAD_USER_INPUT');
     expect(await code(`query ($run: ID!) { nearestImages(run: $run, vector: [1, 2, 3], k: 3) { imageId } }`, { run: runId })).toBe('BAD_USER_INPUT');
     expect(await code(NEAREST_COMPOUNDS, { run: runId, k: 0 })).toBe('BAD_USER_INPUT');

@@ -22,6 +22,16 @@ describe('config', () => {
     expect(() => loadConfig({ MORPHOSPACE_IMPORT_ROOTS: path.delimiter })).toThrow(/MORPHOSPACE_IMPORT_ROOTS must list at least one directory/);
   });
 
+  it("reads start's settings: workers, the demo, and a default log level below the flag and LOG_LEVEL", () => {
+    expect(loadConfig({ MORPHOSPACE_WORKERS: '3', MORPHOSPACE_DEMO: 'off' }).start).toEqual({ workers: 3, demo: false });
+    expect(loadConfig({ MORPHOSPACE_WORKERS: '3' }, { workers: '2', demo: false }).start).toEqual({ workers: 2, demo: false });
+    // commander's --demo default (true) leaves the choice to the environment
+    expect(loadConfig({ MORPHOSPACE_DEMO: 'false' }, { demo: true }).start.demo).toBe(false);
+    expect(loadConfig({}).start.demo).toBe(true);
+    expect(loadConfig({}, { defaultLogLevel: 'warn' }).logLevel).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }, { defaultLogLevel: 'warn' }).logLevel).toBe('debug');
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
@@ -33,6 +43,8 @@ describe('config', () => {
     [{ MORPHOSPACE_MAX_DEPTH: '0' }, /MORPHOSPACE_MAX_DEPTH/],
     [{ MORPHOSPACE_IMPORT_ROOTS: 'relative/dir' }, /MORPHOSPACE_IMPORT_ROOTS/],
     [{ MORPHOSPACE_IMPORT_ROOTS: `/ok${path.delimiter}/` }, /MORPHOSPACE_IMPORT_ROOTS/],
+    [{ MORPHOSPACE_WORKERS: '0' }, /MORPHOSPACE_WORKERS/],
+    [{ MORPHOSPACE_DEMO: 'perhaps' }, /MORPHOSPACE_DEMO/],
   ])('refuses %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -12,27 +12,27 @@ export class CatalogResolver {
   }
 
   @Query(() => Screen)
-  async screen(@Arg('id', () => ID) id: string, @Ctx() { services }: RequestContext) {
+  async screen(@Arg('id', () => ID, { description: 'screen id or name' }) id: string, @Ctx() { services }: RequestContext) {
     return services.catalog.screen(id);
   }
 
   @Query(() => CellLineConnection)
   async cellLines(
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('screen', () => ID, { nullable: true, description: 'only cell lines imaged in this screen' }) screenId: string | undefined,
+    @Arg('screen', () => ID, { nullable: true, description: 'only cell lines imaged in this screen (id or name)' }) screen: string | undefined,
     @Ctx() { services }: RequestContext,
   ) {
-    return toConnection(await services.catalog.cellLines(page, screenId ?? undefined), (cellLine) => cellLine);
+    return toConnection(await services.catalog.cellLines(page, screen ?? undefined), (cellLine) => cellLine);
   }
 
   @Query(() => CompoundConnection)
   async compounds(
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('screen', () => ID, { nullable: true, description: 'only compounds used in this screen' }) screenId: string | undefined,
+    @Arg('screen', () => ID, { nullable: true, description: 'only compounds used in this screen (id or name)' }) screen: string | undefined,
     @Arg('moa', () => String, { nullable: true, description: 'only compounds with this mechanism of action' }) moa: string | undefined,
     @Ctx() { services }: RequestContext,
   ) {
-    return toConnection(await services.catalog.compounds(page, { screenId: screenId ?? undefined, moa: moa ?? undefined }), (compound) => compound);
+    return toConnection(await services.catalog.compounds(page, { screen: screen ?? undefined, moa: moa ?? undefined }), (compound) => compound);
   }
 
   @Query(() => SetupConnection)

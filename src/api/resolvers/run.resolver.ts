@@ -11,12 +11,12 @@ export class RunResolver {
   @Query(() => RunConnection)
   async runs(
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('sweep', () => ID, { nullable: true }) sweepId: string | undefined,
-    @Arg('screen', () => ID, { nullable: true }) screenId: string | undefined,
+    @Arg('sweep', () => ID, { nullable: true, description: 'sweep id (sweeps have no names)' }) sweep: string | undefined,
+    @Arg('screen', () => ID, { nullable: true, description: 'screen id or name' }) screen: string | undefined,
     @Arg('status', () => RunStatusValue, { nullable: true }) status: RunStatusValue | undefined,
     @Ctx() { services }: RequestContext,
   ) {
-    const filter = { sweepId: sweepId ?? undefined, screenId: screenId ?? undefined, status: status ?? undefined };
+    const filter = { sweep: sweep ?? undefined, screen: screen ?? undefined, status: status ?? undefined };
     return toConnection(await services.runs.list(page, filter), (run) => run);
   }
 

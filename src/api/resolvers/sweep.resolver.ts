@@ -9,8 +9,8 @@ import { CreatedSweep, Sweep, SweepConnection, SweepStatusCount, TrainingOverrid
 @Resolver(() => Sweep)
 export class SweepResolver {
   @Query(() => SweepConnection)
-  async sweeps(@Args(() => PageArgs) page: PageArgs, @Arg('screen', () => ID, { nullable: true }) screenId: string | undefined, @Ctx() { services }: RequestContext) {
-    return toConnection(await services.sweeps.list(page, screenId ?? undefined), (sweep) => sweep);
+  async sweeps(@Args(() => PageArgs) page: PageArgs, @Arg('screen', () => ID, { nullable: true, description: 'screen id or name' }) screen: string | undefined, @Ctx() { services }: RequestContext) {
+    return toConnection(await services.sweeps.list(page, screen ?? undefined), (sweep) => sweep);
   }
 
   @Query(() => Sweep)

@@ -22,7 +22,7 @@ export class ImageFilterInput {
   @Field(() => ID, { nullable: true, description: 'compound id or name' })
   compound?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "plate name; one the run's screen does not have is NOT_FOUND" })
   plate?: string | null;
 }
 

@@ -31,8 +31,3 @@ async function decodeWithSharp(file: Buffer, path: string): Promise<GreyImage> {
   if (info.channels !== 1) throw new Error(`${path}: expected 1 channel after conversion, got ${info.channels}`);
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
-
-/** libvips threads per image; parallelism comes from decoding several images at once on the libuv pool. */
-export function configureSharpForBatches(threadsPerImage = 1): void {
-  sharp.concurrency(threadsPerImage);
-}

@@ -1,8 +1,8 @@
 import path from 'node:path';
+import type { ImageFields, ManifestColumn } from '../manifest.codec';
 
 /** The fields an imported image carries, named as in manifest.csv. */
-export const IMPORT_FIELDS = ['path', 'cell_line', 'compound', 'concentration', 'plate', 'well', 'site', 'moa', 'control'] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+export type ImportField = ManifestColumn;
 
 /** One image as read from a manifest line or a file name, still text, not yet checked. */
 export interface RawImportRow {
@@ -12,17 +12,10 @@ export interface RawImportRow {
 }
 
 /** One checked image, ready to be inspected and written. */
-export interface ImportRow {
+export interface ImportRow extends ImageFields {
   line: number;
   /** relative to the screen root, with forward slashes */
   path: string;
-  cellLine: string;
-  compound: string;
-  /** uM */
-  concentration: number;
-  plate: string;
-  well: string;
-  site: number;
   moa: string | null;
   control: boolean;
 }

@@ -85,12 +85,13 @@ function locatePath(names: string[], indexOf: (name: string) => number): { read:
   };
 }
 
-interface DelimitedRecord {
+export interface DelimitedRecord {
   line: number;
   fields: string[];
 }
 
-function parseDelimited(text: string): DelimitedRecord[] {
+/** CSV, or tab-separated when the first line has tabs and no commas; blank lines skipped. */
+export function parseDelimited(text: string): DelimitedRecord[] {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
   const records: DelimitedRecord[] = [];

@@ -1,21 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, ManyToOne } from 'typeorm';
 import { CellLineEntity } from './cell-line.entity';
 import type { TaskName } from '../../evaluation/tasks/task.registry';
-import { RunEntity } from './run.entity';
+import { RunOwnedColumns } from './run-owned.columns';
 
 /** A downstream task's result for one run (and cell line where the task is per cell line). */
 @Entity('evaluations')
 @Index('ix_evaluations_run_task', ['runId', 'task', 'cellLineId'])
-export class EvaluationEntity {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ type: 'uuid' })
-  runId: string;
-
-  @ManyToOne(() => RunEntity, { onDelete: 'CASCADE' })
-  run?: RunEntity;
-
+export class EvaluationEntity extends RunOwnedColumns {
   @Column({ type: 'text' })
   task: TaskName;
 

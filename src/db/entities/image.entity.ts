@@ -1,16 +1,11 @@
-import { Column, Entity, Index, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { CellLineEntity } from './cell-line.entity';
-import { CompoundEntity } from './compound.entity';
+import { Column, Entity, Index, ManyToOne, Unique } from 'typeorm';
 import { ScreenEntity } from './screen.entity';
+import { TreatmentColumns } from './treatment.columns';
 
 @Entity('images')
 @Unique('uq_images_screen_path', ['screenId', 'path'])
 @Index('ix_images_screen_cell_line_compound', ['screenId', 'cellLineId', 'compoundId'])
-export class ImageEntity {
-  /** integer ids double as vector-index labels (hnswlib takes uint32) */
-  @PrimaryGeneratedColumn()
-  id: number;
-
+export class ImageEntity extends TreatmentColumns {
   @Column({ type: 'uuid' })
   screenId: string;
 
@@ -20,22 +15,6 @@ export class ImageEntity {
   /** relative to the screen's root */
   @Column({ type: 'text' })
   path: string;
-
-  @Column({ type: 'integer' })
-  cellLineId: number;
-
-  @ManyToOne(() => CellLineEntity)
-  cellLine?: CellLineEntity;
-
-  @Column({ type: 'integer' })
-  compoundId: number;
-
-  @ManyToOne(() => CompoundEntity)
-  compound?: CompoundEntity;
-
-  /** micromolar */
-  @Column({ type: 'double precision' })
-  concentration: number;
 
   @Column({ type: 'text' })
   plate: string;

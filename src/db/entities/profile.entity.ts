@@ -1,7 +1,6 @@
-import { Column, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { CellLineEntity } from './cell-line.entity';
-import { CompoundEntity } from './compound.entity';
+import { Column, Entity, Index, ManyToOne } from 'typeorm';
 import { RunEntity } from './run.entity';
+import { TreatmentColumns } from './treatment.columns';
 
 export type ProfileLevel = 'treatment' | 'well';
 export type ProfileNormalization = 'none' | 'standardize' | 'mad-robustize';
@@ -9,10 +8,7 @@ export type ProfileNormalization = 'none' | 'standardize' | 'mad-robustize';
 /** Median of image embeddings per compound x cell line x concentration, or per well. */
 @Entity('profiles')
 @Index('ix_profiles_lookup', ['runId', 'level', 'normalization', 'compoundId', 'cellLineId', 'concentration'])
-export class ProfileEntity {
-  @PrimaryGeneratedColumn()
-  id: number;
-
+export class ProfileEntity extends TreatmentColumns {
   @Column({ type: 'uuid' })
   runId: string;
 
@@ -24,21 +20,6 @@ export class ProfileEntity {
 
   @Column({ type: 'text', default: 'none' })
   normalization: ProfileNormalization;
-
-  @Column({ type: 'integer' })
-  cellLineId: number;
-
-  @ManyToOne(() => CellLineEntity)
-  cellLine?: CellLineEntity;
-
-  @Column({ type: 'integer' })
-  compoundId: number;
-
-  @ManyToOne(() => CompoundEntity)
-  compound?: CompoundEntity;
-
-  @Column({ type: 'double precision' })
-  concentration: number;
 
   /** set for well-level profiles */
   @Column({ type: 'text', nullable: true })

@@ -1,20 +1,11 @@
-import { Column, CreateDateColumn, Entity, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Unique } from 'typeorm';
 import { bigintAsNumber } from '../column-transformers';
-import { RunEntity } from './run.entity';
+import { RunOwnedColumns } from './run-owned.columns';
 
 /** One row per finished epoch; the unique key keeps a resumed run from counting an epoch twice. */
 @Entity('run_epochs')
 @Unique('uq_run_epochs_run_epoch', ['runId', 'epoch'])
-export class RunEpochEntity {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ type: 'uuid' })
-  runId: string;
-
-  @ManyToOne(() => RunEntity, { onDelete: 'CASCADE' })
-  run?: RunEntity;
-
+export class RunEpochEntity extends RunOwnedColumns {
   @Column({ type: 'integer' })
   epoch: number;
 

@@ -18,6 +18,14 @@ export class CatalogRepository {
     return this.dataSource.getRepository(ScreenEntity).findOneBy({ id });
   }
 
+  screenByName(name: string): Promise<ScreenEntity | null> {
+    return this.dataSource.getRepository(ScreenEntity).findOneBy({ name });
+  }
+
+  moaExists(moa: string): Promise<boolean> {
+    return this.dataSource.getRepository(CompoundEntity).existsBy({ moa });
+  }
+
   cellLines(page: PageRequest, screenId?: string): Promise<Page<CellLineEntity>> {
     const query = this.dataSource.getRepository(CellLineEntity).createQueryBuilder('cell_line');
     if (screenId) query.where('EXISTS (SELECT 1 FROM images i WHERE i.cell_line_id = cell_line.id AND i.screen_id = :screenId)', { screenId });

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
@@ -6,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { decodeVector } from '../../embedding/vector-codec';
 import type { EmbeddingSetEntity } from '../entities/embedding-set.entity';
+import { screenImages, type ScreenImage } from './screen-images.query';
 
 /** One image's embedding on its way in or out. */
 export interface EmbeddingRow {
@@ -13,20 +13,6 @@ export interface EmbeddingRow {
   vector: Float32Array;
 }
 
-/** An image with what embedding, profiling and filtering need to know about it. */
-export interface EmbeddableImage {
-  id: number;
-  /** absolute */
-  path: string;
-  cellLineId: number;
-  compoundId: number;
-  concentration: number;
-  plate: string;
-  well: string;
-  isControl: boolean;
-  /** the compound's name, e.g. DMSO: normalisation is against the plate's DMSO wells */
-  compound: string;
-}
 
 export type EmbeddingSetState = Pick<EmbeddingSetEntity, 'runId' | 'generation' | 'status' | 'imageCount' | 'dimensions' | 'settings'>;
 
@@ -45,26 +31,10 @@ const MIN_ROWS_PER_PART = 256;
 export class EmbeddingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async imagesOf(screenId: string): Promise<EmbeddableImage[]> {
-    const rows: Array<{ id: number; root: string; path: string; cell_line_id: number; compound_id: number; concentration: number; plate: string; well: string; is_control: boolean; compound: string }> =
-      await this.dataSource.query(
-        `SELECT i.id, s.root, i.path, i.cell_line_id, i.compound_id, i.concentration, i.plate, i.well, c.is_control, c.name AS compound
-           FROM images i JOIN screens s ON s.id = i.screen_id JOIN compounds c ON c.id = i.compound_id
-          WHERE i.screen_id = $1 ORDER BY i.id`,
-        [screenId],
-      );
-    return rows.map((row) => ({
-      id: row.id,
-      path: path.resolve(row.root, row.path),
-      cellLineId: row.cell_line_id,
-      compoundId: row.compound_id,
-      concentration: row.concentration,
-      plate: row.plate,
-      well: row.well,
-      isControl: row.is_control,
-      compound: row.compound,
-    }));
+  imagesOf(screenId: string): Promise<ScreenImage[]> {
+    return screenImages(this.dataSource, screenId);
   }
+
 
   async set(runId: string): Promise<EmbeddingSetState | undefined> {
     const rows: Array<{ run_id: string; generation: number; status: 'embedding' | 'complete'; image_count: number; dimensions: number; settings: Record<string, unknown> }> =

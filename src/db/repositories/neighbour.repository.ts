@@ -58,6 +58,11 @@ export class NeighbourRepository {
     return ids.map((id) => byId.get(id)).filter((row): row is ImageInfo => row !== undefined);
   }
 
+  async plateExists(screenId: string, plate: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM images WHERE screen_id = $1 AND plate = $2 LIMIT 1', [screenId, plate]);
+    return rows.length > 0;
+  }
+
   async imageIds(screenId: string, filter: ImageFilter): Promise<number[]> {
     const conditions = ['screen_id = $1'];
     const values: unknown[] = [screenId];

@@ -1,15 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ImageFields } from '../../data/manifest.codec';
 import { ScreenEntity, type ScreenSource } from '../entities/screen.entity';
 
 /** One image to write; cell line and compound by name, resolved to ids inside the transaction. */
-export interface NewImage {
-  path: string;
-  cellLine: string;
-  compound: string;
-  concentration: number;
-  plate: string;
-  well: string;
-  site: number;
+export interface NewImage extends ImageFields {
   contentHash: string;
 }
 

@@ -16,4 +16,9 @@ export class ClassifierHead {
   logits(x: tf.Tensor2D): tf.Tensor2D {
     return applyDense(this.out, tf.leakyRelu(applyDense(this.hidden, x), 0.01));
   }
+
+  /** P(drug) per row: [n]. Call inside tf.tidy: the intermediates are not disposed here. */
+  drugProbability(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.reshape(tf.slice(tf.softmax(this.logits(x)), [0, 1], [-1, 1]), [-1]);
+  }
 }

@@ -3,7 +3,6 @@ import type { SeededRandom } from '../../util/seeded-random';
 import { applyConv, applyConvReluPool, conv3x3, type Conv3x3 } from './layers';
 import type { ParameterSet } from './parameter-set';
 
-export const INPUT_SIZE = 64;
 export const REPRESENTATION_SHAPE = [16, 16, 8] as const;
 export const REPRESENTATION_DIM = 16 * 16 * 8;
 

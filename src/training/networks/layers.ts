@@ -6,6 +6,16 @@ import { POOL_RELU_BIAS_GRAD } from '../kernels/pool-relu-bias-grad.kernel';
 import { FIRST_LAYER_FILTER_GRAD } from '../kernels/first-layer-filter-grad.kernel';
 import '../gradients/register-training-gradients';
 
+/** A stride-1 'same' convolution, as every conv layer here is. */
+const SAME_CONV = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
+
+/** [dx, dw] of a 'same' convolution from the gradient at its pre-activation; dx is zeros for the first layer (the images need none). */
+function convGrads(g: tf.Tensor, x: tf.Tensor, w: tf.Tensor, inputGrad: boolean): [tf.Tensor, tf.Tensor] {
+  const dx = inputGrad ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: w }, { ...SAME_CONV, inputShape: x.shape }) as tf.Tensor) : tf.zerosLike(x);
+  const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...SAME_CONV, filterShape: w.shape }) as tf.Tensor;
+  return [dx, dw];
+}
+
 /** [dy masked by ReLU(y) > 0 (or dy), bias gradient]: one fused kernel where registered. */
 function activationAndBiasGrad(dy: tf.Tensor, y: tf.Tensor | null): [tf.Tensor, tf.Tensor] {
   const backend = tf.getBackend();
@@ -46,13 +56,12 @@ export function applyConv(layer: Conv3x3, x: tf.Tensor4D, relu: boolean, inputGr
  * being recorded and the activation is not linear.
  */
 function fusedConv(relu: boolean, inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor) => tf.Tensor4D {
-  const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
   return tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, w, b, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor, tf.GradSaveFunc];
     const y = tf.engine().runKernel(
       'FusedConv2D',
       { x, filter: w, bias: b },
-      { ...attrs, activation: relu ? 'relu' : 'linear' },
+      { ...SAME_CONV, activation: relu ? 'relu' : 'linear' },
     ) as tf.Tensor4D;
     save(relu ? [x, w, y] : [x, w]);
     return {
@@ -60,11 +69,7 @@ function fusedConv(relu: boolean, inputGrad: boolean): (x: tf.Tensor4D, w: tf.Te
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw, sy] = saved;
         const [g, db] = activationAndBiasGrad(dy, relu ? sy : null);
-        const dx = inputGrad
-          ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: sw }, { ...attrs, inputShape: sx.shape }) as tf.Tensor)
-          : tf.zerosLike(sx);
-        const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: sx, dy: g }, { ...attrs, filterShape: sw.shape }) as tf.Tensor;
-        return [dx, dw, db];
+        return [...convGrads(g, sx, sw, inputGrad), db];
       },
     };
   }) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor) => tf.Tensor4D;
@@ -114,10 +119,6 @@ export function applyBatchNorm(layer: BatchNorm, x: tf.Tensor2D, groups = 1): tf
   return tf.add(tf.mul(tf.reshape(normalised, [n, d]), layer.gamma), layer.beta) as tf.Tensor2D;
 }
 
-export function maxPool2(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.maxPool(x, 2, 2, 'valid');
-}
-
 /**
  * maxpool2(relu(conv(x) + b)) computed as relu(maxpool2(conv(x) + b)): the same values
  * (ReLU is monotonic) and the same gradient, but the ReLU mask and the bias gradient are
@@ -131,11 +132,10 @@ export function applyConvReluPool(layer: Conv3x3, x: tf.Tensor4D, inputGrad = tr
 }
 
 function fusedConvReluPool(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor) => tf.Tensor4D {
-  const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
   const poolAttrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
   return tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, w, b, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor, tf.GradSaveFunc];
-    const z = tf.engine().runKernel('FusedConv2D', { x, filter: w, bias: b }, { ...attrs, activation: 'linear' }) as tf.Tensor4D;
+    const z = tf.engine().runKernel('FusedConv2D', { x, filter: w, bias: b }, { ...SAME_CONV, activation: 'linear' }) as tf.Tensor4D;
     const p = tf.engine().runKernel('MaxPool', { x: z }, poolAttrs) as tf.Tensor4D;
     save([x, w, z, p]);
     return {
@@ -157,11 +157,7 @@ function fusedConvReluPool(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D,
           g = tf.engine().runKernel('MaxPoolGrad', { dy: dp, input: sz, output: sp }, poolAttrs) as tf.Tensor;
           db = dbias;
         }
-        const dx = inputGrad
-          ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: sw }, { ...attrs, inputShape: sx.shape }) as tf.Tensor)
-          : tf.zerosLike(sx);
-        const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: sx, dy: g }, { ...attrs, filterShape: sw.shape }) as tf.Tensor;
-        return [dx, dw, db];
+        return [...convGrads(g, sx, sw, inputGrad), db];
       },
     };
   }) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor) => tf.Tensor4D;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { binaryCrossEntropyFromLogits, crossEntropyFromLogits } from '../losses';
 import { ClassifierHead } from '../networks/classifier-head';
 import { Decoder } from '../networks/decoder';
-import { Encoder, REPRESENTATION_DIM } from '../networks/encoder';
+import { REPRESENTATION_DIM } from '../networks/encoder';
 import { requireLabels, TrainableParadigm, type LossTerms, type ParadigmOptions, type TrainingBatch } from './trainable-paradigm';
 
 /**
@@ -12,13 +12,11 @@ import { requireLabels, TrainableParadigm, type LossTerms, type ParadigmOptions,
  */
 export class RegularizedParadigm extends TrainableParadigm {
   readonly name = 'regularized' as const;
-  private readonly encoder: Encoder;
   private readonly decoder: Decoder;
   private readonly head: ClassifierHead;
 
   constructor(options: ParadigmOptions = {}) {
     super(options);
-    this.encoder = new Encoder(this.params, 'encoder', this.rng);
     this.decoder = new Decoder(this.params, 'decoder', this.rng);
     this.head = new ClassifierHead(this.params, 'head', REPRESENTATION_DIM, this.rng);
   }
@@ -31,11 +29,7 @@ export class RegularizedParadigm extends TrainableParadigm {
     return { total: tf.add(reconstruction, classification), reconstruction, classification };
   }
 
-  encode(x: tf.Tensor4D): tf.Tensor2D {
-    return this.encoder.infer(x);
-  }
-
   predictDrugProbability(x: tf.Tensor4D): tf.Tensor1D {
-    return tf.tidy(() => tf.reshape(tf.slice(tf.softmax(this.head.logits(this.encoder.infer(x))), [0, 1], [-1, 1]), [-1]));
+    return tf.tidy(() => this.head.drugProbability(this.encoder.infer(x)));
   }
 }

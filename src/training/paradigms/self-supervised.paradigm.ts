@@ -17,7 +17,6 @@ const PROJECTION_DIM = 64;
 export class SelfSupervisedParadigm extends TrainableParadigm {
   readonly name = 'self-supervised' as const;
   readonly emaDecay: number;
-  private readonly encoder: Encoder;
   private readonly projector: ProjectionMlp;
   private readonly predictor: ProjectionMlp;
   private readonly targetParams = new ParameterSet(false);
@@ -27,7 +26,6 @@ export class SelfSupervisedParadigm extends TrainableParadigm {
   constructor(options: ParadigmOptions = {}) {
     super(options);
     this.emaDecay = options.emaDecay ?? 0.99;
-    this.encoder = new Encoder(this.params, 'encoder', this.rng);
     this.projector = new ProjectionMlp(this.params, 'projector', REPRESENTATION_DIM, PROJECTION_HIDDEN, PROJECTION_DIM, this.rng);
     this.predictor = new ProjectionMlp(this.params, 'predictor', PROJECTION_DIM, PROJECTION_HIDDEN, PROJECTION_DIM, this.rng);
     this.targetEncoder = new Encoder(this.targetParams, 'encoder', this.rng);
@@ -63,10 +61,6 @@ export class SelfSupervisedParadigm extends TrainableParadigm {
         target.assign(tf.add(tf.mul(target, tau), tf.mul(this.params.get(name), 1 - tau)));
       }
     });
-  }
-
-  encode(x: tf.Tensor4D): tf.Tensor2D {
-    return this.encoder.infer(x);
   }
 
   /** Online weights plus the target network under "target.". */

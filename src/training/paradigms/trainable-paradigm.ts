@@ -3,6 +3,7 @@ import '../gradients/register-training-gradients';
 import type { Paradigm } from '../setups';
 import { SeededRandom } from '../../util/seeded-random';
 import { Adam, type AdamState } from '../optim/adam';
+import { Encoder } from '../networks/encoder';
 import { ParameterSet, type NamedArrays } from '../networks/parameter-set';
 
 /** One mini-batch. The caller owns the tensors (trainStep does not dispose them). */
@@ -49,10 +50,13 @@ export abstract class TrainableParadigm {
   protected readonly params = new ParameterSet(true);
   protected readonly rng: SeededRandom;
   protected readonly optimizer: Adam;
+  /** every paradigm's representation; its weights are drawn first, before the paradigm's own networks */
+  protected readonly encoder: Encoder;
 
   constructor(protected readonly options: ParadigmOptions = {}) {
     this.rng = SeededRandom.derive('morphospace-init', options.seed ?? 0);
     this.optimizer = new Adam({ learningRate: options.learningRate ?? 1e-4 });
+    this.encoder = new Encoder(this.params, 'encoder', this.rng);
   }
 
   /** Tensors needed by the loss that must not be differentiated (e.g. BYOL targets). */
@@ -66,7 +70,9 @@ export abstract class TrainableParadigm {
   protected afterStep(): void {}
 
   /** The 2048-d representation of each crop: [n,2048]. The caller disposes it. */
-  abstract encode(x: tf.Tensor4D): tf.Tensor2D;
+  encode(x: tf.Tensor4D): tf.Tensor2D {
+    return this.encoder.infer(x);
+  }
 
   trainStep(batch: TrainingBatch): StepResult {
     const values = tf.tidy(() => {

@@ -1,28 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { binaryCrossEntropyFromLogits } from '../losses';
 import { Decoder } from '../networks/decoder';
-import { Encoder } from '../networks/encoder';
 import { TrainableParadigm, type LossTerms, type ParadigmOptions, type TrainingBatch } from './trainable-paradigm';
 
 /** Convolutional autoencoder with a BCE reconstruction loss. */
 export class UnsupervisedParadigm extends TrainableParadigm {
   readonly name = 'unsupervised' as const;
-  private readonly encoder: Encoder;
   private readonly decoder: Decoder;
 
   constructor(options: ParadigmOptions = {}) {
     super(options);
-    this.encoder = new Encoder(this.params, 'encoder', this.rng);
     this.decoder = new Decoder(this.params, 'decoder', this.rng);
   }
 
   protected losses(batch: TrainingBatch): LossTerms {
     const reconstruction = binaryCrossEntropyFromLogits(this.decoder.logits(this.encoder.apply(batch.x)), batch.x);
     return { total: reconstruction, reconstruction };
-  }
-
-  encode(x: tf.Tensor4D): tf.Tensor2D {
-    return this.encoder.infer(x);
   }
 
   reconstruct(x: tf.Tensor4D): tf.Tensor4D {

@@ -48,6 +48,36 @@ function relativeError(actual: Float32Array, expected: Float32Array): number {
   return maxDiff / Math.max(maxRef, 1e-12);
 }
 
+/**
+ * sum(apply(layer, x) * r) for a fresh 3x3 conv layer: the loss, its weight gradients and
+ * (with inputGrad) dx, computed on cpu and on wasm, each within 1e-4 of the other.
+ */
+async function expectLayerGradientsMatch(
+  seed: string,
+  s: { n: number; h: number; cin: number; cout: number; outH: number; inputGrad: boolean },
+  apply: (layer: ReturnType<typeof conv3x3>, x: tf.Tensor4D) => tf.Tensor4D,
+): Promise<void> {
+  const rng = new SeededRandom(seed);
+  const xs = randomArray(s.n * s.h * s.h * s.cin, rng);
+  const r = randomArray(s.n * s.outH * s.outH * s.cout, rng);
+  const run = () => {
+    const params = new ParameterSet();
+    const layer = conv3x3(params, 'c', s.cin, s.cout, new SeededRandom('w'));
+    const x = tf.tensor4d(xs, [s.n, s.h, s.h, s.cin]);
+    const weights = tf.tensor4d(r, [s.n, s.outH, s.outH, s.cout]);
+    const f = (input: tf.Tensor4D) => tf.sum(tf.mul(apply(layer, input), weights)) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(() => f(x), params.list());
+    const out = [value, ...params.list().map((v) => grads[v.name])];
+    if (s.inputGrad) out.push(tf.grad((input: tf.Tensor) => f(input as tf.Tensor4D))(x));
+    const kept = out.map((t) => tf.keep(t.clone()));
+    params.dispose();
+    return kept;
+  };
+  const cpu = await on('cpu', run);
+  const wasm = await on('wasm', run);
+  for (let i = 0; i < cpu.length; i += 1) expect(relativeError(wasm[i], cpu[i])).toBeLessThan(1e-4);
+}
+
 describe('wasm training kernels against the cpu backend', () => {
   beforeAll(async () => {
     await selectBackend({ backend: 'wasm', threads: 1 });
@@ -75,24 +105,7 @@ describe('wasm training kernels against the cpu backend', () => {
   }
 
   it('the conv + bias + ReLU layer gradient (fused backward kernel) matches the cpu backend', async () => {
-    const rng = new SeededRandom('layer');
-    const xs = randomArray(2 * 16 * 16 * 16, rng);
-    const r = randomArray(2 * 16 * 16 * 32, rng);
-    const run = () => {
-      const params = new ParameterSet();
-      const layer = conv3x3(params, 'c', 16, 32, new SeededRandom('w'));
-      const x = tf.tensor4d(xs, [2, 16, 16, 16]);
-      const weights = tf.tensor4d(r, [2, 16, 16, 32]);
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(applyConv(layer, x, true), weights)) as tf.Scalar, params.list());
-      const out = [value, ...params.list().map((v) => grads[v.name])];
-      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(applyConv(layer, input as tf.Tensor4D, true), weights)))(x);
-      const kept = [...out, dx].map((t) => tf.keep(t.clone()));
-      params.dispose();
-      return kept;
-    };
-    const cpu = await on('cpu', run);
-    const wasm = await on('wasm', run);
-    for (let i = 0; i < cpu.length; i += 1) expect(relativeError(wasm[i], cpu[i])).toBeLessThan(1e-4);
+    await expectLayerGradientsMatch('layer', { n: 2, h: 16, cin: 16, cout: 32, outH: 16, inputGrad: true }, (layer, x) => applyConv(layer, x, true));
   });
 
   for (const s of [
@@ -100,25 +113,7 @@ describe('wasm training kernels against the cpu backend', () => {
     { layer: 'encoder block 2', n: 1, h: 16, cin: 64, cout: 32, inputGrad: true },
   ]) {
     it(`conv + bias -> ReLU -> maxpool block gradient, ${s.layer}`, async () => {
-      const rng = new SeededRandom(s.layer);
-      const xs = randomArray(s.n * s.h * s.h * s.cin, rng);
-      const r = randomArray((s.n * s.h * s.h * s.cout) / 4, rng);
-      const run = () => {
-        const params = new ParameterSet();
-        const layer = conv3x3(params, 'c', s.cin, s.cout, new SeededRandom('w'));
-        const x = tf.tensor4d(xs, [s.n, s.h, s.h, s.cin]);
-        const weights = tf.tensor4d(r, [s.n, s.h / 2, s.h / 2, s.cout]);
-        const f = (input: tf.Tensor4D) => tf.sum(tf.mul(applyConvReluPool(layer, input, s.inputGrad), weights)) as tf.Scalar;
-        const { value, grads } = tf.variableGrads(() => f(x), params.list());
-        const out = [value, ...params.list().map((v) => grads[v.name])];
-        if (s.inputGrad) out.push(tf.grad((input: tf.Tensor) => f(input as tf.Tensor4D))(x));
-        const kept = out.map((t) => tf.keep(t.clone()));
-        params.dispose();
-        return kept;
-      };
-      const cpu = await on('cpu', run);
-      const wasm = await on('wasm', run);
-      for (let i = 0; i < cpu.length; i += 1) expect(relativeError(wasm[i], cpu[i])).toBeLessThan(1e-4);
+      await expectLayerGradientsMatch(s.layer, { ...s, outH: s.h / 2 }, (layer, x) => applyConvReluPool(layer, x, s.inputGrad));
     });
   }
 
