@@ -32,6 +32,16 @@ export interface TrainingSettings {
   threads: number | undefined;
 }
 
+/** The pipeline every worker runs, and the heartbeat that hands a dead worker's jobs back. */
+export interface PipelineSettings {
+  /** seconds between two passes that queue each run's missing next step */
+  intervalSeconds: number;
+  /** seconds between two heartbeats of a worker process */
+  heartbeatSeconds: number;
+  /** a worker silent this long is dead: its jobs go back to the queue; above the longest a step blocks the event loop */
+  staleAfterSeconds: number;
+}
+
 export interface Config {
   /** external PostgreSQL; undefined starts the embedded server in the data dir */
   databaseUrl: string | undefined;
@@ -44,6 +54,7 @@ export interface Config {
   requireReaderForQueries: boolean;
   limits: ApiLimits;
   training: TrainingSettings;
+  pipeline: PipelineSettings;
 }
 
 /** Flags given on the command line win over the environment. */
@@ -82,7 +93,21 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       backend: parseBackend(nonEmpty(overrides.backend ?? env.MORPHOSPACE_BACKEND) ?? 'auto'),
       threads: nonEmpty(String(overrides.threads ?? env.MORPHOSPACE_THREADS ?? '')) === undefined ? undefined : parsePositiveInt('MORPHOSPACE_THREADS', String(overrides.threads ?? env.MORPHOSPACE_THREADS), 1),
     },
+    pipeline: parsePipeline(env),
   };
+}
+
+function parsePipeline(env: Env): PipelineSettings {
+  const settings = {
+    intervalSeconds: parsePositiveInt('MORPHOSPACE_PIPELINE_INTERVAL_SECONDS', env.MORPHOSPACE_PIPELINE_INTERVAL_SECONDS, 60),
+    heartbeatSeconds: parsePositiveInt('MORPHOSPACE_HEARTBEAT_SECONDS', env.MORPHOSPACE_HEARTBEAT_SECONDS, 5),
+    staleAfterSeconds: parsePositiveInt('MORPHOSPACE_HEARTBEAT_TIMEOUT_SECONDS', env.MORPHOSPACE_HEARTBEAT_TIMEOUT_SECONDS, 30),
+  };
+  // a live worker must be able to beat at least twice before it is taken for dead
+  if (settings.staleAfterSeconds < 2 * settings.heartbeatSeconds) {
+    throw new ConfigError(`MORPHOSPACE_HEARTBEAT_TIMEOUT_SECONDS (${settings.staleAfterSeconds}) must be at least twice MORPHOSPACE_HEARTBEAT_SECONDS (${settings.heartbeatSeconds})`);
+  }
+  return settings;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -14,7 +14,7 @@ import { CheckpointStore } from './training/checkpoint.store';
 import { EmbeddingRepository } from './db/repositories/embedding.repository';
 import { NeighbourRepository } from './db/repositories/neighbour.repository';
 import { ProfileRepository } from './db/repositories/profile.repository';
-import { EmbeddingService, type EmbedJobSender } from './embedding/embedding.service';
+import { EmbeddingService } from './embedding/embedding.service';
 import { EvaluationRepository } from './db/repositories/evaluation.repository';
 import { EvaluationService, type EvaluateJobSender } from './evaluation/evaluation.service';
 import { availableParallelism } from 'node:os';
@@ -26,6 +26,8 @@ import { SweepService, type RunJobSender } from './training/sweep.service';
 import { TrainingService } from './training/training.service';
 import { ComparisonRepository } from './db/repositories/comparison.repository';
 import { ComparisonService } from './reports/comparison.service';
+import { PipelineRepository } from './db/repositories/pipeline.repository';
+import { PipelineService, type PipelineQueue } from './pipeline/pipeline.service';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -39,13 +41,14 @@ export interface Services {
   neighbours: NeighbourService;
   evaluations: EvaluationService;
   comparisons: ComparisonService;
+  pipeline: PipelineService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
 export const INDEX_MEMORY_BUDGET_BYTES = 2 * 1024 ** 3;
 
 /** What services may queue. */
-export type ServiceJobSender = ScreenJobSender & RunJobSender & EmbedJobSender & EvaluateJobSender;
+export type ServiceJobSender = ScreenJobSender & RunJobSender & EvaluateJobSender & PipelineQueue;
 
 /** `queue` lets services queue follow-up work; without it (one-off commands) they cannot. */
 export function createServices(config: Config, database: Database, queue?: ServiceJobSender): Services {
@@ -63,7 +66,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     screens: new ScreenImportService(screens, new SharpImageInspector(), { dataDir: config.dataDir, queue }),
     sweeps: new SweepService(new SweepRepository(dataSource), runs, catalog, screens, pageLimit, queue),
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), new CheckpointStore(config.dataDir), config.training),
-    embeddings: new EmbeddingService(runs, embeddings, profiles, new CheckpointStore(config.dataDir), config.training, queue),
+    embeddings: new EmbeddingService(runs, embeddings, profiles, new CheckpointStore(config.dataDir), config.training),
     neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
       memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
       maxK: pageLimit,
@@ -72,5 +75,6 @@ export function createServices(config: Config, database: Database, queue?: Servi
     }),
     evaluations: new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue),
     comparisons: new ComparisonService(new ComparisonRepository(dataSource), new SweepRepository(dataSource)),
+    pipeline: new PipelineService(new PipelineRepository(dataSource), queue),
   };
 }

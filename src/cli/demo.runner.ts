@@ -21,18 +21,14 @@ export function demoEnabled(flag: boolean | undefined, env: Record<string, strin
 export function startDemo(runtime: Runtime, dashboardUrl: string): () => void {
   const print = (line: string) => process.stderr.write(`morphospace: ${line}\n`);
   const { services } = runtime;
-  const demo = new DemoService(services.screens, services.sweeps, new ComparisonRepository(runtime.database.dataSource), {
-    queueEmbed: (runId) => services.embeddings.queueEmbed(runId),
-    queueEvaluate: (runId) => services.evaluations.queueEvaluate(runId),
-  });
+  // a step a stop cut off is queued again by the workers' pipeline (src/pipeline), not here
+  const demo = new DemoService(services.screens, services.sweeps, new ComparisonRepository(runtime.database.dataSource));
   let stopWatching = () => undefined as void;
   let stopped = false;
   const started = performance.now();
   void (async () => {
     const { sweepId } = await demo.prepare(print);
     if (stopped) return;
-    const requeued = await demo.resumeFollowUps(sweepId);
-    if (requeued > 0) print(`requeued ${requeued} follow-up job(s) a stop had cut off`);
     print(`dashboard at ${dashboardUrl}/ (sweep ${sweepId})`);
     stopWatching = demo.watch(sweepId, print, async (progress) => {
       print(`sweep finished: ${progress.evaluated} evaluated, ${progress.failed} failed, in ${Math.round((performance.now() - started) / 1000)} s since this start`);

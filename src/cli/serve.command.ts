@@ -5,6 +5,9 @@ import { startWorkers } from '../../workers/job-workers';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { parseConcurrency, parseQueues } from './worker-options';
 import { demoEnabled, startDemo } from './demo.runner';
+import { WorkerRepository } from '../db/repositories/worker.repository';
+import { schedulePipeline } from '../pipeline/pipeline.scheduler';
+import { WorkerHeartbeat } from '../pipeline/worker-heartbeat.service';
 import { exitWithParent, parseWorkers, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
 
 interface ServeOptions extends ConfigFlags {
@@ -44,10 +47,18 @@ export function registerWorkerCommand(program: Command): void {
       exitWithParent();
       const runtime = await openRuntime(config);
       await runUntilStopped(runtime, async () => {
-        await startWorkers(runtime, workerOptions);
-        const stopRecovery = await recoverUnfinishedRuns(runtime);
-        runtime.logger.info({ queues: workerOptions.queues ?? 'all' }, 'worker ready');
-        return async () => stopRecovery();
+        // the first beat hands back what dead workers held before this one takes any job
+        const heartbeat = new WorkerHeartbeat(new WorkerRepository(runtime.database.dataSource), runtime.queue, config.pipeline, runtime.logger);
+        await heartbeat.start();
+        await startWorkers(runtime, { ...workerOptions, holder: heartbeat });
+        const stopPipeline = await schedulePipeline(runtime.services.pipeline, config.pipeline.intervalSeconds, runtime.logger);
+        runtime.logger.info({ queues: workerOptions.queues ?? 'all', worker: heartbeat.identity.id }, 'worker ready');
+        return async () => {
+          stopPipeline();
+          // jobs end or go back to the queue first: until then the heartbeat still lists them
+          await runtime.queue.stop();
+          await heartbeat.stop();
+        };
       });
     });
 }
@@ -79,20 +90,6 @@ async function serve(options: ServeOptions, workers: WorkerPoolOptions | undefin
       await pool?.stop();
     };
   });
-}
-
-const RECOVERY_INTERVAL_MS = 60_000;
-
-/** A killed worker's runs go back to the queue when a worker starts, and while workers run. */
-async function recoverUnfinishedRuns(runtime: Runtime): Promise<() => void> {
-  const recover = async () => {
-    const recovered = await runtime.services.sweeps.recoverUnfinished();
-    if (recovered > 0) runtime.logger.info({ runs: recovered }, 'requeued unfinished runs');
-  };
-  await recover();
-  const timer = setInterval(() => recover().catch((error: unknown) => runtime.logger.error({ err: error }, 'recovering unfinished runs failed')), RECOVERY_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** Starts the parts, then on SIGINT/SIGTERM stops them in reverse: API, workers and queue, database. */
