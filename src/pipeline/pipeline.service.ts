@@ -7,7 +7,7 @@ type StepJob = 'run.train' | 'run.embed' | 'run.evaluate';
 /** The part of the job queue the pipeline uses. */
 export interface PipelineQueue {
   send(name: StepJob, payload: { runId: string }, singletonKey: string): Promise<string | null>;
-  unfinishedJobs(names: StepJob[]): Promise<QueuedJob[]>;
+  unfinishedJobs(names: StepJob[], keys: string[]): Promise<QueuedJob[]>;
 }
 
 const JOB_OF_STEP: Record<PipelineStep, StepJob> = { train: 'run.train', embed: 'run.embed', evaluate: 'run.evaluate' };
@@ -33,7 +33,7 @@ export class PipelineService {
     return this.pipeline.exclusively(async () => {
       const pending = await this.pipeline.pendingSteps(REQUIRED_EVALUATION_TASKS, runId);
       if (pending.length === 0) return [];
-      const jobs = await queue.unfinishedJobs(Object.values(JOB_OF_STEP));
+      const jobs = await queue.unfinishedJobs(Object.values(JOB_OF_STEP), pending.map((step) => step.runId));
       const queued: PendingStep[] = [];
       for (const step of pending) {
         if (hasJob(jobs, step)) continue;
