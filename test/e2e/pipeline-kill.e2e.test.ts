@@ -44,6 +44,8 @@ describe('every run finishes, whatever is killed', () => {
   let server: ServerProcess;
   let points: KillPoints;
   const matrix: Recovery[] = [];
+  /** every worker started, so none outlives a failed wait */
+  const workers: ServerProcess[] = [];
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('e2e_pipeline');
@@ -54,6 +56,7 @@ describe('every run finishes, whatever is killed', () => {
     points = await KillPoints.connect(testDatabase.url);
   });
   afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
     await points?.release();
     await points?.close();
     await server?.stop('SIGTERM');
@@ -79,11 +82,17 @@ describe('every run finishes, whatever is killed', () => {
     [runId],
   );
 
+  async function startWorker(): Promise<ServerProcess> {
+    const worker = await startCli(['worker'], env(), WORKER_READY);
+    workers.push(worker);
+    return worker;
+  }
+
   /** Starts a worker, waits until the step's job is taken (again) under it, and adds the row to the matrix. */
   async function nextWorker(runId: string, killed: string, step: Step): Promise<ServerProcess> {
     const [{ now: spawnedAt }] = await query<{ now: Date }>('SELECT now()');
     const spawned = Date.now();
-    const worker = await startCli(['worker'], env(), WORKER_READY);
+    const worker = await startWorker();
     await until(async () => {
       const taken = await query('SELECT 1 FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND started_on > $3', [step, runId, spawnedAt]);
       return taken.length > 0 ? true : undefined;
@@ -110,7 +119,7 @@ describe('every run finishes, whatever is killed', () => {
 
     // 1. during training: stopped writing epoch 1's row, its checkpoint already saved
     await points.blockWrites('run_epochs');
-    const first = await startCli(['worker'], env(), WORKER_READY);
+    const first = await startWorker();
     await killAt(first, 'Lock');
     expect(await runStatus(runId)).toBe('running');
     expect(await jobStates(runId)).toEqual([{ name: 'run.train', state: 'active', n: 1 }]);
