@@ -33,6 +33,16 @@ export interface TrainingSettings {
   threads: number | undefined;
 }
 
+/** The pipeline every worker runs, and the heartbeat that hands a dead worker's jobs back. */
+export interface PipelineSettings {
+  /** seconds between two passes that queue each run's missing next step */
+  intervalSeconds: number;
+  /** seconds between two heartbeats of a worker process */
+  heartbeatSeconds: number;
+  /** a worker silent this long is dead: its jobs go back to the queue; above the longest a step blocks the event loop */
+  staleAfterSeconds: number;
+}
+
 export interface Config {
   /** external PostgreSQL; undefined starts the embedded server in the data dir */
   databaseUrl: string | undefined;
@@ -48,6 +58,7 @@ export interface Config {
   limits: ApiLimits;
   training: TrainingSettings;
   start: StartSettings;
+  pipeline: PipelineSettings;
 }
 
 /** What `morphospace start` runs besides the API. */
@@ -106,6 +117,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       workers: parseWorkers(nonEmpty(overrides.workers ?? env.MORPHOSPACE_WORKERS)),
       demo: overrides.demo === false ? false : parseBoolean('MORPHOSPACE_DEMO', env.MORPHOSPACE_DEMO, true),
     },
+    pipeline: parsePipeline(env),
   };
 }
 
@@ -117,6 +129,19 @@ export function configFromEnvironment(overrides: ConfigOverrides): Config {
 /** The environment a child process inherits, with `overrides` on top. */
 export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, ...overrides };
+}
+
+function parsePipeline(env: Env): PipelineSettings {
+  const settings = {
+    intervalSeconds: parsePositiveInt('MORPHOSPACE_PIPELINE_INTERVAL_SECONDS', env.MORPHOSPACE_PIPELINE_INTERVAL_SECONDS, 60),
+    heartbeatSeconds: parsePositiveInt('MORPHOSPACE_HEARTBEAT_SECONDS', env.MORPHOSPACE_HEARTBEAT_SECONDS, 5),
+    staleAfterSeconds: parsePositiveInt('MORPHOSPACE_HEARTBEAT_TIMEOUT_SECONDS', env.MORPHOSPACE_HEARTBEAT_TIMEOUT_SECONDS, 30),
+  };
+  // a live worker must be able to beat at least twice before it is taken for dead
+  if (settings.staleAfterSeconds < 2 * settings.heartbeatSeconds) {
+    throw new ConfigError(`MORPHOSPACE_HEARTBEAT_TIMEOUT_SECONDS (${settings.staleAfterSeconds}) must be at least twice MORPHOSPACE_HEARTBEAT_SECONDS (${settings.heartbeatSeconds})`);
+  }
+  return settings;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { ApiKeyService } from './auth/api-key.service';
+import type { Logger } from 'pino';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -15,7 +16,7 @@ import { CheckpointStore } from './training/checkpoint.store';
 import { EmbeddingRepository } from './db/repositories/embedding.repository';
 import { NeighbourRepository } from './db/repositories/neighbour.repository';
 import { ProfileRepository } from './db/repositories/profile.repository';
-import { EmbeddingService, type EmbedJobSender } from './embedding/embedding.service';
+import { EmbeddingService } from './embedding/embedding.service';
 import { EvaluationRepository } from './db/repositories/evaluation.repository';
 import { EvaluationService, type EvaluateJobSender } from './evaluation/evaluation.service';
 import { availableParallelism } from 'node:os';
@@ -30,6 +31,10 @@ import { ComparisonService } from './reports/comparison.service';
 import { DemoService } from './reports/demo.service';
 import { HealthRepository } from './db/repositories/health.repository';
 import { BenchFixtureRepository } from './db/repositories/bench-fixture.repository';
+import { PipelineRepository } from './db/repositories/pipeline.repository';
+import { PipelineService, type PipelineQueue } from './pipeline/pipeline.service';
+import { WorkerRepository } from './db/repositories/worker.repository';
+import { WorkerHeartbeat, type AbandonedJobQueue } from './pipeline/worker-heartbeat.service';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -45,13 +50,14 @@ export interface Services {
   comparisons: ComparisonService;
   demo: DemoService;
   health: HealthRepository;
+  pipeline: PipelineService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
 export const INDEX_MEMORY_BUDGET_BYTES = 2 * 1024 ** 3;
 
 /** What services may queue. */
-export type ServiceJobSender = ScreenJobSender & RunJobSender & EmbedJobSender & EvaluateJobSender;
+export type ServiceJobSender = ScreenJobSender & RunJobSender & EvaluateJobSender & PipelineQueue;
 
 /** `queue` lets services queue follow-up work; without it (one-off commands) they cannot. */
 export function createServices(config: Config, database: Database, queue?: ServiceJobSender): Services {
@@ -64,7 +70,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const catalog = new CatalogService(new CatalogRepository(dataSource), pageLimit);
   const screens = new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { dataDir: config.dataDir, queue, importRoots: new ImportRoots(config.importRoots) });
   const sweeps = new SweepService(new SweepRepository(dataSource), runs, catalog, pageLimit, queue);
-  const embeddingService = new EmbeddingService(runs, embeddings, profiles, new CheckpointStore(config.dataDir), config.training, queue);
+  const embeddingService = new EmbeddingService(runs, embeddings, profiles, new CheckpointStore(config.dataDir), config.training);
   const evaluations = new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue);
   return {
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),
@@ -82,10 +88,9 @@ export function createServices(config: Config, database: Database, queue?: Servi
     }),
     evaluations,
     comparisons: new ComparisonService(comparisonRepository, sweeps),
-    demo: new DemoService(screens, sweeps, comparisonRepository, {
-      queueEmbed: (runId) => embeddingService.queueEmbed(runId),
-      queueEvaluate: (runId) => evaluations.queueEvaluate(runId),
-    }),
+    // a step a stop cut off is queued again by the workers' pipeline (src/pipeline), not by the demo
+    demo: new DemoService(screens, sweeps, comparisonRepository),
+    pipeline: new PipelineService(new PipelineRepository(dataSource), queue),
     health: new HealthRepository(dataSource),
   };
 }
@@ -100,4 +105,9 @@ export interface BenchAdapters {
 export function createBenchAdapters(config: Config, database: Database): BenchAdapters {
   const { dataSource } = database;
   return { fixtures: new BenchFixtureRepository(dataSource), embeddings: new EmbeddingRepository(dataSource), indexes: new VectorIndexStore(config.dataDir) };
+}
+
+/** A worker process's heartbeat: the jobs it holds, and the hand-back of those whose holder died. */
+export function createWorkerHeartbeat(config: Config, database: Database, queue: AbandonedJobQueue, logger: Logger): WorkerHeartbeat {
+  return new WorkerHeartbeat(new WorkerRepository(database.dataSource), queue, config.pipeline, logger);
 }

@@ -13,15 +13,16 @@ export function createJobHandlers(runtime: Pick<Runtime, 'services'>): JobHandle
     'run.train': async ({ runId }, { jobId, logger, signal }) => {
       const outcome = await runtime.services.training.train(runId, { jobId, logger, signal });
       logger.info({ run: runId, outcome }, 'training finished');
-      if (outcome === 'succeeded') await runtime.services.embeddings.queueEmbed(runId);
+      // on any outcome: a retried job finds its run already succeeded ('skipped') when a kill
+      // came between the success and this follow-up, and the embedding must still be queued
+      await runtime.services.pipeline.advance(runId);
     },
     // safe to run twice: every image's row is replaced, one per image whatever happened before
     'run.embed': async ({ runId }, { logger, signal }) => {
       const outcome = await runtime.services.embeddings.embedRun(runId, { logger, signal });
       logger.info({ run: runId, ...outcome }, 'embedding finished');
-      if (outcome.status !== 'succeeded') return;
-      // follow-up jobs of a finished embedding are queued here (next: the run's evaluation)
-      await runtime.services.evaluations.queueEvaluate(runId);
+      // the run's next step (its evaluation), queued unless it already has a job
+      await runtime.services.pipeline.advance(runId);
     },
     // safe to run twice: each result set (run + task + parameters) is replaced in one transaction
     'run.evaluate': async ({ runId, parameters }, { logger, signal }) => {

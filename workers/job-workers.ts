@@ -1,3 +1,4 @@
+import type { JobHolder } from '../src/queue/job.queue';
 import type { Runtime } from '../src/runtime';
 import type { JobPayloads } from '../src/queue/jobs';
 import { createJobHandlers } from './job-handlers';
@@ -5,6 +6,8 @@ import { createJobHandlers } from './job-handlers';
 export interface WorkerOptions {
   queues?: Array<keyof JobPayloads>;
   concurrency: number;
+  /** the worker's heartbeat, told of every job taken and let go */
+  holder?: JobHolder;
 }
 
 /** Binds every job's handler to the queue; refuses to start if a queue asked for has none. */

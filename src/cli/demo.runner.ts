@@ -16,8 +16,6 @@ export function startDemo(runtime: Runtime, dashboardUrl: string): () => void {
   void (async () => {
     const { sweepId } = await demo.prepare(print);
     if (stopped) return;
-    const requeued = await demo.resumeFollowUps(sweepId);
-    if (requeued > 0) print(`requeued ${requeued} follow-up job(s) a stop had cut off`);
     print(`dashboard at ${dashboardUrl}/ (sweep ${sweepId})`);
     stopWatching = demo.watch(sweepId, print, async (progress) => {
       print(`sweep finished: ${progress.evaluated} evaluated, ${progress.failed} failed, in ${Math.round((performance.now() - started) / 1000)} s since this start`);

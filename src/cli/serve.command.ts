@@ -8,6 +8,8 @@ import { configFrom, withConfigOptions, type ConfigFlags } from './config-option
 import { parseConcurrency, parseQueues } from './worker-options';
 import { startDemo } from './demo.runner';
 import { exitWithParent, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
+import { schedulePipeline } from '../pipeline/pipeline.scheduler';
+import { createWorkerHeartbeat } from '../services';
 
 interface ServeOptions extends ConfigFlags {
   concurrency?: string;
@@ -43,10 +45,18 @@ export function registerWorkerCommand(program: Command): void {
       exitWithParent();
       const runtime = await openRuntime(config);
       await runUntilStopped(runtime, async () => {
-        await startWorkers(runtime, workerOptions);
-        const stopRecovery = await recoverUnfinishedRuns(runtime);
-        runtime.logger.info({ queues: workerOptions.queues ?? 'all' }, 'worker ready');
-        return async () => stopRecovery();
+        // the first beat hands back what dead workers held before this one takes any job
+        const heartbeat = createWorkerHeartbeat(config, runtime.database, runtime.queue, runtime.logger);
+        await heartbeat.start();
+        await startWorkers(runtime, { ...workerOptions, holder: heartbeat });
+        const stopPipeline = await schedulePipeline(runtime.services.pipeline, config.pipeline.intervalSeconds, runtime.logger);
+        runtime.logger.info({ queues: workerOptions.queues ?? 'all', worker: heartbeat.identity.id }, 'worker ready');
+        return async () => {
+          stopPipeline();
+          // jobs end or go back to the queue first: until then the heartbeat still lists them
+          await runtime.queue.stop();
+          await heartbeat.stop();
+        };
       });
     });
 }
@@ -77,20 +87,6 @@ async function serve(config: Config, workers: WorkerPoolOptions | undefined, dem
       await pool?.stop();
     };
   });
-}
-
-const RECOVERY_INTERVAL_MS = 60_000;
-
-/** A killed worker's runs go back to the queue when a worker starts, and while workers run. */
-async function recoverUnfinishedRuns(runtime: Runtime): Promise<() => void> {
-  const recover = async () => {
-    const recovered = await runtime.services.sweeps.recoverUnfinished();
-    if (recovered > 0) runtime.logger.info({ runs: recovered }, 'requeued unfinished runs');
-  };
-  await recover();
-  const timer = setInterval(() => recover().catch((error: unknown) => runtime.logger.error({ err: error }, 'recovering unfinished runs failed')), RECOVERY_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** Starts the parts, then on SIGINT/SIGTERM stops them in reverse: API, workers and queue, database. */

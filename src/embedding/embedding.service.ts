@@ -21,11 +21,6 @@ import { buildProfiles } from './profile.builder';
 import { planTiles, tileSettingsOf, type TileSettings } from './tile.plan';
 import { elementwiseMedian } from '../numeric/vector';
 
-/** What the embed job may queue. */
-export interface EmbedJobSender {
-  send(name: 'run.embed', payload: { runId: string }, singletonKey?: string): Promise<string | null>;
-}
-
 export interface EmbedJob {
   signal: AbortSignal;
   logger: Logger;
@@ -66,14 +61,7 @@ export class EmbeddingService {
     private readonly profiles: ProfileRepository,
     private readonly checkpoints: CheckpointStore,
     private readonly options: EmbeddingOptions,
-    private readonly queue?: EmbedJobSender,
   ) {}
-
-  /** Queues the embed job of a run (once per run: the queue's singleton key). */
-  async queueEmbed(runId: string): Promise<string | null> {
-    if (!this.queue) throw new Error('this process cannot queue jobs');
-    return this.queue.send('run.embed', { runId }, runId);
-  }
 
   async embedRun(runId: string, job: EmbedJob): Promise<EmbedOutcome> {
     const started = performance.now();

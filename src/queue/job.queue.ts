@@ -8,6 +8,26 @@ export interface WorkOptions<Payloads> {
   queues?: Array<keyof Payloads & string>;
   /** jobs run at once in this process, whatever their queue */
   concurrency: number;
+  /** told of each job this process takes and lets go, before it runs and after it ends (the heartbeat lists them) */
+  holder?: JobHolder;
+}
+
+export interface JobHolder {
+  taken(job: { name: string; id: string }): Promise<void>;
+  released(jobId: string): void;
+}
+
+/** Where a job stands: waiting (created, retry), active, or given up on (failed, retries spent). */
+export type QueuedJobState = 'created' | 'retry' | 'active' | 'failed';
+
+/** A job not finished, or failed for good, as the pipeline sees it. */
+export interface QueuedJob {
+  name: string;
+  id: string;
+  singletonKey: string | null;
+  state: QueuedJobState;
+  /** seconds since a worker took it; null while waiting */
+  activeSeconds: number | null;
 }
 
 export class UnknownQueueError extends Error {}
@@ -57,6 +77,27 @@ export class JobQueue<Payloads extends object> {
     if (job?.state === 'active') await this.boss.fail(name, jobId, { reason: 'its worker stopped responding' });
   }
 
+  /**
+   * The jobs of these queues (under these singleton keys, when given) that are waiting, active,
+   * or failed with their retries spent: what the pipeline checks before it queues a step, and
+   * the heartbeat before it hands one back.
+   */
+  async unfinishedJobs(names: ReadonlyArray<keyof Payloads & string> = this.names, keys?: readonly string[]): Promise<QueuedJob[]> {
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT name, id, singleton_key, state, EXTRACT(epoch FROM now() - started_on) AS active_seconds
+         FROM pgboss.job WHERE name = ANY($1::text[]) AND ($2::text[] IS NULL OR singleton_key = ANY($2::text[]))
+          AND state IN ('created', 'retry', 'active', 'failed')`,
+      [names, keys ?? null],
+    );
+    return (rows as Array<{ name: string; id: string; singleton_key: string | null; state: QueuedJobState; active_seconds: string | null }>).map((row) => ({
+      name: row.name,
+      id: row.id,
+      singletonKey: row.singleton_key,
+      state: row.state,
+      activeSeconds: row.state === 'active' && row.active_seconds !== null ? Number(row.active_seconds) : null,
+    }));
+  }
+
   async isReachable(): Promise<boolean> {
     if (!this.started) return false;
     try {
@@ -81,7 +122,7 @@ export class JobQueue<Payloads extends object> {
       if (typeof handlers[name] !== 'function') throw new UnknownQueueError(`no handler for job "${name}": refusing to start`);
     }
     for (let slot = 0; slot < options.concurrency; slot += 1) {
-      this.slots.add(this.takeJobs(queues, handlers));
+      this.slots.add(this.takeJobs(queues, handlers, options.holder));
     }
   }
 
@@ -97,7 +138,7 @@ export class JobQueue<Payloads extends object> {
     await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 });
   }
 
-  private async takeJobs(queues: ReadonlyArray<keyof Payloads & string>, handlers: Partial<JobHandlers<Payloads>>): Promise<void> {
+  private async takeJobs(queues: ReadonlyArray<keyof Payloads & string>, handlers: Partial<JobHandlers<Payloads>>, holder: JobHolder | undefined): Promise<void> {
     while (!this.shutdown.signal.aborted) {
       let ran = false;
       try {
@@ -105,7 +146,12 @@ export class JobQueue<Payloads extends object> {
           if (this.shutdown.signal.aborted) return;
           const [job] = await this.boss.fetch<Payloads[typeof name]>(name, { batchSize: 1 });
           if (!job) continue;
-          await this.runJob(name, job, handlers[name] as JobHandler<Payloads[typeof name]>);
+          try {
+            await holder?.taken({ name, id: job.id });
+            await this.runJob(name, job, handlers[name] as JobHandler<Payloads[typeof name]>);
+          } finally {
+            holder?.released(job.id);
+          }
           ran = true;
           break;
         }

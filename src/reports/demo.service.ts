@@ -7,18 +7,8 @@ import { TASK_NAMES } from '../evaluation/tasks/task.registry';
 export const DEMO_SCREEN = { preset: 'demo', seed: 1, name: 'demo' } as const;
 export const DEMO_PROFILE = 'quick';
 
-/** The tasks a run must have stored before the demo counts it evaluated: all of them. */
-const REQUIRED_TASKS = TASK_NAMES;
-
 /** A run is done with the pipeline when it is evaluated, or cannot go further. */
 const FINAL_STATUSES = new Set(['failed', 'cancelled']);
-
-export interface DemoFollowUps {
-  /** queues a succeeded run's embedding (once: the queue's singleton key) */
-  queueEmbed(runId: string): Promise<unknown>;
-  /** queues an embedded run's evaluation, when this build has an evaluation job */
-  queueEvaluate?(runId: string): Promise<unknown>;
-}
 
 export interface DemoProgress {
   total: number;
@@ -42,7 +32,6 @@ export class DemoService {
     private readonly screens: ScreenImportService,
     private readonly sweeps: SweepService,
     private readonly comparison: ComparisonRepository,
-    private readonly followUps: DemoFollowUps,
   ) {}
 
   /** Generates the demo screen if absent and queues the quick sweep if the screen has none. */
@@ -60,23 +49,6 @@ export class DemoService {
     const { sweep, runs } = await this.sweeps.create({ screen: screen.id, profile: DEMO_PROFILE });
     print(`queued the ${DEMO_PROFILE} sweep ${sweep.id}: ${runs.length} setups`);
     return { screenId: screen.id, sweepId: sweep.id, created: true };
-  }
-
-  /**
-   * Queues again the follow-up jobs a stop may have cut off between two steps: the embedding of
-   * a trained run, the evaluation of an embedded one. Jobs already waiting are not doubled.
-   */
-  async resumeFollowUps(sweepId: string): Promise<number> {
-    let queued = 0;
-    for (const stage of await this.comparison.stagesOfSweep(sweepId)) {
-      if (stage.status !== 'succeeded') continue;
-      if (!stage.embedded) {
-        if ((await this.followUps.queueEmbed(stage.runId)) !== null) queued += 1;
-      } else if (!isEvaluated(stage) && this.followUps.queueEvaluate) {
-        if ((await this.followUps.queueEvaluate(stage.runId)) !== null) queued += 1;
-      }
-    }
-    return queued;
   }
 
   async progress(sweepId: string): Promise<DemoProgress> {
@@ -126,7 +98,7 @@ export class DemoService {
 }
 
 export function isEvaluated(stage: RunStage): boolean {
-  return REQUIRED_TASKS.every((task) => stage.evaluatedTasks.includes(task));
+  return TASK_NAMES.every((task) => stage.evaluatedTasks.includes(task));
 }
 
 export function summarise(stages: readonly RunStage[]): DemoProgress {

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { checkedPage, isUuid } from '../catalog/page-request';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { SweepEntity } from '../db/entities/sweep.entity';
@@ -7,13 +6,11 @@ import type { CatalogService } from '../catalog/catalog.service';
 import type { RunRepository } from '../db/repositories/run.repository';
 import type { SweepRepository } from '../db/repositories/sweep.repository';
 import { BadUserInputError, NotFoundError } from '../errors/app-errors';
-import { isProcessAlive } from '../util/process-alive';
 import { trainingConfig, type TrainingConfig } from './training-profiles';
 
 /** The part of the job queue sweeps use. */
 export interface RunJobSender {
   send(name: 'run.train', payload: { runId: string }, singletonKey?: string): Promise<string | null>;
-  retryAbandoned(name: 'run.train', jobId: string): Promise<void>;
 }
 
 export interface SweepRequest {
@@ -24,9 +21,6 @@ export interface SweepRequest {
   profile: string;
   overrides?: Partial<TrainingConfig>;
 }
-
-/** A running run whose progress has not moved for this long has lost its worker (on another machine). */
-const HEARTBEAT_TIMEOUT_MS = 120_000;
 
 /** Sweeps: one run per setup on one screen, each trained by a run.train job. */
 export class SweepService {
@@ -52,26 +46,6 @@ export class SweepService {
     const created = await this.sweeps.create(screen.id, request.profile, { ...config }, setups);
     for (const run of created.runs) await this.enqueue(run.id);
     return created;
-  }
-
-  /**
-   * Queues again what a crash or kill left behind: queued runs whose job was never sent, and
-   * running runs whose worker is gone: a dead process on this machine, or silent for too long.
-   * Safe to call from every process, as often as wanted.
-   */
-  async recoverUnfinished(now = new Date()): Promise<number> {
-    let recovered = 0;
-    for (const run of await this.sweeps.unfinishedRuns()) {
-      if (run.status === 'running') {
-        const deadHere = run.worker !== null && run.worker.host === os.hostname() && !isProcessAlive(run.worker.pid);
-        const silent = run.heartbeatAt !== null && now.getTime() - run.heartbeatAt.getTime() > HEARTBEAT_TIMEOUT_MS;
-        if (!deadHere && !silent) continue;
-        if (run.jobId) await this.requireQueue().retryAbandoned('run.train', run.jobId);
-      }
-      // the queue keeps one waiting job per run: a run that still has one is not queued twice
-      if ((await this.requireQueue().send('run.train', { runId: run.id }, run.id)) !== null) recovered += 1;
-    }
-    return recovered;
   }
 
   async cancelRun(id: string): Promise<RunEntity> {

@@ -139,7 +139,7 @@ export class TrainingService {
     return { epoch, trainLoss: lossSum / Math.max(1, steps), validationLoss: await this.validationLoss(paradigm, work.validation, config), ...usage };
   }
 
-  /** Progress doubles as the heartbeat that tells other processes this run's worker is alive. */
+  /** Progress names the job and process too: which worker is training the run (worker liveness is the heartbeat's, src/pipeline). */
   private reportProgress(runId: string, job: TrainingJob, where: Omit<RunProgress, 'jobId' | 'worker' | 'updatedAt'>): Promise<void> {
     return this.runs.setProgress(runId, { ...where, jobId: job.jobId, worker: { host: os.hostname(), pid: process.pid }, updatedAt: new Date().toISOString() });
   }

@@ -159,7 +159,7 @@ async function seedQueuedSweep(databaseUrl: string, dataDir: string): Promise<{ 
   const config = testConfig(databaseUrl, { MORPHOSPACE_DATA_DIR: dataDir });
   const database = await openDatabase(config, createLogger('silent'), { migrate: true });
   try {
-    const queue: ServiceJobSender = { send: async () => null, retryAbandoned: async () => undefined };
+    const queue: ServiceJobSender = { send: async () => null, unfinishedJobs: async () => [] };
     const services = createServices(config, database, queue);
     const { screen } = await services.screens.generateAndRegister({ preset: 'tiny', seed: 3, name: 'e2e-tiny' });
     const setups = ['weakly-supervised/one-crop', 'self-supervised/one-crop', 'unsupervised/one-crop'];

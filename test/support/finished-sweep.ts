@@ -33,7 +33,7 @@ export async function buildFinishedSweep(label: string): Promise<FinishedSweep> 
   const database: Database = await openDatabase(config, logger, { migrate: true });
   try {
     // follow-up jobs are run here in order, not queued
-    const queue: ServiceJobSender = { send: async () => null, retryAbandoned: async () => undefined };
+    const queue: ServiceJobSender = { send: async () => null, unfinishedJobs: async () => [] };
     const services = createServices(config, database, queue);
     const signal = new AbortController().signal;
     await services.screens.generateAndRegister({ preset: 'tiny', seed: 7, name: 'tiny' });

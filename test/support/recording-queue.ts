@@ -1,3 +1,4 @@
+import type { QueuedJob } from '../../src/queue/job.queue';
 import type { ServiceJobSender } from '../../src/services';
 
 /** Records what services queue instead of queueing it, so a test can run each step itself. */
@@ -9,5 +10,10 @@ export class RecordingQueue implements ServiceJobSender {
     return `job-${this.sent.length}`;
   }
 
-  async retryAbandoned(): Promise<void> {}
+  /** What was recorded, as jobs still waiting: nothing here runs them. */
+  async unfinishedJobs(names: string[]): Promise<QueuedJob[]> {
+    return this.sent
+      .map((job, index) => ({ name: job.name, id: `job-${index + 1}`, singletonKey: job.key ?? null, state: 'created' as const, activeSeconds: null }))
+      .filter((job) => names.includes(job.name));
+  }
 }

@@ -19,7 +19,7 @@ export interface EpochRecord extends ResourceUsage {
 
 /** Where a running run is, for progress bars; written every few seconds, not every batch. */
 export interface RunProgress {
-  /** the queue job training it, and the process: lets a restarted worker hand an abandoned job back */
+  /** the queue job training it, and the process: who is training the run, for people and logs */
   jobId: string;
   worker: { host: string; pid: number };
   epoch: number;

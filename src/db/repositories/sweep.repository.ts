@@ -4,15 +4,6 @@ import { SetupEntity } from '../entities/setup.entity';
 import { SweepEntity } from '../entities/sweep.entity';
 import { millisecondPrecision, paginate, type Page, type PageRequest } from '../keyset-pagination';
 
-/** A run that should be training but whose worker may be gone. */
-export interface UnfinishedRun {
-  id: string;
-  status: 'queued' | 'running';
-  jobId: string | null;
-  worker: { host: string; pid: number } | null;
-  heartbeatAt: Date | null;
-}
-
 export class SweepRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -47,14 +38,5 @@ export class SweepRepository {
   async statusCounts(sweepId: string): Promise<Record<string, number>> {
     const rows: Array<{ status: string; count: string }> = await this.dataSource.query('SELECT status, count(*) FROM runs WHERE sweep_id = $1 GROUP BY status', [sweepId]);
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
-  }
-
-  async unfinishedRuns(): Promise<UnfinishedRun[]> {
-    const rows: Array<{ id: string; status: 'queued' | 'running'; job_id: string | null; worker: { host: string; pid: number } | null; heartbeat: string | null }> =
-      await this.dataSource.query(
-        `SELECT id, status, progress->>'jobId' AS job_id, progress->'worker' AS worker, progress->>'updatedAt' AS heartbeat
-           FROM runs WHERE status IN ('queued', 'running') ORDER BY created_at, id`,
-      );
-    return rows.map((row) => ({ id: row.id, status: row.status, jobId: row.job_id, worker: row.worker, heartbeatAt: row.heartbeat ? new Date(row.heartbeat) : null }));
   }
 }
