@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import { ERROR_CODES, UnauthenticatedError } from '../errors/app-errors';
 import type { Services } from '../services';
 import type { RequestContext } from './context';
+import { authStatusPlugin } from './errors/auth-status.plugin';
 import { createErrorFormatter } from './errors/format-error';
 import { costLimitPlugin } from './limits/cost-limit.plugin';
 import { depthLimitRule } from './limits/depth-limit.rule';
@@ -50,7 +51,7 @@ export async function startApiServer(config: Config, services: Services, health:
     validationRules: [depthLimitRule(config.limits.maxDepth)],
     // no cache hints in this schema: Apollo's cache-control plugin would only wrap every field's
     // resolver to conclude "no-store", which handleGraphql sends for every answer anyway
-    plugins: [costLimitPlugin(schema, config.limits), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [costLimitPlugin(schema, config.limits), authStatusPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
