@@ -12,6 +12,7 @@ import { authStatusPlugin } from './errors/auth-status.plugin';
 import { createErrorFormatter } from './errors/format-error';
 import { costLimitPlugin } from './limits/cost-limit.plugin';
 import { depthLimitRule } from './limits/depth-limit.rule';
+import { nestingRefusal } from './limits/nesting-limit';
 import { buildApiSchema } from './schema';
 import { DashboardFiles } from './dashboard/static-files';
 
@@ -26,6 +27,9 @@ export interface RunningApi {
   port: number;
   close(): Promise<void>;
 }
+
+/** Brackets a document may nest: the depth limit's selection sets, arguments and their values, with room to spare. */
+const MAX_NESTING = 64;
 
 class HttpRefusal extends Error {
   constructor(
@@ -62,6 +66,9 @@ export async function startApiServer(config: Config, services: Services, health:
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const body = request.method === 'POST' ? await readJsonBody(request, config.limits.maxBodyBytes) : undefined;
+    const query = body === undefined ? url.searchParams.get('query') : (body as { query?: unknown } | null)?.query;
+    const tooDeep = nestingRefusal(query, MAX_NESTING);
+    if (tooDeep) throw new HttpRefusal(400, ERROR_CODES.queryTooDeep, tooDeep);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: async () => ({ principal: await authenticate(services, request.headers.authorization), services }),

@@ -1,6 +1,7 @@
 import { parse, specifiedRules, validate } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { depthLimitRule } from '../../../src/api/limits/depth-limit.rule';
+import { bracketNesting } from '../../../src/api/limits/nesting-limit';
 import { buildApiSchema } from '../../../src/api/schema';
 import { QueryLimitError } from '../../../src/errors/app-errors';
 
@@ -37,5 +38,17 @@ describe('the depth limit rule', () => {
   it('refuses fragments nested beyond any real query instead of walking them', () => {
     const nested = `${'... on RunConnection { '.repeat(300)}totalCount${' }'.repeat(300)}`;
     expect(depthErrors(`{ runs { ${nested} } }`)).toHaveLength(1);
+  });
+});
+
+describe('bracketNesting', () => {
+  it('counts brackets outside strings, block strings and comments', () => {
+    expect(bracketNesting('{ a(b: [{ c: 1 }]) { d } }', 100)).toBe(4);
+    expect(bracketNesting('{ a(b: "{{{[[[\\"(((") # {{{{\n }', 100)).toBe(2);
+    expect(bracketNesting('{ a(b: """ {{{ \\""" [[[ """) }', 100)).toBe(2);
+  });
+
+  it('stops counting past the limit', () => {
+    expect(bracketNesting('['.repeat(100_000), 64)).toBe(65);
   });
 });
