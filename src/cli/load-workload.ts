@@ -54,9 +54,12 @@ export const LOAD_OPERATIONS: readonly LoadOperation[] = [
   },
 ];
 
-/** The operation of the i-th request: a fixed cycle of 100 slots, so every run of the bench sends the same mix. */
+/**
+ * The operation of the i-th request: a fixed cycle of 100 slots, so every run of the bench sends
+ * the same mix, visited in steps of 37 (prime to 100) so that neighbouring requests differ.
+ */
 export function operationAt(i: number): LoadOperation {
-  let slot = i % 100;
+  let slot = (i * 37) % 100;
   for (const operation of LOAD_OPERATIONS) {
     if (slot < operation.share) return operation;
     slot -= operation.share;
