@@ -8,9 +8,11 @@ import { GraphQLError } from 'graphql';
 import { ERROR_CODES, UnauthenticatedError } from '../errors/app-errors';
 import type { Services } from '../services';
 import type { RequestContext } from './context';
+import { authStatusPlugin } from './errors/auth-status.plugin';
 import { createErrorFormatter } from './errors/format-error';
 import { costLimitPlugin } from './limits/cost-limit.plugin';
 import { depthLimitRule } from './limits/depth-limit.rule';
+import { nestingRefusal } from './limits/nesting-limit';
 import { buildApiSchema } from './schema';
 import { DashboardFiles } from './dashboard/static-files';
 
@@ -25,6 +27,9 @@ export interface RunningApi {
   port: number;
   close(): Promise<void>;
 }
+
+/** Brackets a document may nest: the depth limit's selection sets, arguments and their values, with room to spare. */
+const MAX_NESTING = 64;
 
 class HttpRefusal extends Error {
   constructor(
@@ -50,7 +55,7 @@ export async function startApiServer(config: Config, services: Services, health:
     validationRules: [depthLimitRule(config.limits.maxDepth)],
     // no cache hints in this schema: Apollo's cache-control plugin would only wrap every field's
     // resolver to conclude "no-store", which handleGraphql sends for every answer anyway
-    plugins: [costLimitPlugin(schema, config.limits), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [costLimitPlugin(schema, config.limits), authStatusPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
@@ -61,6 +66,9 @@ export async function startApiServer(config: Config, services: Services, health:
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const body = request.method === 'POST' ? await readJsonBody(request, config.limits.maxBodyBytes) : undefined;
+    const query = body === undefined ? url.searchParams.get('query') : (body as { query?: unknown } | null)?.query;
+    const tooDeep = nestingRefusal(query, MAX_NESTING);
+    if (tooDeep) throw new HttpRefusal(400, ERROR_CODES.queryTooDeep, tooDeep);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: async () => ({ principal: await authenticate(services, request.headers.authorization), services }),

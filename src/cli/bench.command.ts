@@ -5,6 +5,7 @@ import { registerBenchEvaluateCommand } from './bench-evaluate.command';
 import { registerBenchIngestCommand } from './bench-ingest.command';
 import { registerBenchEmbedCommand } from './bench-embed.command';
 import { registerBenchSearchCommand } from './bench-search.command';
+import { registerBenchLoadCommand } from './bench-load.command';
 
 /**
  * `morphospace bench <name>`: each benchmark prints one JSON object per line
@@ -18,4 +19,5 @@ export function registerBenchCommand(program: Command): void {
   registerBenchIngestCommand(bench);
   registerBenchEmbedCommand(bench);
   registerBenchSearchCommand(bench);
+  registerBenchLoadCommand(bench);
 }

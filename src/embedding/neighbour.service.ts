@@ -67,7 +67,9 @@ export class NeighbourService {
     if (request.vector && request.vector.length !== REPRESENTATION_DIM) {
       throw new BadUserInputError(`vector must have ${REPRESENTATION_DIM} dimensions, got ${request.vector.length}`, 'vector');
     }
-    if (request.vector && !request.vector.every(Number.isFinite)) throw new BadUserInputError('vector must hold finite numbers', 'vector');
+    // the index computes in 32 bits: 1e300 is finite here and Infinity there
+    const vector = request.vector ? Float32Array.from(request.vector) : undefined;
+    if (vector && !vector.every(Number.isFinite)) throw new BadUserInputError('vector must hold finite numbers within the 32-bit float range (about 3.4e38)', 'vector');
     const loaded = await this.index(run.id, 'images', request.metric);
     let query: Float32Array;
     const exclude = new Set<number>();
@@ -78,7 +80,7 @@ export class NeighbourService {
       query = stored;
       exclude.add(imageId);
     } else {
-      query = Float32Array.from(request.vector!);
+      query = vector!;
     }
     let filter: Set<number> | undefined;
     if (request.filter && (request.filter.cellLine || request.filter.compound || request.filter.plate)) {
@@ -90,6 +92,8 @@ export class NeighbourService {
     }
     const hits =
       filter || !this.options.searchPool ? loaded.index.search(query, request.k, { filter, exclude }) : await this.options.searchPool.search(loaded.index, query, request.k, exclude);
+    // values finite one by one can still overflow a squared distance or a norm
+    if (vector && !hits.every((hit) => Number.isFinite(hit.distance))) throw new BadUserInputError('vector is too large: its distances overflow; scale it down', 'vector');
     return hits.map((hit) => ({ ...hit, imageId: hit.label }));
   }
 

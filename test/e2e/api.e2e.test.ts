@@ -51,17 +51,19 @@ describe('morphospace serve over HTTP', () => {
     expect(((await response.json()) as { data: { setups: { totalCount: number } } }).data.setups.totalCount).toBe(16);
   });
 
-  it('refuses a mutation without a key: UNAUTHENTICATED', async () => {
-    const { body } = await graphql(server.url, 'mutation { createApiKey(role: WRITER) { key } }');
+  it('refuses a mutation without a key: UNAUTHENTICATED with 401', async () => {
+    const { status, body } = await graphql(server.url, 'mutation { createApiKey(role: WRITER) { key } }');
+    expect(status).toBe(401);
     expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('lets the admin create keys, and a writer not: FORBIDDEN', async () => {
+  it('lets the admin create keys, and a writer not: FORBIDDEN with 403', async () => {
     const created = await graphql(server.url, 'mutation { createApiKey(role: WRITER, name: "e2e") { key apiKey { role prefix } } }', { key: ADMIN_KEY });
     expect(created.body.errors).toBeUndefined();
     const writerKey: string = created.body.data.createApiKey.key;
     expect(writerKey.startsWith(created.body.data.createApiKey.apiKey.prefix)).toBe(true);
     const refused = await graphql(server.url, 'mutation { createApiKey(role: ADMIN) { key } }', { key: writerKey });
+    expect(refused.status).toBe(403);
     expect(refused.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 

@@ -1,19 +1,25 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, visit, type DocumentNode, type GraphQLSchema, type ValueNode } from 'graphql';
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { GraphQLError, getVariableValues, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { ApiLimits } from '../../config';
 import { ERROR_CODES } from '../../errors/app-errors';
-
-/** A list field costs its page size times what each item asks for. */
-const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) =>
-  typeof args.first === 'number' ? 1 + args.first * childComplexity : undefined;
+import { fieldCostEstimator } from './cost-estimators';
 
 /** Distinct costs remembered per document (operation name x cost-relevant variable values). */
 const COSTS_PER_DOCUMENT = 64;
 
+/** Field selections the estimate walks at most (graphql-query-complexity's own bound); more is too complex. */
+const MAX_ESTIMATED_NODES = 10_000;
+
+/** The arguments whose values change a cost (see fieldCostEstimator). */
+const COST_ARGUMENTS = new Set(['first', 'k', 'vector']);
+
 /**
  * Refuses operations estimated to cost more than the cost limit, before anything is resolved
  * (it needs the variables, so it runs once the operation is known rather than in validation).
+ * Apollo has validated the document by then but not the variables, and has not checked that
+ * an operationName names an operation: a request with either problem is left to execution,
+ * which refuses it with the client's error (400) before any resolver runs.
  * The estimate walks the whole document with type information, a good share of a cheap query's
  * time: it is remembered per parsed document (Apollo's document store hands back the same
  * object for the same query text) and per value of the only variables a cost can depend on.
@@ -23,28 +29,25 @@ export function costLimitPlugin(schema: GraphQLSchema, limits: ApiLimits): Apoll
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
+        async didResolveOperation({ request, document, operation }) {
+          if (!operation) return;
+          const values = request.variables ?? {};
+          if (getVariableValues(schema, operation.variableDefinitions ?? [], values).errors) return;
           let known = costs.get(document);
           if (!known) {
             known = { variables: costVariables(document), byKey: new Map() };
             costs.set(document, known);
           }
-          const values = request.variables ?? {};
-          const key = JSON.stringify([request.operationName ?? null, ...known.variables.map((name) => values[name] ?? null)]);
+          const key = JSON.stringify([operation.name?.value ?? null, ...known.variables.map((name) => values[name] ?? null)]);
           let cost = known.byKey.get(key);
           if (cost === undefined) {
-            cost = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables,
-              operationName: request.operationName,
-              estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
+            cost = estimate(schema, document, operation, values);
             if (known.byKey.size >= COSTS_PER_DOCUMENT) known.byKey.clear();
             known.byKey.set(key, cost);
           }
           if (cost > limits.maxCost) {
-            throw refusal(`query cost ${cost} exceeds the cost limit of ${limits.maxCost}: ask for fewer fields or smaller pages`, ERROR_CODES.queryTooComplex);
+            const shown = Number.isFinite(cost) ? `query cost ${cost}` : `a query of more than ${MAX_ESTIMATED_NODES} selections`;
+            throw refusal(`${shown} exceeds the cost limit of ${limits.maxCost}: ask for fewer fields, aliases, smaller pages or a smaller k`, ERROR_CODES.queryTooComplex);
           }
         },
       };
@@ -52,16 +55,33 @@ export function costLimitPlugin(schema: GraphQLSchema, limits: ApiLimits): Apoll
   };
 }
 
+/** The operation's estimated cost; Infinity when it has more selections than the estimate walks. */
+function estimate(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      variables,
+      operationName: operation.name?.value,
+      maxQueryNodes: MAX_ESTIMATED_NODES,
+      estimators: [fieldCostEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) return Number.POSITIVE_INFINITY;
+    throw error;
+  }
+}
+
 /**
- * The variables an estimate reads: those inside `first` arguments (the page size estimator)
- * and inside directive arguments (@include/@skip decide which fields count). Any other
- * variable, such as the query image of nearestImages, leaves the cost unchanged.
+ * The variables an estimate reads: those inside the arguments a cost depends on (page size,
+ * k, a query vector) and inside directive arguments (@include/@skip decide which fields
+ * count). Any other variable, such as the query image of nearestImages, leaves the cost unchanged.
  */
 export function costVariables(document: DocumentNode): string[] {
   const names = new Set<string>();
   const collect = (value: ValueNode) => visit(value, { Variable: (node) => void names.add(node.name.value) });
   visit(document, {
-    Field: (node) => node.arguments?.filter((argument) => argument.name.value === 'first').forEach((argument) => collect(argument.value)),
+    Field: (node) => node.arguments?.filter((argument) => COST_ARGUMENTS.has(argument.name.value)).forEach((argument) => collect(argument.value)),
     Directive: (node) => node.arguments?.forEach((argument) => collect(argument.value)),
   });
   return [...names].sort();

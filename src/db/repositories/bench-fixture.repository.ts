@@ -45,6 +45,17 @@ export class BenchFixtureRepository {
     return generation;
   }
 
+  /** The newest run of the named screen that trained, embedded and was evaluated: what the load bench serves. */
+  async evaluatedRunOf(screenName: string): Promise<string | undefined> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT r.id FROM runs r JOIN screens s ON s.id = r.screen_id JOIN embedding_sets e ON e.run_id = r.id AND e.status = 'complete'
+        WHERE s.name = $1 AND r.status = 'succeeded' AND EXISTS (SELECT 1 FROM evaluations v WHERE v.run_id = r.id)
+        ORDER BY r.created_at DESC LIMIT 1`,
+      [screenName],
+    );
+    return rows[0]?.id;
+  }
+
   async remove(run: BenchRun): Promise<void> {
     await this.dataSource.query('DELETE FROM screens WHERE id = $1', [run.screenId]);
   }
