@@ -1,9 +1,10 @@
 import { InitialSchema1764140000000 } from '../../migrations/1764140000000-initial-schema';
 import { RunProgress1764150000000 } from '../../migrations/1764150000000-run-progress';
 import { EmbeddingSets1764160000000 } from '../../migrations/1764160000000-embedding-sets';
+import { EmbeddingRuntime1764170000000 } from '../../migrations/1764170000000-embedding-runtime';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so that the compiled app and the
  * TypeScript tests load the same classes; a test checks that no file in migrations/ is missing.
  */
-export const MIGRATIONS = [InitialSchema1764140000000, RunProgress1764150000000, EmbeddingSets1764160000000];
+export const MIGRATIONS = [InitialSchema1764140000000, RunProgress1764150000000, EmbeddingSets1764160000000, EmbeddingRuntime1764170000000];
