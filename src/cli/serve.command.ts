@@ -7,6 +7,7 @@ import { startWorkers } from '../../workers/job-workers';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { parseConcurrency, parseQueues } from './worker-options';
 import { startDemo } from './demo.runner';
+import { checkForcedInference } from '../embedding/encoders/tile-encoder.selector';
 import { exitWithParent, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
 
 interface ServeOptions extends ConfigFlags {
@@ -27,6 +28,7 @@ export function registerServeCommands(program: Command): void {
     .action(async (options: ServeOptions) => {
       // the terminal is for start's progress lines: its JSON logs are warnings and errors unless asked
       const config = configFrom({ ...options, defaultLogLevel: 'warn' });
+      checkForcedInference(config.training.inference);
       const { workers, demo } = config.start;
       await serve(config, { workers, threads: threadsPerWorker(config.training.threads, workers), concurrency: parseConcurrency(options.concurrency ?? '1') }, demo);
     });
@@ -41,6 +43,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--concurrency <n>', 'jobs at once in this worker', '1')
     .action(async (options: ServeOptions & { queues?: string }) => {
       const config = configFrom(options);
+      checkForcedInference(config.training.inference);
       const workerOptions = { queues: parseQueues(options.queues), concurrency: parseConcurrency(options.concurrency ?? '1') };
       exitWithParent();
       const runtime = await openRuntime(config);

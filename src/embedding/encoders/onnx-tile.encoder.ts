@@ -25,8 +25,13 @@ export class OnnxTileEncoder implements TileEncoder {
     readonly device: string,
   ) {}
 
+  /** Loads onnxruntime-node and with it the native library; throws what the loader says when either is missing or broken. */
+  static load(moduleName = ONNXRUNTIME_MODULE): typeof Ort {
+    return require(moduleName) as typeof Ort;
+  }
+
   static async open(model: Uint8Array, threads: number, moduleName = ONNXRUNTIME_MODULE): Promise<OnnxTileEncoder> {
-    const ort = require(moduleName) as typeof Ort;
+    const ort = OnnxTileEncoder.load(moduleName);
     const session = await ort.InferenceSession.create(model, {
       executionProviders: ['cpu'],
       // one session per process: its threads are the process's share of the cores

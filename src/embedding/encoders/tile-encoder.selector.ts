@@ -46,6 +46,19 @@ export async function openTileEncoder(source: EncoderSource, options: InferenceO
   return TfjsTileEncoder.open(source.paradigm, source.weights, { backend: options.backend, threads });
 }
 
+/**
+ * For processes that start with MORPHOSPACE_INFERENCE=onnx: refuse to start (exit 2, with the
+ * loader's reason) rather than fail every embed job later.
+ */
+export function checkForcedInference(inference: InferenceChoice, onnxModule = ONNXRUNTIME_MODULE): void {
+  if (inference !== 'onnx') return;
+  try {
+    OnnxTileEncoder.load(onnxModule);
+  } catch (error) {
+    throw new InferenceUnavailableError(`MORPHOSPACE_INFERENCE=onnx, but onnxruntime-node cannot be loaded: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+  }
+}
+
 function firstLine(text: string): string {
   return text.split('\n')[0];
 }

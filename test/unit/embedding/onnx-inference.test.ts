@@ -10,7 +10,7 @@ import { generateScreen } from '../../../src/data/synthetic/screen.generator';
 import { InferenceUnavailableError } from '../../../src/embedding/encoders/inference-unavailable.error';
 import { OnnxTileEncoder } from '../../../src/embedding/encoders/onnx-tile.encoder';
 import { TfjsTileEncoder } from '../../../src/embedding/encoders/tfjs-tile.encoder';
-import { openTileEncoder, type EncoderSource } from '../../../src/embedding/encoders/tile-encoder.selector';
+import { checkForcedInference, openTileEncoder, type EncoderSource } from '../../../src/embedding/encoders/tile-encoder.selector';
 import { buildEncoderOnnx } from '../../../src/embedding/onnx/encoder-onnx.builder';
 import { OnnxModelStore } from '../../../src/embedding/onnx/onnx-model.store';
 import { planTiles } from '../../../src/embedding/tile.plan';
@@ -89,8 +89,8 @@ describe('the encoder exported to ONNX and run by onnxruntime-node', () => {
     expect(props).toMatchObject({ 'morphospace.run': 'test-run', 'morphospace.paradigm': 'self-supervised', 'morphospace.epoch': '3', 'preprocessing.tile_size': 'whole' });
     expect(props['preprocessing.scale']).toContain('/ 255');
     expect(props['preprocessing.colour']).toMatch(/^grey/);
-    expect(model.graph!.node.map((node) => node.opType)).toEqual(['Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'Conv', 'Transpose', 'Flatten']);
-    expect(model.graph!.input[0].type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['batch', 1, 64, 64]);
+    expect(model.graph!.node!.map((node) => node.opType)).toEqual(['Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'Conv', 'Transpose', 'Flatten']);
+    expect(model.graph!.input![0].type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['batch', 1, 64, 64]);
   });
 
   it('refuses weights without an encoder layer', () => {
@@ -162,6 +162,13 @@ describe('the encoder exported to ONNX and run by onnxruntime-node', () => {
       const attempt = openTileEncoder(source(), { inference: 'onnx', threads: 1, onnxModule: brokenModule, warn: vi.fn() });
       await expect(attempt).rejects.toBeInstanceOf(InferenceUnavailableError);
       await expect(attempt).rejects.toThrow(/MORPHOSPACE_INFERENCE=onnx.*libonnxruntime\.so\.1: cannot open shared object file/);
+    });
+
+    it('a process started with a forced onnx that cannot load refuses to start; one that can, or auto, starts', () => {
+      expect(() => checkForcedInference('onnx', brokenModule)).toThrow(InferenceUnavailableError);
+      expect(() => checkForcedInference('onnx', brokenModule)).toThrow(/cannot be loaded: libonnxruntime\.so\.1/);
+      expect(() => checkForcedInference('onnx')).not.toThrow();
+      expect(() => checkForcedInference('auto', brokenModule)).not.toThrow();
     });
 
     it('a forced wasm never builds or loads the ONNX model', async () => {
