@@ -92,6 +92,8 @@ export class EmbeddingService {
       { paradigm: run.setup!.paradigm as Paradigm, weights: checkpoint.paradigm.weights, onnxModel: () => this.exports.modelOf(run, checkpoint) },
       { ...this.options, warn: (message) => job.logger.warn({ run: runId }, message) },
     );
+    // one COPY in flight while the next tiles are encoded: Postgres works on the other core
+    let writing: Promise<void> = Promise.resolve();
     try {
       const tiles = tileSettingsOf((run.config as Partial<TrainingConfig>).embedTileSize);
       const images = await this.embeddings.imagesOf(run.screenId);
@@ -115,13 +117,17 @@ export class EmbeddingService {
         keep(await queue.drain(encode, false));
         tileCount += step.tiles;
         if (pending.length >= writeEvery) {
-          await this.embeddings.write(runId, pending);
+          await writing;
+          writing = this.embeddings.write(runId, pending);
+          // its failure is thrown where it is awaited; until then it must not count as unhandled
+          writing.catch(() => undefined);
           pending = [];
           job.logger.debug({ run: runId, embedded: vectors.size, of: images.length }, 'embedding');
         }
       }
       keep(await queue.drain(encode, true));
       if (job.signal.aborted) throw new JobInterruptedError('run.embed');
+      await writing;
       await this.embeddings.write(runId, pending);
       // profiles before the new generation is published: an index built for it sees both
       const profiles = buildProfiles(images, vectors);
@@ -130,6 +136,8 @@ export class EmbeddingService {
       await this.runs.setEmbeddingRuntime(runId, encoder.runtime);
       return { status: 'succeeded', images: vectors.size, tiles: tileCount, generation, profiles: profiles.length, seconds: (performance.now() - started) / 1000, runtime: encoder.runtime };
     } finally {
+      // an interrupted job returns only when its last COPY has landed or failed: a retry must not race it
+      await writing.catch(() => undefined);
       await encoder.dispose();
     }
   }
