@@ -11,7 +11,7 @@ import { printJsonLine } from './json-lines';
 import { UsageError } from './usage-error';
 
 interface BenchEmbedFlags {
-  batch: string;
+  batch?: string;
   seconds: string;
   threads: string;
   runtime: string;
@@ -32,13 +32,13 @@ export function registerBenchEmbedCommand(bench: Command): void {
   bench
     .command('embed')
     .description('Encoder inference throughput (images/s) of onnxruntime-node and tfjs wasm, side by side')
-    .option('--batch <n>', 'crops per forward pass', '64')
+    .option('--batch <n>', "crops per forward pass (default: each runtime's embedding batch; 64 is the PyTorch reference's)")
     .option('--seconds <s>', 'measured time per line', '10')
     .option('--threads <list>', 'thread counts, comma-separated', '1,2')
     .option('--runtime <list>', `runtimes, comma-separated: ${RUNTIMES.join(', ')}`, RUNTIMES.join(','))
     .option('--backend <name>', `tfjs backend of the wasm runtime: auto | ${BACKEND_PREFERENCE.join(' | ')}`, 'wasm')
     .action(async (flags: BenchEmbedFlags) => {
-      const batch = integerFlag('--batch', flags.batch, 1, 4096);
+      const batch = flags.batch === undefined ? undefined : integerFlag('--batch', flags.batch, 1, 4096);
       const seconds = Number(flags.seconds);
       if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new UsageError(`--seconds must be a number in (0, 3600], got "${flags.seconds}"`);
       const threads = flags.threads.split(',').map((text) => integerFlag('--threads', text.trim(), 1, 64));
@@ -52,13 +52,14 @@ export function registerBenchEmbedCommand(bench: Command): void {
       }
       for (const count of threads) {
         for (const runtime of runtimes) {
-          await runChild(['bench', 'embed', '--runtime', runtime, '--threads', String(count), '--batch', String(batch), '--seconds', String(seconds), '--backend', flags.backend]);
+          const batchFlag = batch === undefined ? [] : ['--batch', String(batch)];
+          await runChild(['bench', 'embed', '--runtime', runtime, '--threads', String(count), ...batchFlag, '--seconds', String(seconds), '--backend', flags.backend]);
         }
       }
     });
 }
 
-async function measure(runtime: Runtime, threads: number, batch: number, seconds: number, backend: BackendName | 'auto'): Promise<void> {
+async function measure(runtime: Runtime, threads: number, batchFlag: number | undefined, seconds: number, backend: BackendName | 'auto'): Promise<void> {
   // the weights are drawn in JavaScript from a seed: any tfjs backend gives the same ones
   await selectBackend({ backend: runtime === 'wasm' ? backend : 'cpu', threads });
   const paradigm = createParadigm('weakly-supervised', { seed: 0 });
@@ -72,6 +73,7 @@ async function measure(runtime: Runtime, threads: number, batch: number, seconds
     },
     { inference: runtime, threads, backend, warn: () => undefined },
   );
+  const batch = batchFlag ?? encoder.batchTiles;
   const random = new SeededRandom('bench-embed');
   const pixels = Float32Array.from({ length: batch * 64 * 64 }, () => random.next());
   try {

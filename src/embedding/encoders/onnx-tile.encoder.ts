@@ -7,8 +7,11 @@ import type { TileEncoder } from './tile-encoder';
 /** The package that holds onnxruntime's native library; tests point the loader elsewhere. */
 export const ONNXRUNTIME_MODULE = 'onnxruntime-node';
 
-/** Batch 64 measured fastest per tile on one and two threads here (256 was no faster and holds 4x the activations). */
-const ONNX_BATCH_TILES = 64;
+/**
+ * Small batches keep a tile's activations in cache: on one thread here 4-8 tiles ran ~3,300-3,600
+ * tiles/s against ~2,500 at 64 and ~2,300 at 128; on two threads 8 was the fastest measured.
+ */
+const ONNX_BATCH_TILES = 8;
 
 /**
  * The adapter to onnxruntime-node: one inference session over an encoder exported by
