@@ -3,7 +3,8 @@ import type { BackendName } from '../../training/backend';
 import type { NamedArrays } from '../../training/networks/parameter-set';
 import type { Paradigm } from '../../training/setups';
 import { InferenceUnavailableError } from './inference-unavailable.error';
-import { OnnxTileEncoder, ONNXRUNTIME_MODULE } from './onnx-tile.encoder';
+import { loadOnnxRuntime, ONNXRUNTIME_MODULE } from './onnx-session';
+import { OnnxTileEncoder } from './onnx-tile.encoder';
 import { TfjsTileEncoder } from './tfjs-tile.encoder';
 import type { InferenceChoice, TileEncoder } from './tile-encoder';
 
@@ -53,7 +54,7 @@ export async function openTileEncoder(source: EncoderSource, options: InferenceO
 export function checkForcedInference(inference: InferenceChoice, onnxModule = ONNXRUNTIME_MODULE): void {
   if (inference !== 'onnx') return;
   try {
-    OnnxTileEncoder.load(onnxModule);
+    loadOnnxRuntime(onnxModule);
   } catch (error) {
     throw new InferenceUnavailableError(`MORPHOSPACE_INFERENCE=onnx, but onnxruntime-node cannot be loaded: ${firstLine(error instanceof Error ? error.message : String(error))}`);
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,6 +82,27 @@ describe('the encoder exported to ONNX and run by onnxruntime-node', () => {
     expect(tileCount).toBe(144 * 4);
     expect(maxMagnitude).toBeGreaterThan(0.01);
     expect(maxDifference).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('runs the session on its own thread in the built app, with the same vectors, and reports a broken library from there', async () => {
+    // `npm test` builds first: the compiled worker is what `morphospace worker` runs
+    const workerFile = path.join(__dirname, '..', '..', '..', 'dist', 'src', 'embedding', 'encoders', 'onnx-session.worker.js');
+    expect(existsSync(workerFile), `${workerFile} is missing: npm run build`).toBe(true);
+    const model = buildEncoderOnnx(weights, METADATA);
+    const inProcess = await OnnxTileEncoder.open(model, 1, undefined, path.join(dir, 'no-such-worker.js'));
+    const threaded = await OnnxTileEncoder.open(model, 1, undefined, workerFile);
+    try {
+      // 100 tiles: neither a whole message nor a whole session batch
+      const pixels = tiles.subarray(0, 100 * TILE_PIXELS);
+      expect(await threaded.encode(pixels, 100)).toEqual(await inProcess.encode(pixels, 100));
+      expect(threaded.device).toBe('onnxruntime-node 1.30.0 (cpu, 1 thread)');
+    } finally {
+      await inProcess.dispose();
+      await threaded.dispose();
+    }
+    const broken = path.join(dir, 'broken-in-thread.js');
+    await fs.writeFile(broken, "throw new Error('libonnxruntime.so.1: cannot open shared object file');\n");
+    await expect(OnnxTileEncoder.open(model, 1, broken, workerFile)).rejects.toThrow(/libonnxruntime\.so\.1/);
   });
 
   it('writes the preprocessing into metadata_props and keeps the batch dimension free', () => {
