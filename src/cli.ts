@@ -7,6 +7,7 @@ import { BadUserInputError, NotFoundError } from './errors/app-errors';
 import { errorText } from './util/error-text';
 import { systemErrorLine } from './util/system-error';
 import { registerCommands } from './cli/commands';
+import { InferenceUnavailableError } from './embedding/encoders/inference-unavailable.error';
 
 export function buildProgram(): Command {
   const program = new Command('morphospace')
@@ -32,7 +33,7 @@ function exitCodeFor(error: unknown): number {
     // commander has printed its own message; help and version exit 0
     return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   }
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof BadUserInputError || error instanceof NotFoundError) {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof BadUserInputError || error instanceof NotFoundError || error instanceof InferenceUnavailableError) {
     process.stderr.write(`morphospace: ${error.message}\n`);
     return EXIT_USAGE;
   }

@@ -26,11 +26,16 @@ export interface ApiLimits {
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
+export const INFERENCE_CHOICES = ['auto', 'onnx', 'wasm'] as const;
+export type InferenceSetting = (typeof INFERENCE_CHOICES)[number];
+
 export interface TrainingSettings {
   /** tfjs backend; auto = tensorflow-gpu > tensorflow > webgpu > wasm > cpu, the first that loads */
   backend: BackendChoice;
-  /** wasm threads per worker process; undefined = one per core */
+  /** wasm threads per worker process, and onnxruntime's when it embeds; undefined = one per core */
   threads: number | undefined;
+  /** what embeds: onnx (onnxruntime-node), wasm (tfjs), or auto = onnx where it loads, else wasm */
+  inference: InferenceSetting;
 }
 
 /** The pipeline every worker runs, and the heartbeat that hands a dead worker's jobs back. */
@@ -80,6 +85,7 @@ export interface ConfigOverrides {
   requireReader?: boolean;
   backend?: string;
   threads?: string | number;
+  inference?: string;
   workers?: string;
   /** false is --no-demo; true (commander's default) leaves it to MORPHOSPACE_DEMO */
   demo?: boolean;
@@ -112,6 +118,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     training: {
       backend: parseBackend(nonEmpty(overrides.backend ?? env.MORPHOSPACE_BACKEND) ?? 'auto'),
       threads: nonEmpty(String(overrides.threads ?? env.MORPHOSPACE_THREADS ?? '')) === undefined ? undefined : parsePositiveInt('MORPHOSPACE_THREADS', String(overrides.threads ?? env.MORPHOSPACE_THREADS), 1),
+      inference: parseInference(nonEmpty(overrides.inference ?? env.MORPHOSPACE_INFERENCE) ?? 'auto'),
     },
     start: {
       workers: parseWorkers(nonEmpty(overrides.workers ?? env.MORPHOSPACE_WORKERS)),
@@ -201,6 +208,13 @@ function parseBackend(value: string): BackendChoice {
     throw new ConfigError(`MORPHOSPACE_BACKEND must be one of ${BACKEND_CHOICES.join(', ')}, got "${value}"`);
   }
   return value as BackendChoice;
+}
+
+function parseInference(value: string): InferenceSetting {
+  if (!(INFERENCE_CHOICES as readonly string[]).includes(value)) {
+    throw new ConfigError(`MORPHOSPACE_INFERENCE (--inference) must be one of ${INFERENCE_CHOICES.join(', ')}, got "${value}"`);
+  }
+  return value as InferenceSetting;
 }
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {

@@ -17,6 +17,8 @@ import { EmbeddingRepository } from './db/repositories/embedding.repository';
 import { NeighbourRepository } from './db/repositories/neighbour.repository';
 import { ProfileRepository } from './db/repositories/profile.repository';
 import { EmbeddingService } from './embedding/embedding.service';
+import { EncoderExportService } from './embedding/onnx/encoder-export.service';
+import { OnnxModelStore } from './embedding/onnx/onnx-model.store';
 import { EvaluationRepository } from './db/repositories/evaluation.repository';
 import { EvaluationService, type EvaluateJobSender } from './evaluation/evaluation.service';
 import { availableParallelism } from 'node:os';
@@ -45,6 +47,7 @@ export interface Services {
   sweeps: SweepService;
   training: TrainingService;
   embeddings: EmbeddingService;
+  encoderExport: EncoderExportService;
   neighbours: NeighbourService;
   evaluations: EvaluationService;
   comparisons: ComparisonService;
@@ -70,7 +73,9 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const catalog = new CatalogService(new CatalogRepository(dataSource), pageLimit);
   const screens = new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { dataDir: config.dataDir, queue, importRoots: new ImportRoots(config.importRoots) });
   const sweeps = new SweepService(new SweepRepository(dataSource), runs, catalog, pageLimit, queue);
-  const embeddingService = new EmbeddingService(runs, embeddings, profiles, new CheckpointStore(config.dataDir), config.training);
+  const checkpoints = new CheckpointStore(config.dataDir);
+  const encoderExport = new EncoderExportService(runs, checkpoints, new OnnxModelStore((runId) => checkpoints.runDir(runId)));
+  const embeddingService = new EmbeddingService(runs, embeddings, profiles, checkpoints, encoderExport, config.training);
   const evaluations = new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue);
   return {
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),
@@ -80,6 +85,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     sweeps,
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), new CheckpointStore(config.dataDir), config.training),
     embeddings: embeddingService,
+    encoderExport,
     neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
       memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
       maxK: pageLimit,

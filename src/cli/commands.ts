@@ -8,6 +8,7 @@ import { registerSchemaCommand } from './schema.command';
 import { registerServeCommands, registerWorkerCommand } from './serve.command';
 import { registerSweepCommand } from './sweep.command';
 import { registerReportCommand } from './report.command';
+import { registerExportModelCommand } from './export-model.command';
 
 /** Every `morphospace` subcommand, each defined in its own *.command.ts file. */
 export function registerCommands(program: Command): void {
@@ -21,4 +22,5 @@ export function registerCommands(program: Command): void {
   registerSweepCommand(program);
   registerBenchCommand(program);
   registerReportCommand(program);
+  registerExportModelCommand(program);
 }

@@ -7,6 +7,7 @@ import { startWorkers } from '../../workers/job-workers';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { parseConcurrency, parseQueues } from './worker-options';
 import { startDemo } from './demo.runner';
+import { checkForcedInference } from '../embedding/encoders/tile-encoder.selector';
 import { exitWithParent, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
 import { schedulePipeline } from '../pipeline/pipeline.scheduler';
 import { createWorkerHeartbeat } from '../services';
@@ -24,10 +25,12 @@ export function registerServeCommands(program: Command): void {
     .option('--concurrency <n>', 'jobs at once per worker', '1')
     .option('--backend <name>', 'tfjs backend for training (default: MORPHOSPACE_BACKEND or auto)')
     .option('--threads <n>', 'wasm threads per worker (default: MORPHOSPACE_THREADS or the cores shared out among the workers)')
+    .option('--inference <runtime>', 'what embeds: auto, onnx or wasm (default: MORPHOSPACE_INFERENCE or auto)')
     .option('--no-demo', 'no demo screen and sweep (default: MORPHOSPACE_DEMO or on)')
     .action(async (options: ServeOptions) => {
       // the terminal is for start's progress lines: its JSON logs are warnings and errors unless asked
       const config = configFrom({ ...options, defaultLogLevel: 'warn' });
+      checkForcedInference(config.training.inference);
       const { workers, demo } = config.start;
       await serve(config, { workers, threads: threadsPerWorker(config.training.threads, workers), concurrency: parseConcurrency(options.concurrency ?? '1') }, demo);
     });
@@ -37,10 +40,12 @@ export function registerWorkerCommand(program: Command): void {
   withConfigOptions(program.command('worker').description('Run background jobs'))
     .option('--queues <names>', 'comma-separated job names to take, served in that order (default: all, later pipeline steps first)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu (default: MORPHOSPACE_BACKEND or auto)')
-    .option('--threads <n>', 'wasm threads for training (default: MORPHOSPACE_THREADS or one per core)')
+    .option('--threads <n>', 'threads for training and embedding (default: MORPHOSPACE_THREADS or one per core)')
+    .option('--inference <runtime>', 'what embeds: auto, onnx or wasm (default: MORPHOSPACE_INFERENCE or auto)')
     .option('--concurrency <n>', 'jobs at once in this worker', '1')
     .action(async (options: ServeOptions & { queues?: string }) => {
       const config = configFrom(options);
+      checkForcedInference(config.training.inference);
       const workerOptions = { queues: parseQueues(options.queues), concurrency: parseConcurrency(options.concurrency ?? '1') };
       exitWithParent();
       const runtime = await openRuntime(config);

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Logger } from 'pino';
 import { CROP_SIZE } from '../data/crops/crop.plan';
 import { renderCrop } from '../data/crops/crop.renderer';
@@ -8,16 +7,17 @@ import type { ScreenImage } from '../db/repositories/screen-images.query';
 import type { ProfileRepository } from '../db/repositories/profile.repository';
 import type { RunRepository } from '../db/repositories/run.repository';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
-import { selectBackend } from '../training/backend';
 import type { CheckpointStore } from '../training/checkpoint.store';
 import { REPRESENTATION_DIM } from '../training/networks/encoder';
-import { createParadigm } from '../training/paradigms/create-paradigm';
-import type { TrainableParadigm } from '../training/paradigms/trainable-paradigm';
 import type { Paradigm } from '../training/setups';
 import type { TrainingConfig } from '../training/training-profiles';
 import type { TrainingEnvironment } from '../training/training.service';
 import { ByteBudgetCache } from './byte-budget.cache';
+import { openTileEncoder } from './encoders/tile-encoder.selector';
+import type { InferenceChoice } from './encoders/tile-encoder';
+import type { EncoderExportService } from './onnx/encoder-export.service';
 import { buildProfiles } from './profile.builder';
+import { TileBatchQueue, type EncodedImage } from './tile-batch.queue';
 import { planTiles, tileSettingsOf, type TileSettings } from './tile.plan';
 import { elementwiseMedian } from '../numeric/vector';
 
@@ -33,10 +33,16 @@ export interface EmbedOutcome {
   generation: number;
   profiles: number;
   seconds: number;
+  /** what embedded it: 'onnx' or the tfjs backend */
+  runtime?: string;
 }
 
 export interface EmbeddingOptions extends TrainingEnvironment {
-  /** tiles per forward pass */
+  /** onnxruntime-node, tfjs, or the first of them that loads */
+  inference: InferenceChoice;
+  /** where onnxruntime is loaded from (tests point it at a module that fails) */
+  onnxModule?: string;
+  /** tiles per forward pass; default: the runtime's best batch */
   batchTiles?: number;
   /** images written per COPY transaction */
   writeEvery?: number;
@@ -60,6 +66,7 @@ export class EmbeddingService {
     private readonly embeddings: EmbeddingRepository,
     private readonly profiles: ProfileRepository,
     private readonly checkpoints: CheckpointStore,
+    private readonly exports: EncoderExportService,
     private readonly options: EmbeddingOptions,
   ) {}
 
@@ -69,39 +76,57 @@ export class EmbeddingService {
     if (!run || run.status !== 'succeeded') return { status: 'skipped', images: 0, tiles: 0, generation: 0, profiles: 0, seconds: 0 };
     const checkpoint = await this.checkpoints.load(runId);
     if (!checkpoint) throw new Error(`run ${runId} succeeded but has no checkpoint to embed with`);
-    await selectBackend({ backend: this.options.backend, threads: this.options.threads });
-    const paradigm = createParadigm(run.setup!.paradigm as Paradigm, { seed: 0 });
+    const encoder = await openTileEncoder(
+      { paradigm: run.setup!.paradigm as Paradigm, weights: checkpoint.paradigm.weights, onnxModel: () => this.exports.modelOf(run, checkpoint) },
+      { ...this.options, warn: (message) => job.logger.warn({ run: runId }, message) },
+    );
+    // one COPY in flight while the next tiles are encoded: Postgres works on the other core
+    let writing: Promise<void> = Promise.resolve();
     try {
-      paradigm.importWeights(checkpoint.paradigm.weights);
       const tiles = tileSettingsOf((run.config as Partial<TrainingConfig>).embedTileSize);
       const images = await this.embeddings.imagesOf(run.screenId);
-      await this.embeddings.begin(runId, REPRESENTATION_DIM, { ...tiles, epoch: checkpoint.epoch });
+      await this.embeddings.begin(runId, REPRESENTATION_DIM, { ...tiles, epoch: checkpoint.epoch, runtime: encoder.runtime });
+      const queue = new TileBatchQueue(this.options.batchTiles ?? encoder.batchTiles, REPRESENTATION_DIM, PIXELS_PER_TILE);
+      const encode = (pixels: Float32Array, count: number) => encoder.encode(pixels, count);
       const vectors = new Map<number, Float32Array>();
       let tileCount = 0;
       let pending: EmbeddingRow[] = [];
       const writeEvery = this.options.writeEvery ?? 1024;
-      for await (const step of this.steps(images, tiles)) {
-        if (job.signal.aborted) throw new JobInterruptedError('run.embed');
-        for (const row of this.encodeStep(paradigm, step, tiles)) {
+      const keep = (done: EncodedImage[]) => {
+        for (const { image, rows } of done) {
+          const row = { imageId: image.id, vector: aggregate(rows, tiles.aggregation) };
           vectors.set(row.imageId, row.vector);
           pending.push(row);
         }
+      };
+      for await (const step of this.steps(images, tiles)) {
+        if (job.signal.aborted) throw new JobInterruptedError('run.embed');
+        queue.push(step.images, step.offsets, step.pixels);
+        keep(await queue.drain(encode, false));
         tileCount += step.tiles;
         if (pending.length >= writeEvery) {
-          await this.embeddings.write(runId, pending);
+          await writing;
+          writing = this.embeddings.write(runId, pending);
+          // its failure is thrown where it is awaited; until then it must not count as unhandled
+          writing.catch(() => undefined);
           pending = [];
           job.logger.debug({ run: runId, embedded: vectors.size, of: images.length }, 'embedding');
         }
       }
+      keep(await queue.drain(encode, true));
       if (job.signal.aborted) throw new JobInterruptedError('run.embed');
+      await writing;
       await this.embeddings.write(runId, pending);
       // profiles before the new generation is published: an index built for it sees both
       const profiles = buildProfiles(images, vectors);
       await this.profiles.replace(runId, profiles);
       const generation = await this.embeddings.complete(runId, images.map((image) => image.id));
-      return { status: 'succeeded', images: vectors.size, tiles: tileCount, generation, profiles: profiles.length, seconds: (performance.now() - started) / 1000 };
+      await this.runs.setEmbeddingRuntime(runId, encoder.runtime);
+      return { status: 'succeeded', images: vectors.size, tiles: tileCount, generation, profiles: profiles.length, seconds: (performance.now() - started) / 1000, runtime: encoder.runtime };
     } finally {
-      paradigm.dispose();
+      // an interrupted job returns only when its last COPY has landed or failed: a retry must not race it
+      await writing.catch(() => undefined);
+      await encoder.dispose();
     }
   }
 
@@ -116,27 +141,6 @@ export class EmbeddingService {
       next = load(start + per);
       yield current;
     }
-  }
-
-  private encodeStep(paradigm: TrainableParadigm, step: TileStep, settings: TileSettings): EmbeddingRow[] {
-    const batchTiles = this.options.batchTiles ?? 256;
-    const encoded = new Float32Array(step.tiles * REPRESENTATION_DIM);
-    for (let start = 0; start < step.tiles; start += batchTiles) {
-      const count = Math.min(batchTiles, step.tiles - start);
-      const pixels = step.pixels.subarray(start * CROP_SIZE * CROP_SIZE, (start + count) * CROP_SIZE * CROP_SIZE);
-      const out = tf.tidy(() => paradigm.encode(tf.tensor4d(pixels, [count, CROP_SIZE, CROP_SIZE, 1])));
-      try {
-        encoded.set(out.dataSync() as Float32Array, start * REPRESENTATION_DIM);
-      } finally {
-        out.dispose();
-      }
-    }
-    return step.images.map((image, i) => {
-      const first = step.offsets[i];
-      const count = step.offsets[i + 1] - first;
-      const rows = Array.from({ length: count }, (_, t) => encoded.subarray((first + t) * REPRESENTATION_DIM, (first + t + 1) * REPRESENTATION_DIM));
-      return { imageId: image.id, vector: aggregate(rows, settings.aggregation) };
-    });
   }
 }
 

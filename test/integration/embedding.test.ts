@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { createLogger } from '../../src/logger';
 import { JobInterruptedError } from '../../src/queue/job-interrupted.error';
 import { createServices, type Services } from '../../src/services';
 import { CheckpointStore } from '../../src/training/checkpoint.store';
+import { decodeVector } from '../../src/embedding/vector-codec';
 import { RecordingQueue } from '../support/recording-queue';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
@@ -78,6 +80,34 @@ describe('embeddings, profiles and nearest neighbours on the tiny screen', () =>
     expect((await new ProfileRepository(database.dataSource).list(runId, 'treatment', 'mad-robustize')).length).toBe(33);
   }, 60_000);
 
+  it('embeds through onnxruntime-node, records it, stores the ONNX model, and equals the wasm vectors to 1e-4', async () => {
+    const RUN = `query ($id: ID!) { run(id: $id) { embeddingRuntime onnxModel { path bytes sha256 epoch } } }`;
+    const vectors = async () =>
+      ((await database.dataSource.query('SELECT vector FROM embeddings WHERE run_id = $1 ORDER BY image_id', [runId])) as Array<{ vector: Buffer }>).map((row) => decodeVector(row.vector));
+    const onnx = await query(RUN, { id: runId });
+    expect(onnx.errors).toBeUndefined();
+    expect(onnx.data.run.embeddingRuntime).toBe('onnx');
+    const model = onnx.data.run.onnxModel;
+    expect(model).toMatchObject({ path: path.join(dataDir, 'runs', runId, 'encoder.onnx'), epoch: 2 });
+    const bytes = await fs.readFile(model.path);
+    expect(bytes.length).toBe(model.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(model.sha256);
+    const byOnnx = await vectors();
+
+    const wasmConfig = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1', MORPHOSPACE_INFERENCE: 'wasm' });
+    const wasm = createServices(wasmConfig, database, queue);
+    expect(await wasm.embeddings.embedRun(runId, { signal: never(), logger })).toMatchObject({ status: 'succeeded', runtime: 'wasm', images: 144 });
+    expect((await query(RUN, { id: runId })).data.run.embeddingRuntime).toBe('wasm');
+    const byWasm = await vectors();
+    expect(byWasm).toHaveLength(144);
+    let maxDifference = 0;
+    byWasm.forEach((vector, i) => vector.forEach((value, d) => (maxDifference = Math.max(maxDifference, Math.abs(value - byOnnx[i][d])))));
+    process.stderr.write(`tiny screen, run embedding: onnx vs wasm max abs difference ${maxDifference.toExponential(3)}\n`);
+    expect(maxDifference).toBeLessThanOrEqual(1e-4);
+
+    expect((await services.embeddings.embedRun(runId, { signal: never(), logger })).runtime).toBe('onnx');
+  }, 60_000);
+
   it('ranks Pemetrexed above DMSO among the compounds nearest Methotrexate in a sensitive line', async () => {
     const { data, errors } = await query(NEAREST_COMPOUNDS, { run: runId, k: 10 });
     expect(errors).toBeUndefined();
@@ -116,7 +146,8 @@ describe('embeddings, profiles and nearest neighbours on the tiny screen', () =>
       new EmbeddingRepository(database.dataSource),
       new ProfileRepository(database.dataSource),
       new CheckpointStore(dataDir),
-      { backend: 'wasm', threads: 1, writeEvery: 16, batchTiles: 64 },
+      services.encoderExport,
+      { backend: 'wasm', threads: 1, inference: 'auto', writeEvery: 16, batchTiles: 64 },
     );
     await database.dataSource.query('DELETE FROM embeddings WHERE run_id = $1', [runId]);
     const interrupt = new AbortController();

@@ -40,6 +40,12 @@ describe('config', () => {
     expect(loadConfig({ LOG_LEVEL: 'debug' }, { defaultLogLevel: 'warn' }).logLevel).toBe('debug');
   });
 
+  it('reads MORPHOSPACE_INFERENCE (auto by default) under --inference, and the threads both runtimes use', () => {
+    expect(loadConfig({}).training).toEqual({ backend: 'auto', threads: undefined, inference: 'auto' });
+    expect(loadConfig({ MORPHOSPACE_INFERENCE: 'onnx', MORPHOSPACE_THREADS: '2' }).training).toMatchObject({ inference: 'onnx', threads: 2 });
+    expect(loadConfig({ MORPHOSPACE_INFERENCE: 'onnx' }, { inference: 'wasm' }).training.inference).toBe('wasm');
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
@@ -53,6 +59,7 @@ describe('config', () => {
     [{ MORPHOSPACE_IMPORT_ROOTS: `/ok${path.delimiter}/` }, /MORPHOSPACE_IMPORT_ROOTS/],
     [{ MORPHOSPACE_WORKERS: '0' }, /MORPHOSPACE_WORKERS/],
     [{ MORPHOSPACE_DEMO: 'perhaps' }, /MORPHOSPACE_DEMO/],
+    [{ MORPHOSPACE_INFERENCE: 'tensorrt' }, /MORPHOSPACE_INFERENCE/],
   ])('refuses %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -82,6 +82,17 @@ describe('renderCrop', () => {
     for (const x of [0, 17, 63]) expect(out[5 * 64 + x]).toBeCloseTo((4 * x + 1.5) / 255, 5);
   });
 
+  it('takes a 64-px tile on whole pixels as it is, as area averaging of one-pixel boxes would', () => {
+    const noisy = { data: new Uint8Array(256 * 256).map((_, i) => (i * 7919) % 251), width: 256, height: 256 };
+    const out = new Float32Array(CROP_SIZE * CROP_SIZE);
+    renderCrop(noisy, { x: 64, y: 128, size: 64, scale: 0.25, flip: false, blurSigma: 0 }, out, 0);
+    for (const [x, y] of [[0, 0], [13, 40], [63, 63]]) expect(out[y * 64 + x]).toBe(Math.fround(noisy.data[(128 + y) * 256 + 64 + x] / 255));
+    // the same tile one sub-pixel off goes through the summed-area table and lands within float error of it
+    const shifted = new Float32Array(CROP_SIZE * CROP_SIZE);
+    renderCrop(noisy, { x: 64, y: 128, size: 64.000001, scale: 0.25, flip: false, blurSigma: 0 }, shifted, 0);
+    for (let i = 0; i < out.length; i += 1) expect(Math.abs(shifted[i] - out[i])).toBeLessThan(1e-3);
+  });
+
   it('mirrors rows when flipping', () => {
     const plain = new Float32Array(4096);
     const flipped = new Float32Array(4096);

@@ -3,7 +3,7 @@ import type { RunEntity } from '../../db/entities/run.entity';
 import type { RequestContext } from '../context';
 import { PageArgs } from '../page.args';
 import { toConnection } from '../types/connection.type';
-import { Run, RunConnection, RunStatusValue } from '../types/run.types';
+import { OnnxModel, Run, RunConnection, RunStatusValue } from '../types/run.types';
 import { RunEpoch, RunProgress } from '../types/sweep.types';
 
 @Resolver(() => Run)
@@ -28,6 +28,11 @@ export class RunResolver {
   @FieldResolver(() => [RunEpoch], { description: 'finished epochs, in order, each with its resources' })
   async epochs(@Root() run: RunEntity, @Ctx() { services }: RequestContext) {
     return services.runs.epochs(run.id);
+  }
+
+  @FieldResolver(() => OnnxModel, { nullable: true, description: 'the encoder as ONNX (written at its first embedding or by `morphospace export-model`); null when absent' })
+  async onnxModel(@Root() run: RunEntity, @Ctx() { services }: RequestContext) {
+    return services.encoderExport.info(run.id);
   }
 
   @FieldResolver(() => RunProgress, { nullable: true, description: 'null before training starts' })

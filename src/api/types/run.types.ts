@@ -35,6 +35,9 @@ export class Run {
   @Field(() => String, { nullable: true })
   device: string | null;
 
+  @Field(() => String, { nullable: true, description: 'what embedded the run last: onnx (onnxruntime-node) or the tfjs backend (wasm, ...); null before its first embedding' })
+  embeddingRuntime: string | null;
+
   @Field(() => GraphQLJSONObject)
   config: Record<string, unknown>;
 
@@ -55,6 +58,21 @@ export class Run {
 
   @Field(() => Date, { nullable: true })
   finishedAt: Date | null;
+}
+
+@ObjectType({ description: "A run's encoder exported to ONNX, stored beside its checkpoint" })
+export class OnnxModel {
+  @Field(() => String, { description: 'file on the server' })
+  path: string;
+
+  @Field(() => Int)
+  bytes: number;
+
+  @Field(() => String)
+  sha256: string;
+
+  @Field(() => Int, { description: 'the checkpoint epoch it was built from' })
+  epoch: number;
 }
 
 export const RunConnection = ConnectionType(Run);

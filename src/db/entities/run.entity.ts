@@ -55,6 +55,10 @@ export class RunEntity {
   @Column({ type: 'text', nullable: true })
   checkpointPath: string | null;
 
+  /** what embedded it last: 'onnx' (onnxruntime-node) or the tfjs backend, e.g. 'wasm' */
+  @Column({ type: 'text', nullable: true })
+  embeddingRuntime: string | null;
+
   /** epoch and batch while it trains: a polling field for progress bars */
   @Column({ type: 'jsonb', nullable: true })
   progress: Record<string, unknown> | null;

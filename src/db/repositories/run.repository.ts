@@ -86,6 +86,11 @@ export class RunRepository {
     await this.dataSource.query('UPDATE runs SET checkpoint_path = $2 WHERE id = $1', [id, checkpointPath]);
   }
 
+  /** 'onnx' or the tfjs backend that embedded the run last */
+  async setEmbeddingRuntime(id: string, runtime: string): Promise<void> {
+    await this.dataSource.query('UPDATE runs SET embedding_runtime = $2 WHERE id = $1', [id, runtime]);
+  }
+
   async succeed(id: string, resources: ResourceUsage): Promise<void> {
     await this.dataSource.query(
       `UPDATE runs SET status = 'succeeded', resources = $2, finished_at = now(), progress = jsonb_set(COALESCE(progress, '{}'), '{fraction}', '1') WHERE id = $1 AND status = 'running'`,

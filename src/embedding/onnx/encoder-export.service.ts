@@ -1,0 +1,54 @@
+import type { RunEntity } from '../../db/entities/run.entity';
+import type { RunRepository } from '../../db/repositories/run.repository';
+import { BadUserInputError, NotFoundError } from '../../errors/app-errors';
+import type { CheckpointStore, RunCheckpoint } from '../../training/checkpoint.store';
+import type { TrainingConfig } from '../../training/training-profiles';
+import { isUuid } from '../../catalog/page-request';
+import { tileSettingsOf } from '../tile.plan';
+import { buildEncoderOnnx } from './encoder-onnx.builder';
+import type { OnnxModelInfo, OnnxModelStore } from './onnx-model.store';
+
+/**
+ * Every trained encoder as an ONNX file: built from the run's latest checkpoint the first time
+ * it is needed (the first embed, or `morphospace export-model`), and again when the run has a
+ * newer checkpoint than the stored model.
+ */
+export class EncoderExportService {
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly checkpoints: CheckpointStore,
+    private readonly models: OnnxModelStore,
+  ) {}
+
+  info(runId: string): Promise<OnnxModelInfo | null> {
+    return this.models.info(runId);
+  }
+
+  /** The model of this checkpoint of the run, written beside it when not stored yet. */
+  async modelOf(run: RunEntity, checkpoint: RunCheckpoint): Promise<Uint8Array> {
+    const stored = await this.models.read(run.id, checkpoint.epoch);
+    if (stored) return stored;
+    const tiles = tileSettingsOf((run.config as Partial<TrainingConfig>).embedTileSize);
+    const model = buildEncoderOnnx(checkpoint.paradigm.weights, {
+      runId: run.id,
+      paradigm: checkpoint.paradigm.paradigm,
+      epoch: checkpoint.epoch,
+      tileSize: tiles.tileSize,
+      aggregation: tiles.aggregation,
+    });
+    await this.models.write(run.id, model, checkpoint.epoch);
+    return model;
+  }
+
+  /** `morphospace export-model`: the run's model and its record; an unknown run or one without weights is bad input. */
+  async export(runId: string): Promise<{ model: Uint8Array; info: OnnxModelInfo }> {
+    const run = isUuid(runId) ? await this.runs.byId(runId) : null;
+    if (!run) throw new NotFoundError('run', runId);
+    const checkpoint = await this.checkpoints.load(run.id);
+    if (!checkpoint) throw new BadUserInputError(`run ${run.id} has no checkpoint yet (status ${run.status}): nothing to export`, 'run');
+    const model = await this.modelOf(run, checkpoint);
+    const info = await this.models.info(run.id);
+    if (!info) throw new Error(`the ONNX model of run ${run.id} was written but cannot be read back`);
+    return { model, info };
+  }
+}
