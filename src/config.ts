@@ -106,7 +106,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     port: parsePort(overrides.port ?? env.PORT ?? '4000'),
     host: nonEmpty(overrides.host ?? env.HOST) ?? '127.0.0.1',
     adminKey: parseAdminKey(nonEmpty(env.MORPHOSPACE_ADMIN_KEY)),
-    logLevel: parseLogLevel(nonEmpty(overrides.logLevel ?? env.LOG_LEVEL) ?? overrides.defaultLogLevel ?? 'info'),
+    logLevel: parseChoice('LOG_LEVEL', nonEmpty(overrides.logLevel ?? env.LOG_LEVEL) ?? overrides.defaultLogLevel ?? 'info', LOG_LEVELS),
     requireReaderForQueries:
       overrides.requireReader ?? parseBoolean('MORPHOSPACE_REQUIRE_READER', env.MORPHOSPACE_REQUIRE_READER, false),
     limits: {
@@ -116,9 +116,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       maxBodyBytes: parsePositiveInt('MORPHOSPACE_MAX_BODY_BYTES', env.MORPHOSPACE_MAX_BODY_BYTES, 1_048_576),
     },
     training: {
-      backend: parseBackend(nonEmpty(overrides.backend ?? env.MORPHOSPACE_BACKEND) ?? 'auto'),
+      backend: parseChoice('MORPHOSPACE_BACKEND', nonEmpty(overrides.backend ?? env.MORPHOSPACE_BACKEND) ?? 'auto', BACKEND_CHOICES),
       threads: nonEmpty(String(overrides.threads ?? env.MORPHOSPACE_THREADS ?? '')) === undefined ? undefined : parsePositiveInt('MORPHOSPACE_THREADS', String(overrides.threads ?? env.MORPHOSPACE_THREADS), 1),
-      inference: parseInference(nonEmpty(overrides.inference ?? env.MORPHOSPACE_INFERENCE) ?? 'auto'),
+      inference: parseChoice('MORPHOSPACE_INFERENCE (--inference)', nonEmpty(overrides.inference ?? env.MORPHOSPACE_INFERENCE) ?? 'auto', INFERENCE_CHOICES),
     },
     start: {
       workers: parseWorkers(nonEmpty(overrides.workers ?? env.MORPHOSPACE_WORKERS)),
@@ -196,25 +196,12 @@ function parseAdminKey(value: string | undefined): string | undefined {
   return value;
 }
 
-function parseLogLevel(value: string): LogLevel {
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+/** One of a fixed list of values; `name` is how the error names the setting. */
+function parseChoice<Choice extends string>(name: string, value: string, choices: readonly Choice[]): Choice {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
   }
-  return value as LogLevel;
-}
-
-function parseBackend(value: string): BackendChoice {
-  if (!(BACKEND_CHOICES as readonly string[]).includes(value)) {
-    throw new ConfigError(`MORPHOSPACE_BACKEND must be one of ${BACKEND_CHOICES.join(', ')}, got "${value}"`);
-  }
-  return value as BackendChoice;
-}
-
-function parseInference(value: string): InferenceSetting {
-  if (!(INFERENCE_CHOICES as readonly string[]).includes(value)) {
-    throw new ConfigError(`MORPHOSPACE_INFERENCE (--inference) must be one of ${INFERENCE_CHOICES.join(', ')}, got "${value}"`);
-  }
-  return value as InferenceSetting;
+  return value as Choice;
 }
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
