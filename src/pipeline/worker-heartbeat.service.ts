@@ -8,7 +8,7 @@ import { isProcessAlive } from '../util/process-alive';
 /** The part of the job queue the heartbeat uses. */
 export interface AbandonedJobQueue {
   /** of every queue */
-  unfinishedJobs(): Promise<QueuedJob[]>;
+  activeJobs(): Promise<QueuedJob[]>;
   retryAbandoned(name: string, jobId: string): Promise<void>;
 }
 
@@ -66,7 +66,7 @@ export class WorkerHeartbeat implements JobHolder {
     const dead = all.filter((worker) => this.isDead(worker));
     const heldByLive = new Set(all.filter((worker) => !dead.includes(worker)).flatMap((worker) => worker.jobs.map((job) => job.id)));
     const heldByDead = new Set(dead.flatMap((worker) => worker.jobs.map((job) => job.id)));
-    const active = (await this.queue.unfinishedJobs()).filter((job) => job.state === 'active');
+    const active = await this.queue.activeJobs();
     // an active job nobody lists was taken by a worker that died before it could say so; the
     // grace of one stale period covers a live worker between taking a job and listing it
     const abandoned = active.filter((job) => !heldByLive.has(job.id) && (heldByDead.has(job.id) || (job.activeSeconds ?? 0) > this.timings.staleAfterSeconds));

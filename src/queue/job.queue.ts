@@ -79,15 +79,23 @@ export class JobQueue<Payloads extends object> {
 
   /**
    * The jobs of these queues (under these singleton keys, when given) that are waiting, active,
-   * or failed with their retries spent: what the pipeline checks before it queues a step, and
-   * the heartbeat before it hands one back.
+   * or failed with their retries spent: what the pipeline checks before it queues a step.
    */
-  async unfinishedJobs(names: ReadonlyArray<keyof Payloads & string> = this.names, keys?: readonly string[]): Promise<QueuedJob[]> {
+  unfinishedJobs(names: ReadonlyArray<keyof Payloads & string> = this.names, keys?: readonly string[]): Promise<QueuedJob[]> {
+    return this.jobsIn(['created', 'retry', 'active', 'failed'], names, keys);
+  }
+
+  /** The jobs of every queue that a worker holds now: what the heartbeat checks before it hands one back. */
+  activeJobs(): Promise<QueuedJob[]> {
+    return this.jobsIn(['active'], this.names);
+  }
+
+  private async jobsIn(states: readonly QueuedJobState[], names: ReadonlyArray<keyof Payloads & string>, keys?: readonly string[]): Promise<QueuedJob[]> {
     const { rows } = await this.boss.getDb().executeSql(
       `SELECT name, id, singleton_key, state, EXTRACT(epoch FROM now() - started_on) AS active_seconds
          FROM pgboss.job WHERE name = ANY($1::text[]) AND ($2::text[] IS NULL OR singleton_key = ANY($2::text[]))
-          AND state IN ('created', 'retry', 'active', 'failed')`,
-      [names, keys ?? null],
+          AND state = ANY($3::pgboss.job_state[])`,
+      [names, keys ?? null, states],
     );
     return (rows as Array<{ name: string; id: string; singleton_key: string | null; state: QueuedJobState; active_seconds: string | null }>).map((row) => ({
       name: row.name,
