@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Runtime } from '../runtime';
+import { errorMessage } from '../util/error-text';
 
 /**
  * The demo of `morphospace start`: demo screen and quick sweep made if absent, progress lines
@@ -25,7 +26,7 @@ export function startDemo(runtime: Runtime, dashboardUrl: string): () => void {
     if (stopped) stopWatching();
   })().catch((error: unknown) => {
     runtime.logger.error({ err: error }, 'the demo could not start');
-    print(`the demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+    print(`the demo could not start: ${errorMessage(error)}`);
   });
   return () => {
     stopped = true;

@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { JobHandler, JobHandlers, JobOptionsByName } from './job-definition';
 import { JobInterruptedError } from './job-interrupted.error';
+import { errorMessage } from '../util/error-text';
 
 export interface WorkOptions<Payloads> {
   /** queues to take jobs from; all when omitted */
@@ -183,7 +184,7 @@ export class JobQueue<Payloads extends object> {
       if (error instanceof JobInterruptedError) logger.warn({ durationMs }, 'job interrupted by shutdown: handed back for retry');
       else logger.error({ durationMs, err: error }, 'job failed');
       // failed jobs are retried by the queue's policy (retryLimit, retryDelay)
-      await this.boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });
+      await this.boss.fail(name, job.id, { message: errorMessage(error) });
     }
   }
 }

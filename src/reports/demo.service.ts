@@ -2,6 +2,7 @@ import type { ComparisonRepository, RunStage } from '../db/repositories/comparis
 import type { ScreenImportService } from '../data/screen-import.service';
 import type { SweepService } from '../training/sweep.service';
 import { TASK_NAMES } from '../evaluation/tasks/task.registry';
+import { errorMessage } from '../util/error-text';
 
 /** The demo `morphospace start` brings up on a fresh machine. */
 export const DEMO_SCREEN = { preset: 'demo', seed: 1, name: 'demo' } as const;
@@ -84,7 +85,7 @@ export class DemoService {
     const loop = () => {
       if (stopped) return;
       tick()
-        .catch((error: unknown) => print(`progress check failed: ${error instanceof Error ? error.message : String(error)}`))
+        .catch((error: unknown) => print(`progress check failed: ${errorMessage(error)}`))
         .finally(() => {
           if (!stopped) timer = setTimeout(loop, intervalMs);
         });

@@ -16,6 +16,7 @@ import type { Paradigm, Strategy } from './setups';
 import { tfMemoryProbe } from './tf-memory.probe';
 import { disposeTrainingBatch, makeTrainingBatch } from './training-batch';
 import { imagesPerEpoch, type TrainingConfig } from './training-profiles';
+import { errorMessage } from '../util/error-text';
 
 export interface TrainingEnvironment {
   /** tfjs backend to use; 'auto' picks the best available */
@@ -58,7 +59,7 @@ export class TrainingService {
     try {
       return await this.trainEpochs(run, job);
     } catch (error) {
-      if (!(error instanceof JobInterruptedError)) await this.runs.fail(runId, error instanceof Error ? error.message : String(error));
+      if (!(error instanceof JobInterruptedError)) await this.runs.fail(runId, errorMessage(error));
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { OnnxSession } from './onnx-session';
 import type { SessionReply, SessionRequest } from './onnx-session.messages';
+import { errorMessage } from '../../util/error-text';
 
 /** The thread an ONNX session runs on, so that the embed job decodes the next images meanwhile. */
 let session: OnnxSession | undefined;
@@ -8,7 +9,7 @@ let session: OnnxSession | undefined;
 parentPort!.on('message', (request: SessionRequest) => {
   handle(request).then(
     (reply) => parentPort!.postMessage(reply, reply.kind === 'embeddings' ? [reply.embeddings.buffer as ArrayBuffer] : []),
-    (error: unknown) => parentPort!.postMessage({ kind: 'error', message: error instanceof Error ? error.message : String(error) } satisfies SessionReply),
+    (error: unknown) => parentPort!.postMessage({ kind: 'error', message: errorMessage(error) } satisfies SessionReply),
   );
 });
 

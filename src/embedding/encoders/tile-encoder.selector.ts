@@ -7,6 +7,7 @@ import { loadOnnxRuntime, ONNXRUNTIME_MODULE } from './onnx-session';
 import { OnnxTileEncoder } from './onnx-tile.encoder';
 import { TfjsTileEncoder } from './tfjs-tile.encoder';
 import type { InferenceChoice, TileEncoder } from './tile-encoder';
+import { errorMessage } from '../../util/error-text';
 
 /** A trained encoder in both forms: the weights for tfjs, the exported ONNX model for onnxruntime. */
 export interface EncoderSource {
@@ -39,7 +40,7 @@ export async function openTileEncoder(source: EncoderSource, options: InferenceO
     try {
       return await OnnxTileEncoder.open(await source.onnxModel(), threads, options.onnxModule ?? ONNXRUNTIME_MODULE);
     } catch (error) {
-      const reason = firstLine(error instanceof Error ? error.message : String(error));
+      const reason = reasonOf(error);
       if (options.inference === 'onnx') throw new InferenceUnavailableError(`MORPHOSPACE_INFERENCE=onnx, but onnxruntime-node cannot run the encoder: ${reason}`);
       options.warn(`onnxruntime-node is unavailable (${reason}); embedding with tfjs (wasm) instead`);
     }
@@ -56,10 +57,11 @@ export function checkForcedInference(inference: InferenceChoice, onnxModule = ON
   try {
     loadOnnxRuntime(onnxModule);
   } catch (error) {
-    throw new InferenceUnavailableError(`MORPHOSPACE_INFERENCE=onnx, but onnxruntime-node cannot be loaded: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+    throw new InferenceUnavailableError(`MORPHOSPACE_INFERENCE=onnx, but onnxruntime-node cannot be loaded: ${reasonOf(error)}`);
   }
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0];
+/** The loader's reason in one line: its message's first. */
+function reasonOf(error: unknown): string {
+  return errorMessage(error).split('\n')[0];
 }
