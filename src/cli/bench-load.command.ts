@@ -10,6 +10,7 @@ import { withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
 import type { LoadClientInput, LoadClientResult } from './load-client.worker';
 import { discoverTargets, LOAD_OPERATIONS, operationAt, type LoadTargets } from './load-workload';
+import { latencyPercentile, round } from './bench-figures';
 
 interface BenchLoadFlags extends ConfigFlags {
   clients: string;
@@ -74,7 +75,7 @@ async function measure(url: string, runId: string | undefined, clients: number, 
   const operations = Object.fromEntries(
     LOAD_OPERATIONS.map(({ name }) => {
       const latencies = result.latencies[name] ?? [];
-      return [name, { requests: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors: result.errors[name] ?? 0 }];
+      return [name, { requests: latencies.length, p50Ms: latencyPercentile(latencies, 50), p99Ms: latencyPercentile(latencies, 99), errors: result.errors[name] ?? 0 }];
     }),
   );
   printJsonLine({
@@ -84,11 +85,11 @@ async function measure(url: string, runId: string | undefined, clients: number, 
     seconds,
     requests: all.length,
     requestsPerSecond: round(all.length / result.elapsedSeconds, 1),
-    p50Ms: percentile(all, 50),
-    p99Ms: percentile(all, 99),
+    p50Ms: latencyPercentile(all, 50),
+    p99Ms: latencyPercentile(all, 99),
     errors: Object.values(result.errors).reduce((sum, count) => sum + count, 0),
     serverErrors: result.serverErrors,
-    healthz: { probes: result.healthLatencies.length, p50Ms: percentile(result.healthLatencies, 50), p99Ms: percentile(result.healthLatencies, 99), failures: result.healthFailures },
+    healthz: { probes: result.healthLatencies.length, p50Ms: latencyPercentile(result.healthLatencies, 50), p99Ms: latencyPercentile(result.healthLatencies, 99), failures: result.healthFailures },
     operations,
   });
 }
@@ -103,15 +104,4 @@ async function warmUp(post: (query: string, variables: Record<string, unknown>) 
     const answer = await post(operation.query, operation.variables(targets, i));
     if (answer.errors) process.stderr.write(`morphospace bench load: ${operation.name} answers with errors: ${answer.errors[0].message}\n`);
   }
-}
-
-function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))], 2);
-}
-
-function round(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

@@ -15,6 +15,7 @@ import { SeededRandom } from '../util/seeded-random';
 import { integerFlag } from './bench-ingest.command';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
+import { latencyPercentile, round } from './bench-figures';
 
 interface BenchSearchFlags extends ConfigFlags {
   n: string;
@@ -129,8 +130,6 @@ export function registerBenchSearchCommand(bench: Command): void {
             worker.once('message', resolve);
             worker.once('error', reject);
           });
-          const sorted = [...result.latencies].sort((a, b) => a - b);
-          const percentile = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
           printJsonLine({
             bench: 'search',
             n,
@@ -142,8 +141,8 @@ export function registerBenchSearchCommand(bench: Command): void {
             rawQps: round(rawQps, 1),
             graphqlQps: round(result.latencies.length / result.elapsed, 1),
             clients,
-            p50Ms: round(percentile(50), 2),
-            p99Ms: round(percentile(99), 2),
+            p50Ms: latencyPercentile(result.latencies, 50),
+            p99Ms: latencyPercentile(result.latencies, 99),
             recallAt10: round(recalled / (queries.length * k), 4),
             failedQueries: result.failures,
           });
@@ -156,9 +155,4 @@ export function registerBenchSearchCommand(bench: Command): void {
         await fs.rm(dataDir, { recursive: true, force: true });
       }
     });
-}
-
-function round(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { mapConcurrently } from '../../src/util/map-concurrently';
 
 export interface RawAnswer {
   status: number;
@@ -27,19 +28,9 @@ export function rawRequest(base: string, request: { method: string; path: string
 /** Sends the requests `concurrency` at a time; answers in the requests' order. */
 export async function sendAll<T extends { method: string; path: string; headers: Record<string, string>; body?: string | Buffer }>(base: string, requests: readonly T[], concurrency: number, timeoutMs: number): Promise<RawAnswer[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const answers: RawAnswer[] = new Array(requests.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < requests.length) {
-      const index = next;
-      next += 1;
-      answers[index] = await rawRequest(base, requests[index], agent, timeoutMs);
-    }
-  };
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    return await mapConcurrently(requests, concurrency, (request) => rawRequest(base, request, agent, timeoutMs));
   } finally {
     agent.destroy();
   }
-  return answers;
 }
