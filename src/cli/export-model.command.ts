@@ -7,6 +7,7 @@ import { createServices } from '../services';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
 import { UsageError } from './usage-error';
+import { replaceFile } from '../util/durable-write';
 
 interface ExportModelOptions extends ConfigFlags {
   run?: string;
@@ -28,10 +29,7 @@ export function registerExportModelCommand(program: Command): void {
       const database = await openDatabase(config, createLogger(config.logLevel), { migrate: true });
       try {
         const { model, info } = await createServices(config, database).encoderExport.export(options.run);
-        // a temporary file renamed into place: a reader of --out never sees half a model
-        const temporary = `${out}.${process.pid}.tmp`;
-        await fs.writeFile(temporary, model);
-        await fs.rename(temporary, out);
+        await replaceFile(out, Buffer.from(model.buffer, model.byteOffset, model.byteLength));
         printJsonLine({ run: options.run, out, bytes: info.bytes, sha256: info.sha256, epoch: info.epoch, stored: info.path });
       } finally {
         await database.close();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { writeDurably } from '../../util/durable-write';
+import { replaceFile } from '../../util/durable-write';
 
 /** What Run.onnxModel shows: where the exported encoder is, and what it is. */
 export interface OnnxModelInfo {
@@ -60,15 +60,4 @@ export class OnnxModelStore {
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-async function replaceFile(file: string, data: Buffer): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    await writeDurably(temporary, data);
-    await fs.rename(temporary, file);
-  } catch (error) {
-    await fs.rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
 }
