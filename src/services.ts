@@ -83,7 +83,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     runs: new RunService(runs, sweeps, catalog, pageLimit),
     screens,
     sweeps,
-    training: new TrainingService(runs, new TrainingImageRepository(dataSource), new CheckpointStore(config.dataDir), config.training),
+    training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, config.training),
     embeddings: embeddingService,
     encoderExport,
     neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
