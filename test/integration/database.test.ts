@@ -33,13 +33,14 @@ describe('database and migrations', () => {
     }
   });
 
-  it('seeds the 16 setups of the reference study', async () => {
+  it('seeds the 16 setups of the reference study and the two baselines', async () => {
     const database = await openDatabase(testConfig(testDatabase.url), logger, { migrate: true });
     try {
       const rows: Array<{ paradigm: string; count: string }> = await database.dataSource.query(
         'SELECT paradigm, count(*) FROM setups GROUP BY paradigm ORDER BY paradigm',
       );
       expect(rows.map((row) => [row.paradigm, Number(row.count)])).toEqual([
+        ['baseline', 2],
         ['regularized', 4],
         ['self-supervised', 4],
         ['unsupervised', 4],

@@ -31,6 +31,10 @@ export class RunEntity {
   @ManyToOne(() => ScreenEntity, { onDelete: 'CASCADE' })
   screen?: ScreenEntity;
 
+  /** which of its sweep's replicates (0-based); the run's seed is the sweep's seed plus this */
+  @Column({ type: 'integer', default: 0 })
+  replicate: number;
+
   @Column({ type: 'text', default: 'queued' })
   status: RunStatus;
 

@@ -20,6 +20,10 @@ export class SweepEntity {
   @Column({ type: 'jsonb', default: {} })
   config: Record<string, unknown>;
 
+  /** seeds each setup is trained with */
+  @Column({ type: 'integer', default: 1 })
+  replicates: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { RunEntity } from '../entities/run.entity';
 import { SetupEntity } from '../entities/setup.entity';
 import { SweepEntity } from '../entities/sweep.entity';
@@ -7,12 +7,20 @@ import { millisecondPrecision, paginate, type Page, type PageRequest } from '../
 export class SweepRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Learned setups by name (the baselines are not chosen: every sweep runs them). */
   setupsByName(names: readonly string[]): Promise<SetupEntity[]> {
-    return this.dataSource.getRepository(SetupEntity).createQueryBuilder('setup').where('setup.name IN (:...names)', { names }).orderBy('setup.id').getMany();
+    return this.dataSource
+      .getRepository(SetupEntity)
+      .createQueryBuilder('setup')
+      .where('setup.name IN (:...names)', { names })
+      .andWhere('setup.baseline IS NULL')
+      .orderBy('setup.id')
+      .getMany();
   }
 
+  /** The 16 learned setups. */
   allSetups(): Promise<SetupEntity[]> {
-    return this.dataSource.getRepository(SetupEntity).find({ order: { id: 'ASC' } });
+    return this.dataSource.getRepository(SetupEntity).find({ where: { baseline: IsNull() }, order: { id: 'ASC' } });
   }
 
   /** The sweep and one queued run per setup, in one transaction. */
