@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { CropMode, Paradigm } from '../../training/setups';
 
 export const SETUP_BASELINES = ['untrained', 'classical'] as const;
@@ -10,6 +10,7 @@ export type SetupBaseline = (typeof SETUP_BASELINES)[number];
  * beside them (paradigm "baseline"); rows are seeded by the migrations.
  */
 @Entity('setups')
+@Check('CHK_setups_baseline', `"baseline" IS NULL OR "baseline" IN ('untrained', 'classical')`)
 export class SetupEntity {
   @PrimaryGeneratedColumn()
   id: number;
