@@ -1,4 +1,4 @@
-/** Labels 1..count of a mask's 8-connected components; 0 is background. */
+/** Labels 1..count of the 8-connected components of pixels above a threshold; 0 is background. */
 export interface ComponentLabels {
   labels: Int32Array;
   count: number;
@@ -9,7 +9,7 @@ export interface ComponentLabels {
  * visited (W, NW, N, NE); labels are then renumbered 1..count in raster order
  * of each component's first pixel.
  */
-export function labelComponents(mask: Uint8Array, width: number, height: number): ComponentLabels {
+export function labelComponents(data: Uint8Array, width: number, height: number, threshold: number): ComponentLabels {
   const labels = new Int32Array(width * height);
   // a new provisional label needs a background pixel to its west: at most ceil(width / 2) per row; parent[0] is unused
   const parent = new Int32Array(Math.ceil(width / 2) * height + 1);
@@ -40,7 +40,7 @@ export function labelComponents(mask: Uint8Array, width: number, height: number)
     const row = y * width;
     for (let x = 0; x < width; x += 1) {
       const i = row + x;
-      if (mask[i] === 0) continue;
+      if (data[i] <= threshold) continue;
       let label = x > 0 ? labels[i - 1] : 0;
       if (y > 0) {
         const above = i - width;

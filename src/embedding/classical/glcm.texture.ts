@@ -34,42 +34,85 @@ export function quantiseForGlcm(data: Uint8Array): Uint8Array {
 /** Haralick features of the image's grey-level co-occurrence matrices, averaged over four directions. */
 export function measureGlcmTexture(levels: Uint8Array, width: number, height: number): FeatureValues<typeof GLCM_FEATURES> {
   const values = {} as FeatureValues<typeof GLCM_FEATURES>;
-  const counts = new Uint32Array(GLCM_LEVELS * GLCM_LEVELS);
   // the first pixel's level pre-multiplied into the row index: one OR per pair in the hot loop
   const rows = new Uint8Array(levels.length);
   for (let i = 0; i < levels.length; i += 1) rows[i] = levels[i] * GLCM_LEVELS;
   for (const distance of GLCM_DISTANCES) {
-    const sums = new Float64Array(HARALICK.length);
-    const directions: Array<[number, number]> = [
-      [distance, 0],
-      [distance, distance],
-      [0, distance],
-      [-distance, distance],
-    ];
-    for (const [dx, dy] of directions) {
-      counts.fill(0);
-      const pairs = countPairs(rows, levels, width, height, dx, dy, counts);
-      const haralick = haralickOf(counts, pairs);
-      for (let k = 0; k < haralick.length; k += 1) sums[k] += haralick[k];
-    }
+    const directions = countDirections(rows, levels, width, height, distance).map(({ counts, pairs }) => haralickOf(counts, pairs));
     HARALICK.forEach(([name], k) => {
-      values[`Texture_${name}_d${distance}`] = sums[k] / directions.length;
+      values[`Texture_${name}_d${distance}`] = directions.reduce((sum, haralick) => sum + haralick[k], 0) / directions.length;
     });
   }
   return values;
 }
 
-/** Counts (level at p, level at p + (dx, dy)) over every pair inside the image; returns the number of pairs. */
-function countPairs(rows: Uint8Array, levels: Uint8Array, width: number, height: number, dx: number, dy: number, counts: Uint32Array): number {
-  const xFrom = Math.max(0, -dx);
-  const xTo = Math.min(width, width - dx);
-  if (xTo <= xFrom || dy >= height) return 0;
-  const offset = dy * width + dx;
-  for (let y = 0; y < height - dy; y += 1) {
-    const rowEnd = y * width + xTo;
-    for (let i = y * width + xFrom; i < rowEnd; i += 1) counts[rows[i] | levels[i + offset]] += 1;
+interface PairCounts {
+  counts: Uint32Array;
+  pairs: number;
+}
+
+/**
+ * Co-occurrence counts at 0, 45, 90 and 135 degrees. Where all four partners are
+ * inside the image, one pass feeds four matrices (a pixel's level loaded once, four
+ * independent counters instead of one dependency chain); the strips where some
+ * partner falls outside are counted direction by direction.
+ */
+function countDirections(rows: Uint8Array, levels: Uint8Array, width: number, height: number, d: number): PairCounts[] {
+  const offsets: Array<[number, number]> = [
+    [d, 0],
+    [d, d],
+    [0, d],
+    [-d, d],
+  ];
+  const [east, southEast, south, southWest] = offsets.map(() => new Uint32Array(GLCM_LEVELS * GLCM_LEVELS));
+  const x0 = Math.min(d, width);
+  const x1 = Math.max(x0, width - d);
+  const y1 = Math.max(0, height - d);
+  const below = d * width;
+  for (let y = 0; y < y1; y += 1) {
+    const end = y * width + x1;
+    for (let i = y * width + x0; i < end; i += 1) {
+      const row = rows[i];
+      east[row | levels[i + d]] += 1;
+      southEast[row | levels[i + below + d]] += 1;
+      south[row | levels[i + below]] += 1;
+      southWest[row | levels[i + below - d]] += 1;
+    }
   }
-  return (height - dy) * (xTo - xFrom);
+  return [east, southEast, south, southWest].map((counts, k) => {
+    const [dx, dy] = offsets[k];
+    const strips = [
+      [0, x0, 0, height],
+      [x1, width, 0, height],
+      [x0, x1, y1, height],
+    ];
+    for (const [sx0, sx1, sy0, sy1] of strips) countPairs(rows, levels, width, height, dx, dy, sx0, sx1, sy0, sy1, counts);
+    const pairs = Math.max(0, Math.min(width, width - dx) - Math.max(0, -dx)) * Math.max(0, height - dy);
+    return { counts, pairs };
+  });
+}
+
+/** Counts (level at p, level at p + (dx, dy)) for p in [x0, x1) x [y0, y1) whose partner is inside the image. */
+function countPairs(
+  rows: Uint8Array,
+  levels: Uint8Array,
+  width: number,
+  height: number,
+  dx: number,
+  dy: number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  counts: Uint32Array,
+): void {
+  const xFrom = Math.max(x0, -dx);
+  const xTo = Math.min(x1, width - dx);
+  const yTo = Math.min(y1, height - dy);
+  const offset = dy * width + dx;
+  for (let y = y0; y < yTo; y += 1) {
+    for (let i = y * width + xFrom; i < y * width + xTo; i += 1) counts[rows[i] | levels[i + offset]] += 1;
+  }
 }
 
 /** Contrast, correlation, ASM, IDM and entropy of the symmetric, normalised matrix; all 0 without pairs. */

@@ -78,9 +78,7 @@ interface Kept {
 }
 
 function segment(data: Uint8Array, width: number, height: number, threshold: number): ObjectMeasurements {
-  const mask = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i += 1) mask[i] = data[i] > threshold ? 1 : 0;
-  return measureObjects(labelComponents(mask, width, height), data, width, height);
+  return measureObjects(labelComponents(data, width, height, threshold), data, width, height);
 }
 
 function keep(measured: ObjectMeasurements, minArea: number): Kept {
