@@ -51,7 +51,6 @@ describe('extractClassicalFeatures on hand-made images', () => {
     const r = 20;
     const values = extractClassicalFeatures(drawn(128, (x, y) => (x - 64) ** 2 + (y - 60) ** 2 <= r * r));
     expect(feature(values, 'Count_Objects')).toBe(1);
-    expect(feature(values, 'AreaShape_MeanArea') / (Math.PI * r * r)).toBeCloseTo(1, 1);
     expect(Math.abs(feature(values, 'AreaShape_MeanArea') - Math.PI * r * r)).toBeLessThan(0.02 * Math.PI * r * r);
     expect(Math.abs(feature(values, 'AreaShape_MeanFormFactor') - 1)).toBeLessThan(0.06);
     expect(feature(values, 'AreaShape_MeanEccentricity')).toBeLessThan(0.05);
