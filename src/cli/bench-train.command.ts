@@ -66,6 +66,7 @@ export function registerBenchTrainCommand(bench: Command): void {
           batch: options.batch,
           threads: info.threads,
           imagesPerSecond: Math.round(result.imagesPerSecond * 10) / 10,
+          cpuSecondsPer1000Images: Math.round(result.cpuSecondsPer1000Images * 10) / 10,
           steps: result.steps,
         });
       }

@@ -12,6 +12,8 @@ interface SweepOptions extends ConfigFlags {
   setups: string;
   profile: string;
   epochs?: string;
+  patience?: string;
+  minDelta?: string;
   batchSize?: string;
   learningRate?: string;
   imagesPerEpoch?: string;
@@ -29,8 +31,10 @@ export function registerSweepCommand(program: Command): void {
   withConfigOptions(program.command('sweep').description('Create one run per setup on a screen and queue their training (a worker or `start` trains them)'))
     .requiredOption('--screen <name>', 'screen name or id')
     .option('--setups <list>', 'all, or comma-separated setup names like weakly-supervised/one-crop', 'all')
-    .option('--profile <name>', 'quick or paper', 'quick')
-    .option('--epochs <n>', 'override the profile')
+    .option('--profile <name>', 'quick, standard or paper', 'quick')
+    .option('--epochs <n>', 'override the profile: the most epochs a run trains')
+    .option('--patience <n>', 'override the profile: stop after this many epochs without a better validation loss (0 = never early)')
+    .option('--min-delta <x>', 'override the profile: the least drop in validation loss that counts as better')
     .option('--batch-size <n>', 'override the profile')
     .option('--learning-rate <x>', 'override the profile')
     .option('--images-per-epoch <n>', 'override the profile (0 = all training images)')
@@ -61,6 +65,8 @@ function overridesFrom(options: SweepOptions): Partial<TrainingConfig> {
   };
   return {
     epochs: number('--epochs', options.epochs),
+    patience: number('--patience', options.patience),
+    minDelta: number('--min-delta', options.minDelta),
     batchSize: number('--batch-size', options.batchSize),
     learningRate: number('--learning-rate', options.learningRate),
     imagesPerEpoch: number('--images-per-epoch', options.imagesPerEpoch),

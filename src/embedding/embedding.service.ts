@@ -74,7 +74,7 @@ export class EmbeddingService {
     const started = performance.now();
     const run = await this.runs.byId(runId);
     if (!run || run.status !== 'succeeded') return { status: 'skipped', images: 0, tiles: 0, generation: 0, profiles: 0, seconds: 0 };
-    const checkpoint = await this.checkpoints.load(runId);
+    const checkpoint = await this.checkpoints.load(runId, 'best');
     if (!checkpoint) throw new Error(`run ${runId} succeeded but has no checkpoint to embed with`);
     const encoder = await openTileEncoder(
       { paradigm: run.setup!.paradigm as Paradigm, weights: checkpoint.paradigm.weights, onnxModel: () => this.exports.modelOf(run, checkpoint) },

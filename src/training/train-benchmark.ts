@@ -13,6 +13,8 @@ export interface TrainBenchmarkOptions {
 
 export interface TrainBenchmarkResult {
   imagesPerSecond: number;
+  /** process CPU time per 1,000 images: what carries over from a loaded machine to a quiet one */
+  cpuSecondsPer1000Images: number;
   steps: number;
   secondsMeasured: number;
   finalLoss: number;
@@ -38,13 +40,16 @@ export function benchmarkTraining(paradigm: Paradigm, options: TrainBenchmarkOpt
     for (let i = 0; i < (options.warmupSteps ?? 1); i += 1) loss = model.trainStep(batch).loss;
     const budget = options.seconds * 1000;
     const started = performance.now();
+    const startedCpu = process.cpuUsage();
     let steps = 0;
     while (performance.now() - started < budget) {
       loss = model.trainStep(batch).loss;
       steps += 1;
     }
     const elapsed = (performance.now() - started) / 1000;
-    return { imagesPerSecond: (steps * n) / elapsed, steps, secondsMeasured: elapsed, finalLoss: loss };
+    const cpu = process.cpuUsage(startedCpu);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    return { imagesPerSecond: (steps * n) / elapsed, cpuSecondsPer1000Images: (cpuSeconds / (steps * n)) * 1000, steps, secondsMeasured: elapsed, finalLoss: loss };
   } finally {
     model.dispose();
     batch.x.dispose();

@@ -1,10 +1,16 @@
 import { cropsPerImage } from '../data/crops/crop.plan';
 import { BadUserInputError } from '../errors/app-errors';
+import type { StoppingRule } from './early-stopping';
 import type { Paradigm, Strategy } from './setups';
 
 /** The settings every run of a sweep shares; stored on the sweep and on each run. */
 export interface TrainingConfig {
+  /** the most epochs a run trains; with `patience` it may stop before */
   epochs: number;
+  /** early stopping: epochs without an improvement of at least `minDelta` in validation loss before a run stops; 0 = off */
+  patience: number;
+  /** the least drop in validation loss that counts as an improvement */
+  minDelta: number;
   /** images per batch (a multi-crop batch has 5 crops of each) */
   batchSize: number;
   learningRate: number;
@@ -27,12 +33,20 @@ export interface TrainingConfig {
 
 export const TRAINING_PROFILES = {
   /** the reference study's settings */
-  paper: { epochs: 50, batchSize: 256, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 0, validationFraction: 0.2, validationImages: 128, seed: 1, embedTileSize: 64 },
+  paper: { epochs: 50, patience: 0, minDelta: 0, batchSize: 256, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 0, validationFraction: 0.2, validationImages: 128, seed: 1, embedTileSize: 64 },
   /**
    * short enough that the 16 setups of the demo screen train, embed and evaluate in minutes on
    * 2 cores: a crop budget per epoch, and one view per image at embedding time
    */
-  quick: { epochs: 2, batchSize: 32, learningRate: 1e-3, imagesPerEpoch: 0, cropsPerEpoch: 128, validationFraction: 0.2, validationImages: 64, seed: 1, embedTileSize: 0 },
+  quick: { epochs: 2, patience: 0, minDelta: 0, batchSize: 32, learningRate: 1e-3, imagesPerEpoch: 0, cropsPerEpoch: 128, validationFraction: 0.2, validationImages: 64, seed: 1, embedTileSize: 0 },
+  /**
+   * between the two: each setup trains until its validation loss stops improving and is embedded
+   * with its best epoch's weights, on tiles at the training scale. 4 to 6 epochs of 1,024 crops:
+   * the CPU time measured per epoch (README, "Training") puts the demo screen's sweep at about
+   * 35-45 minutes on 2 cores; epochs of 2,048 crops would leave room for 3 at most, too few for a
+   * patience of 3 to ever stop a run early.
+   */
+  standard: { epochs: 6, patience: 3, minDelta: 1e-4, batchSize: 32, learningRate: 1e-3, imagesPerEpoch: 0, cropsPerEpoch: 1024, validationFraction: 0.2, validationImages: 128, seed: 1, embedTileSize: 64 },
 } as const satisfies Record<string, TrainingConfig>;
 
 export type TrainingProfileName = keyof typeof TRAINING_PROFILES;
@@ -49,6 +63,8 @@ export function trainingConfig(profile: string, overrides: Partial<TrainingConfi
     if (!Number.isInteger(value) || value < low || value > high) throw new BadUserInputError(`${name} must be an integer from ${low} to ${high}, got ${value}`, name);
   };
   integer('epochs', 1, 1000);
+  integer('patience', 0, 1000);
+  if (!(Number.isFinite(config.minDelta) && config.minDelta >= 0)) throw new BadUserInputError(`minDelta must be a number of at least 0, got ${config.minDelta}`, 'minDelta');
   integer('batchSize', 1, 4096);
   integer('imagesPerEpoch', 0, 100_000_000);
   integer('cropsPerEpoch', 0, 500_000_000);
@@ -61,6 +77,11 @@ export function trainingConfig(profile: string, overrides: Partial<TrainingConfi
     throw new BadUserInputError(`validationFraction must be in (0, 1), got ${config.validationFraction}`, 'validationFraction');
   }
   return config;
+}
+
+/** The early-stopping rule of a stored config; configs from before the setting never stop early. */
+export function stoppingRuleOf(config: Partial<TrainingConfig>): StoppingRule {
+  return { patience: config.patience ?? 0, minDelta: config.minDelta ?? 0 };
 }
 
 /** How many images an epoch draws (0 = all): the image limit, and the crop budget over the crops each image trains on. */

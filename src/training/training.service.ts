@@ -15,7 +15,8 @@ import { ResourceMeter, sumUsage } from './resource.meter';
 import type { Paradigm, Strategy } from './setups';
 import { tfMemoryProbe } from './tf-memory.probe';
 import { disposeTrainingBatch, makeTrainingBatch } from './training-batch';
-import { imagesPerEpoch, type TrainingConfig } from './training-profiles';
+import { stoppingDecision } from './early-stopping';
+import { imagesPerEpoch, stoppingRuleOf, type TrainingConfig } from './training-profiles';
 import { errorMessage } from '../util/error-text';
 
 export interface TrainingEnvironment {
@@ -91,17 +92,24 @@ export class TrainingService {
         }
         logger.info({ run: run.id, epoch: checkpoint.epoch }, 'resuming from checkpoint');
       }
-      for (let epoch = (checkpoint?.epoch ?? 0) + 1; epoch <= config.epochs; epoch += 1) {
+      const rule = stoppingRuleOf(config);
+      if (checkpoint && rule.patience > 0) await this.checkpoints.markBest(run.id, stoppingDecision(finished, rule).bestEpoch);
+      // a run killed after the epoch that stopped it trains no further one when resumed
+      for (let epoch = (checkpoint?.epoch ?? 0) + 1; epoch <= config.epochs && !stoppingDecision(finished, rule).stop; epoch += 1) {
         const epochImages = drawEpochImages(trainImages, imagesPerEpoch(config, paradigmName, strategy), needsLabels(paradigmName), random);
         const outcome = await this.trainEpoch(run, paradigm, { epoch, config, strategy, images: epochImages, validation: validationImages, job });
         if (outcome === 'cancelled') return 'cancelled';
-        const path = await this.checkpoints.save(run.id, { epoch, paradigm: paradigm.exportCheckpoint(), random: random.state(), epochRecord: outcome });
+        const best = rule.patience > 0 && stoppingDecision([...finished, outcome], rule).bestEpoch === epoch;
+        const path = await this.checkpoints.save(run.id, { epoch, paradigm: paradigm.exportCheckpoint(), random: random.state(), epochRecord: outcome }, { best });
         await this.runs.recordEpoch(run.id, outcome);
         await this.runs.setCheckpoint(run.id, path);
         finished.push(outcome);
         logger.info({ run: run.id, epoch, trainLoss: outcome.trainLoss, validationLoss: outcome.validationLoss, imagesPerSecond: Math.round(outcome.imagesPerSecond) }, 'epoch finished');
       }
-      await this.runs.succeed(run.id, sumUsage(finished));
+      const { bestEpoch } = stoppingDecision(finished, rule);
+      const stoppedEarly = finished.length < config.epochs;
+      if (stoppedEarly) logger.info({ run: run.id, epochs: finished.length, bestEpoch }, 'stopped early: validation loss stopped improving');
+      await this.runs.succeed(run.id, { ...sumUsage(finished), stoppedEarly, bestEpoch });
       return 'succeeded';
     } finally {
       paradigm.dispose();

@@ -29,7 +29,7 @@ export class SweepResolver {
   async createSweep(
     @Arg('screen', () => String, { description: 'screen id or name' }) screen: string,
     @Arg('setups', () => [String], { nullable: true, description: 'setup names; all 16 when left out' }) setups: string[] | undefined,
-    @Arg('profile', () => String, { defaultValue: 'quick', description: 'quick or paper' }) profile: string,
+    @Arg('profile', () => String, { defaultValue: 'quick', description: 'quick, standard or paper' }) profile: string,
     @Arg('overrides', () => TrainingOverrides, { nullable: true }) overrides: TrainingOverrides | undefined,
     @Ctx() { services }: RequestContext,
   ) {

@@ -12,10 +12,10 @@ export class Sweep {
   @Field(() => Screen)
   screen: Screen;
 
-  @Field(() => String, { description: 'quick or paper' })
+  @Field(() => String, { description: 'quick, standard or paper' })
   profile: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'epochs, batchSize, learningRate, imagesPerEpoch, cropsPerEpoch, validationFraction, validationImages, seed, embedTileSize' })
+  @Field(() => GraphQLJSONObject, { description: 'epochs, patience, minDelta, batchSize, learningRate, imagesPerEpoch, cropsPerEpoch, validationFraction, validationImages, seed, embedTileSize' })
   config: Record<string, unknown>;
 
   @Field(() => Date)
@@ -44,8 +44,14 @@ export class CreatedSweep {
 
 @InputType({ description: 'Overrides of the profile; any field left out keeps the profile value' })
 export class TrainingOverrides {
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'the most epochs a run trains' })
   epochs?: number;
+
+  @Field(() => Int, { nullable: true, description: 'early stopping: epochs without a better validation loss before a run stops, 0 = never early' })
+  patience?: number;
+
+  @Field(() => Float, { nullable: true, description: 'the least drop in validation loss that counts as better' })
+  minDelta?: number;
 
   @Field(() => Int, { nullable: true })
   batchSize?: number;

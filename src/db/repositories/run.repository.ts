@@ -17,6 +17,14 @@ export interface EpochRecord extends ResourceUsage {
   validationLoss: number | null;
 }
 
+/** A trained run's totals, and why it stopped: kept in `runs.resources`. */
+export interface RunTotals extends ResourceUsage {
+  /** stopped before its maximum of epochs because validation loss stopped improving */
+  stoppedEarly: boolean;
+  /** the epoch whose weights embed the run */
+  bestEpoch: number;
+}
+
 /** Where a running run is, for progress bars; written every few seconds, not every batch. */
 export interface RunProgress {
   /** the queue job training it, and the process: who is training the run, for people and logs */
@@ -91,7 +99,7 @@ export class RunRepository {
     await this.dataSource.query('UPDATE runs SET embedding_runtime = $2 WHERE id = $1', [id, runtime]);
   }
 
-  async succeed(id: string, resources: ResourceUsage): Promise<void> {
+  async succeed(id: string, resources: RunTotals): Promise<void> {
     await this.dataSource.query(
       `UPDATE runs SET status = 'succeeded', resources = $2, finished_at = now(), progress = jsonb_set(COALESCE(progress, '{}'), '{fraction}', '1') WHERE id = $1 AND status = 'running'`,
       [id, JSON.stringify(resources)],

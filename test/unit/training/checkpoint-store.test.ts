@@ -56,3 +56,54 @@ describe('checkpoint store: a failed write', () => {
     }
   });
 });
+
+describe('checkpoint store: the best checkpoint beside the latest', () => {
+  const withStore = async (body: (store: CheckpointStore) => Promise<void>) => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-checkpoint-best-'));
+    try {
+      await body(new CheckpointStore(dataDir));
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  it('keeps the best epoch while later ones replace the latest; resume reads the latest, embedding the best', () =>
+    withStore(async (store) => {
+      await store.save('run-1', checkpointAt(1), { best: true });
+      await store.save('run-1', checkpointAt(2), { best: true });
+      await store.save('run-1', checkpointAt(3), { best: false });
+      await store.save('run-1', checkpointAt(4), { best: false });
+      expect((await fs.readdir(store.runDir('run-1'))).sort()).toEqual(['best.json', 'epoch-0002', 'epoch-0004', 'latest.json']);
+      expect((await store.load('run-1'))?.epoch).toBe(4);
+      expect((await store.load('run-1', 'latest'))?.epoch).toBe(4);
+      const best = await store.load('run-1', 'best');
+      expect(best?.epoch).toBe(2);
+      expect(Array.from(best!.paradigm.weights.w.data)).toEqual([2, 1, 2, 3]);
+    }));
+
+  it('reads the latest as the best for a run that keeps no best (no early stopping)', () =>
+    withStore(async (store) => {
+      await store.save('run-1', checkpointAt(1));
+      await store.save('run-1', checkpointAt(2));
+      expect((await store.load('run-1', 'best'))?.epoch).toBe(2);
+      expect(await store.load('run-2', 'best')).toBeUndefined();
+    }));
+
+  it('puts the best back on a kept epoch when a kill left it ahead of the latest', () =>
+    withStore(async (store) => {
+      await store.save('run-1', checkpointAt(1), { best: true });
+      await store.save('run-1', checkpointAt(2), { best: false });
+      // killed after best.json named epoch 3 and before latest.json did
+      diskFullOn('latest.json.tmp');
+      await expect(store.save('run-1', checkpointAt(3), { best: true })).rejects.toMatchObject({ code: 'ENOSPC' });
+      vi.restoreAllMocks();
+      expect((await store.load('run-1'))?.epoch).toBe(2);
+      expect((await store.load('run-1', 'best'))?.epoch).toBe(3);
+
+      await store.markBest('run-1', 1);
+      expect((await store.load('run-1', 'best'))?.epoch).toBe(1);
+      // an epoch the run no longer keeps is never named
+      await store.markBest('run-1', 7);
+      expect((await store.load('run-1', 'best'))?.epoch).toBe(1);
+    }));
+});

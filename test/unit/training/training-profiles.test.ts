@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { tileSettingsOf } from '../../../src/embedding/tile.plan';
-import { imagesPerEpoch, trainingConfig } from '../../../src/training/training-profiles';
+import { imagesPerEpoch, stoppingRuleOf, trainingConfig } from '../../../src/training/training-profiles';
 
 describe('training profiles', () => {
   it('quick budgets crops per epoch and embeds whole images; paper trains on everything and tiles', () => {
     expect(trainingConfig('quick')).toMatchObject({ imagesPerEpoch: 0, cropsPerEpoch: 128, validationImages: 64, embedTileSize: 0 });
     expect(trainingConfig('paper')).toMatchObject({ epochs: 50, batchSize: 256, imagesPerEpoch: 0, cropsPerEpoch: 0, embedTileSize: 64 });
     expect(trainingConfig('quick', { cropsPerEpoch: 0, embedTileSize: 32 })).toMatchObject({ cropsPerEpoch: 0, embedTileSize: 32 });
+  });
+
+  it('standard stops early on validation loss and tiles at the training scale; quick and paper never stop early', () => {
+    expect(trainingConfig('standard')).toMatchObject({ patience: 3, cropsPerEpoch: 1024, learningRate: 1e-3, embedTileSize: 64 });
+    expect(trainingConfig('standard').epochs).toBeGreaterThan(trainingConfig('standard').patience);
+    expect(stoppingRuleOf(trainingConfig('quick')).patience).toBe(0);
+    expect(stoppingRuleOf(trainingConfig('paper')).patience).toBe(0);
+    // a run stored before the setting
+    expect(stoppingRuleOf({ epochs: 2 })).toEqual({ patience: 0, minDelta: 0 });
+    expect(() => trainingConfig('standard', { patience: -1 })).toThrow(/patience must be an integer from 0/);
+    expect(() => trainingConfig('standard', { minDelta: -0.1 })).toThrow(/minDelta must be a number of at least 0/);
   });
 
   it('refuses budgets and tile sizes out of range, naming the field', () => {
