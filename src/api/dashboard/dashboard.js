@@ -3,7 +3,7 @@
  * many data items it drew in data-points, which the browser test reads. */
 'use strict';
 
-const state = { sweepId: null, screenId: null, runs: [], cellLines: [], compounds: new Map(), signature: '', report: null, best: [], runPicked: false };
+const state = { sweepId: null, screenId: null, runs: [], cellLines: [], compounds: new Map(), signature: '', report: null, best: [], picked: new Set() };
 const $ = (id) => document.getElementById(id);
 
 async function gql(query, variables) {
@@ -213,7 +213,7 @@ async function refresh() {
 
 async function main() {
   $('resource-figure').addEventListener('change', drawResources);
-  $('umap-run').addEventListener('change', () => (state.runPicked = true));
+  for (const id of ['umap-run', 'nearest-run']) $(id).addEventListener('change', () => state.picked.add(id));
   for (const id of ['umap-run', 'umap-cell-line', 'umap-colour']) $(id).addEventListener('change', () => drawUmap());
   $('nearest-form').addEventListener('submit', lookUpNearest);
   $('sweep-select').addEventListener('change', () => {

@@ -79,19 +79,20 @@ async function drawHeatmap() {
   show(container, plot, cells.length);
 }
 
-/** The UMAP's run list labelled from the report (replicates, baselines) with the best setup's first run chosen. */
+/** The run lists (UMAP, nearest compounds) labelled from the report (replicates, baselines), the best setup's first run chosen. */
 function offerBestRun() {
   if (!state.report) return;
-  const select = $('umap-run');
   const labels = new Map();
   for (const row of state.report.rows) row.runIds.forEach((id, i) => labels.set(id, `${row.setup}${row.baseline ? ' (baseline)' : ''}${row.replicates > 1 ? ` · replicate ${i + 1}` : ''}`));
   const overall = state.best.find((best) => best.task === 'overall');
   const bestRun = overall && overall.runIds[0];
-  for (const entry of select.options) {
-    const label = labels.get(entry.value);
-    if (label) entry.textContent = entry.value === bestRun ? `★ ${label} (best overall)` : label;
+  for (const id of ['umap-run', 'nearest-run']) {
+    const select = $(id);
+    for (const entry of select.options) {
+      const label = labels.get(entry.value);
+      if (label) entry.textContent = entry.value === bestRun ? `★ ${label} (best overall)` : label;
+    }
+    // until the reader picks a run, the panel follows the best setup
+    if (!state.picked.has(id) && bestRun && [...select.options].some((entry) => entry.value === bestRun)) select.value = bestRun;
   }
-  // until the reader picks a run, the UMAP follows the best setup
-  if (!state.runPicked && bestRun && [...select.options].some((entry) => entry.value === bestRun)) select.value = bestRun;
 }
-
