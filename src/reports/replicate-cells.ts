@@ -47,6 +47,7 @@ export const TIE_ALPHA = 0.05;
  * 0.05. null, with the reason, when too few cell lines are in common.
  */
 export function tiedWith(setup: Readonly<Record<string, number>>, best: Readonly<Record<string, number>>): { tied: boolean | null; reason?: string } {
+  if (Object.keys(setup).length === 0 || Object.keys(best).length === 0) return { tied: null, reason: 'no per-cell-line values to pair' };
   const common = Object.keys(setup).filter((cellLine) => cellLine in best).sort();
   if (common.length < MIN_PAIRED_CELL_LINES) {
     return { tied: null, reason: `${common.length} cell line${common.length === 1 ? '' : 's'} in common with the best, the paired test needs ${MIN_PAIRED_CELL_LINES}` };
