@@ -13,7 +13,7 @@ interface ReportOptions extends ConfigFlags {
   sweep?: string;
   format: string;
   out?: string;
-  baseline?: string;
+  reference?: string;
 }
 
 export function registerReportCommand(program: Command): void {
@@ -21,7 +21,7 @@ export function registerReportCommand(program: Command): void {
     .option('--sweep <id>', 'sweep id (default: the newest sweep)')
     .option('--format <format>', 'md, html or json', 'md')
     .option('--out <file>', 'write to a file instead of stdout')
-    .option('--baseline <run>', 'run the resource ratios are relative to (default: the first setup)')
+    .option('--reference <run>', 'run the resource ratios are relative to (default: the first learned setup)')
     .action(async (options: ReportOptions) => {
       const format = FORMATS[options.format.toLowerCase()];
       if (!format) throw new UsageError(`--format must be md, html or json, got "${options.format}"`);
@@ -31,7 +31,7 @@ export function registerReportCommand(program: Command): void {
         const { comparisons } = createServices(config, database);
         const sweepId = options.sweep ?? (await comparisons.latestSweep());
         if (!sweepId) throw new UsageError('there is no sweep yet: `morphospace start` queues the demo sweep, `morphospace sweep` makes one');
-        const report = await comparisons.report(sweepId, options.baseline);
+        const report = await comparisons.report(sweepId, options.reference);
         const content = renderReport(report, format);
         if (options.out) {
           await fs.writeFile(options.out, content);

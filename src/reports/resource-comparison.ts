@@ -1,6 +1,6 @@
 import type { ComparedEpoch, ComparedRun } from '../db/repositories/comparison.repository';
 
-/** The resource figures compared across runs, each also given as a ratio to the baseline run. */
+/** The resource figures compared across runs, each also given as a ratio to a reference run's. */
 export const RESOURCE_FIGURES = ['wallSeconds', 'timeToBestEpochSeconds', 'imagesPerSecond', 'peakRssBytes', 'peakTensorBytes', 'gpuMemoryBytes'] as const;
 export type ResourceFigure = (typeof RESOURCE_FIGURES)[number];
 
@@ -20,12 +20,12 @@ export interface RunResources extends Pick<ComparedRun, (typeof RUN_FIELDS)[numb
   peakTensorBytes: number | null;
   /** null where the backend does not report GPU memory */
   gpuMemoryBytes: number | null;
-  /** value / the baseline's value; null where either is unknown or the baseline's is 0 */
+  /** value / the reference run's value; null where either is unknown or the reference's is 0 */
   ratios: Record<ResourceFigure, number | null>;
 }
 
 export interface ResourceComparison {
-  baselineRunId: string;
+  referenceRunId: string;
   runs: RunResources[];
 }
 
@@ -54,18 +54,18 @@ export function runResources(run: ComparedRun, epochs: readonly ComparedEpoch[])
   };
 }
 
-/** Every run's figures and their ratios to the baseline's (the baseline's ratios are 1). */
-export function compareResources(runs: readonly ComparedRun[], epochs: readonly ComparedEpoch[], baselineRunId: string): ResourceComparison {
+/** Every run's figures and their ratios to the reference run's (the reference's ratios are 1). */
+export function compareResources(runs: readonly ComparedRun[], epochs: readonly ComparedEpoch[], referenceRunId: string): ResourceComparison {
   const byRun = new Map<string, ComparedEpoch[]>();
   for (const epoch of epochs) byRun.set(epoch.runId, [...(byRun.get(epoch.runId) ?? []), epoch]);
   const rows = runs.map((run) => runResources(run, byRun.get(run.id) ?? []));
-  const baseline = rows.find((row) => row.runId === baselineRunId);
-  if (!baseline) throw new RangeError(`baseline run ${baselineRunId} is not among the runs compared`);
+  const reference = rows.find((row) => row.runId === referenceRunId);
+  if (!reference) throw new RangeError(`reference run ${referenceRunId} is not among the runs compared`);
   return {
-    baselineRunId,
+    referenceRunId,
     runs: rows.map((row) => ({
       ...row,
-      ratios: Object.fromEntries(RESOURCE_FIGURES.map((figure) => [figure, ratio(row[figure], baseline[figure])])) as Record<ResourceFigure, number | null>,
+      ratios: Object.fromEntries(RESOURCE_FIGURES.map((figure) => [figure, ratio(row[figure], reference[figure])])) as Record<ResourceFigure, number | null>,
     })),
   };
 }
@@ -74,7 +74,7 @@ function pickFields(run: ComparedRun): Pick<ComparedRun, (typeof RUN_FIELDS)[num
   return Object.fromEntries(RUN_FIELDS.map((field) => [field, run[field]])) as Pick<ComparedRun, (typeof RUN_FIELDS)[number]>;
 }
 
-function ratio(value: number | null, baseline: number | null): number | null {
-  if (value === null || baseline === null || baseline === 0) return null;
-  return value / baseline;
+function ratio(value: number | null, reference: number | null): number | null {
+  if (value === null || reference === null || reference === 0) return null;
+  return value / reference;
 }

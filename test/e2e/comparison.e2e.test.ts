@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFinishedSweep, FIXTURE_SETUPS, type FinishedSweep } from '../support/finished-sweep';
+import { addReplicateAndBaselines } from '../support/replicates-and-baselines';
 import { graphql, startServer, type ServerProcess } from '../support/server-process';
 
 const CLI = path.join(__dirname, '..', '..', 'bin', 'morphospace.js');
@@ -22,6 +23,7 @@ describe('comparisons, reports and the README walkthrough over HTTP', () => {
 
   beforeAll(async () => {
     sweep = await buildFinishedSweep('e2e_comparison');
+    await addReplicateAndBaselines(sweep.env.DATABASE_URL, sweep.runIds);
     server = await startServer(['serve', '--port', '0'], sweep.env);
   }, 300_000);
   afterAll(async () => {
@@ -42,17 +44,20 @@ describe('comparisons, reports and the README walkthrough over HTTP', () => {
     }
   });
 
-  it('compares resources with the baseline at ratio 1', async () => {
-    const query = `query($sweep: ID, $runs: [ID!], $baseline: ID) { compareResources(sweep: $sweep, runs: $runs, baseline: $baseline) {
-      baselineRunId runs { runId setup backend device epochs bestEpoch wallSeconds timeToBestEpochSeconds imagesPerSecond peakRssBytes peakTensorBytes gpuMemoryBytes
+  it('compares resources with the reference run at ratio 1', async () => {
+    const query = `query($sweep: ID, $runs: [ID!], $reference: ID) { compareResources(sweep: $sweep, runs: $runs, reference: $reference) {
+      referenceRunId runs { runId setup backend device epochs bestEpoch wallSeconds timeToBestEpochSeconds imagesPerSecond peakRssBytes peakTensorBytes gpuMemoryBytes
       ratios { wallSeconds timeToBestEpochSeconds imagesPerSecond peakRssBytes peakTensorBytes gpuMemoryBytes } } } }`;
-    const baseline = sweep.runIds[1];
-    const { body } = await graphql(server.url, query, { variables: { sweep: sweep.sweepId, baseline } });
+    const reference = sweep.runIds[1];
+    const { body } = await graphql(server.url, query, { variables: { sweep: sweep.sweepId, reference } });
     expect(body.errors).toBeUndefined();
-    const { baselineRunId, runs } = body.data.compareResources;
-    expect(baselineRunId).toBe(baseline);
-    expect(runs.map((run: { setup: string }) => run.setup).sort()).toEqual([...FIXTURE_SETUPS].sort());
-    const base = runs.find((run: { runId: string }) => run.runId === baseline);
+    const { referenceRunId, runs: all } = body.data.compareResources;
+    expect(referenceRunId).toBe(reference);
+    expect([...new Set(all.map((run: { setup: string }) => run.setup))].sort()).toEqual([...FIXTURE_SETUPS, 'baseline/classical', 'baseline/untrained'].sort());
+    // the baselines are not trained: no epochs, no resource figures
+    expect(all.filter((run: { setup: string }) => run.setup.startsWith('baseline/')).every((run: { epochs: number; wallSeconds: number | null }) => run.epochs === 0 && run.wallSeconds === null)).toBe(true);
+    const runs = all.filter((run: { setup: string }) => !run.setup.startsWith('baseline/'));
+    const base = runs.find((run: { runId: string }) => run.runId === reference);
     expect(base.ratios).toMatchObject({ wallSeconds: 1, timeToBestEpochSeconds: 1, imagesPerSecond: 1, peakRssBytes: 1, peakTensorBytes: 1, gpuMemoryBytes: null });
     for (const run of runs) {
       expect(run).toMatchObject({ backend: 'wasm', epochs: 2, gpuMemoryBytes: null });
@@ -61,49 +66,88 @@ describe('comparisons, reports and the README walkthrough over HTTP', () => {
       expect(run.ratios.wallSeconds).toBeCloseTo(run.wallSeconds / base.wallSeconds, 9);
       expect(run.ratios.imagesPerSecond).toBeCloseTo(run.imagesPerSecond / base.imagesPerSecond, 9);
     }
-    // a list of runs instead of a sweep: the first is the baseline by default
+    // a list of runs instead of a sweep: the first is the reference by default
     const listed = await graphql(server.url, query, { variables: { runs: [sweep.runIds[2], sweep.runIds[0]] } });
-    expect(listed.body.data.compareResources.baselineRunId).toBe(sweep.runIds[2]);
+    expect(listed.body.data.compareResources.referenceRunId).toBe(sweep.runIds[2]);
     expect(listed.body.data.compareResources.runs).toHaveLength(2);
   });
 
   it('refuses bad comparison requests with stable codes', async () => {
     const code = async (query: string) => (await graphql(server.url, query)).body.errors?.[0].extensions?.code;
-    expect(await code('{ compareResources { baselineRunId } }')).toBe('BAD_USER_INPUT');
-    expect(await code(`{ compareResources(sweep: "${sweep.sweepId}", runs: ["${sweep.runIds[0]}"]) { baselineRunId } }`)).toBe('BAD_USER_INPUT');
-    expect(await code('{ compareResources(sweep: "00000000-0000-4000-8000-000000000000") { baselineRunId } }')).toBe('NOT_FOUND');
-    expect(await code(`{ compareResources(runs: ["${sweep.runIds[0]}"], baseline: "${sweep.runIds[1]}") { baselineRunId } }`)).toBe('BAD_USER_INPUT');
+    expect(await code('{ compareResources { referenceRunId } }')).toBe('BAD_USER_INPUT');
+    expect(await code(`{ compareResources(sweep: "${sweep.sweepId}", runs: ["${sweep.runIds[0]}"]) { referenceRunId } }`)).toBe('BAD_USER_INPUT');
+    expect(await code('{ compareResources(sweep: "00000000-0000-4000-8000-000000000000") { referenceRunId } }')).toBe('NOT_FOUND');
+    expect(await code(`{ compareResources(runs: ["${sweep.runIds[0]}"], reference: "${sweep.runIds[1]}") { referenceRunId } }`)).toBe('BAD_USER_INPUT');
     expect(await code('{ comparisonReport(sweep: "nope") { content } }')).toBe('NOT_FOUND');
   });
 
-  it('reports the sweep in JSON, markdown and HTML with ranks and the best setup per task', async () => {
-    const json = await graphql(server.url, `{ comparisonReport(sweep: "${sweep.sweepId}", format: JSON) { sweepId format content report best { task setup runId meanRank } } }`);
+  it('reports the sweep in JSON, markdown and HTML: setups over replicates, baselines marked, intervals, ties, beats, summary', async () => {
+    const json = await graphql(server.url, `{ comparisonReport(sweep: "${sweep.sweepId}", format: JSON) { sweepId format content report best { task setup runIds meanRank }
+      summary { headlines learnedSetups beatUntrainedOnEveryHeadline setupsBeatingUntrained againstClassical { column label bestSetup value classical beats } }
+      columns { key headline } rows { setup baseline replicates runIds overallRank cells { column value interval { low high } spread replicates rank tiedWithBest tieReason beats { untrained classical } } } } }`);
     expect(json.body.errors).toBeUndefined();
-    const { report, content, best } = json.body.data.comparisonReport;
+    const { report, content, best, rows, columns, summary } = json.body.data.comparisonReport;
     expect(JSON.parse(content)).toEqual(report);
-    expect(report.rows).toHaveLength(3);
+    expect(report.rows).toHaveLength(5);
     expect(report.cellLines).toBe(3);
-    for (const key of ['similarity.cosine.d', 'classification.accuracy', 'clustering.silhouette', 'map.activity', 'resources.wallSeconds']) {
+    expect(rows.slice(0, 3).map((row: any) => row.setup).sort()).toEqual([...FIXTURE_SETUPS].sort());
+    expect(rows.map((row: any) => row.replicates)).toEqual(rows.map((row: any) => (row.setup === FIXTURE_SETUPS[0] ? 2 : 1)));
+    expect(rows.slice(3).map((row: any) => [row.setup, row.baseline])).toEqual([['baseline/untrained', 'untrained'], ['baseline/classical', 'classical']]);
+    const weakly = rows.find((row: any) => row.setup === FIXTURE_SETUPS[0]);
+    expect(weakly.runIds).toEqual([sweep.runIds[0], expect.any(String)]);
+    expect(columns.filter((column: any) => column.headline).map((column: any) => column.key)).toEqual(['similarity.cosine.d', 'classification.topDoseRocAuc', 'clustering.consistency', 'map.consistency']);
+    for (const key of ['similarity.cosine.d', 'classification.accuracy', 'classification.topDoseRocAuc', 'clustering.silhouette', 'map.activity', 'resources.wallSeconds']) {
       const ranks = report.rows.map((row: any) => row.cells[key].rank).filter((rank: number | null) => rank !== null).sort();
       expect(ranks.length, key).toBeGreaterThan(0);
+      expect(ranks.length, key).toBeLessThanOrEqual(3);
       expect(ranks[0], key).toBe(1);
     }
-    expect(report.rows.every((row: any) => row.evaluated)).toBe(true);
-    expect(report.rows[0].cells['classification.accuracy'].spread).not.toBeNull();
+    // two replicates: mean and interval; the best of a column is tied with itself; ties are tested on 3 cell lines
+    const cell = (row: any, key: string) => row.cells.find((candidate: any) => candidate.column === key);
+    const topDose = cell(weakly, 'classification.accuracy');
+    expect(topDose.replicates).toBe(2);
+    expect(topDose.interval.low).toBeLessThanOrEqual(topDose.value);
+    expect(topDose.interval.high).toBeGreaterThanOrEqual(topDose.value);
+    for (const row of rows.filter((candidate: any) => candidate.baseline === null)) {
+      const accuracy = cell(row, 'classification.accuracy');
+      expect(accuracy.tiedWithBest, row.setup).not.toBeNull();
+      if (accuracy.rank === 1) expect(accuracy.tiedWithBest).toBe(true);
+      expect(accuracy.beats).not.toBeNull();
+      expect(typeof accuracy.beats.untrained).toBe('boolean');
+      // resources are not measured per cell line: no paired test
+      const wall = cell(row, 'resources.wallSeconds');
+      expect(wall.tiedWithBest).toBe(wall.rank === 1 ? true : null);
+    }
+    // the untrained baseline holds the unsupervised run's figures: it beats it nowhere and is beaten nowhere
+    const unsupervised = rows.find((row: any) => row.setup === 'unsupervised/one-crop');
+    expect(cell(unsupervised, 'similarity.cosine.d').beats.untrained).toBe(false);
+    for (const row of rows.filter((candidate: any) => candidate.baseline !== null)) {
+      expect(row.overallRank).toBeNull();
+      for (const entry of row.cells) expect(entry).toMatchObject({ rank: null, tiedWithBest: null, beats: null });
+    }
+    expect(best.every((entry: { setup: string }) => FIXTURE_SETUPS.includes(entry.setup))).toBe(true);
     expect(best.map((entry: { task: string }) => entry.task)).toEqual(expect.arrayContaining(['similarity', 'classification', 'clustering', 'map', 'resources', 'overall']));
-    expect(FIXTURE_SETUPS).toContain(best[0].setup);
+    expect(summary.learnedSetups).toBe(3);
+    expect(summary.beatUntrainedOnEveryHeadline).toBeLessThanOrEqual(2);
+    expect(summary.setupsBeatingUntrained).not.toContain('unsupervised/one-crop');
+    expect(summary.againstClassical).toHaveLength(4);
 
     const markdown = await graphql(server.url, `{ comparisonReport(sweep: "${sweep.sweepId}", format: MARKDOWN) { content } }`);
     const md: string = markdown.body.data.comparisonReport.content;
     expect(md).toMatch(/^# Comparison of 3 setups/);
+    expect(md).toMatch(/## Summary\n\n\d of 3 learned setups beat baseline\/untrained on every headline/);
     expect(md).toMatch(/## Best setup per task/);
-    for (const setup of FIXTURE_SETUPS) expect(md).toContain(`| ${setup} |`);
-    expect(md).toMatch(/± [0-9.]+ \(\d\)/);
+    expect(md).toContain(`| ${FIXTURE_SETUPS[0]} (2 replicates) |`);
+    for (const setup of FIXTURE_SETUPS.slice(1)) expect(md).toContain(`| ${setup} |`);
+    expect(md).toContain('| *baseline/untrained* (baseline, not ranked) |');
+    expect(md).toMatch(/[0-9.]+ \[[-0-9.]+, [-0-9.]+\] ± [0-9.]+ \(\d\)/);
 
     const html = await graphql(server.url, `{ comparisonReport(sweep: "${sweep.sweepId}", format: HTML) { content } }`);
     const page: string = html.body.data.comparisonReport.content;
     expect(page).toMatch(/^<!doctype html>/);
-    expect(page.match(/<tr><th scope="row">/g)).toHaveLength(3);
+    expect(page.match(/<tr><th scope="row">/g)).toHaveLength(3 + 4);
+    expect(page.match(/<tr class="baseline"><th scope="row">/g)).toHaveLength(2);
+    expect(page).toContain('Baselines (not ranked)');
     expect(page).not.toMatch(/<script/);
   });
 
@@ -117,7 +161,7 @@ describe('comparisons, reports and the README walkthrough over HTTP', () => {
     await run(process.execPath, [CLI, 'report', '--sweep', sweep.sweepId, '--format', 'html', '--out', out], { env });
     expect(fs.readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/);
     const json = await run(process.execPath, [CLI, 'report', '--sweep', sweep.sweepId, '--format', 'json'], { env });
-    expect(JSON.parse(json.stdout).rows).toHaveLength(3);
+    expect(JSON.parse(json.stdout).rows).toHaveLength(5);
     await expect(run(process.execPath, [CLI, 'report', '--format', 'pdf'], { env })).rejects.toMatchObject({ code: 2 });
   });
 });

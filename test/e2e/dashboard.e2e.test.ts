@@ -5,10 +5,12 @@ import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFinishedSweep, FIXTURE_SETUPS, type FinishedSweep } from '../support/finished-sweep';
-import { startServer, type ServerProcess } from '../support/server-process';
+import { addReplicateAndBaselines } from '../support/replicates-and-baselines';
+import { graphql, startServer, type ServerProcess } from '../support/server-process';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join(__dirname, '..', '..', 'test-output', 'dashboard.png');
+const BEST_UMAP_SCREENSHOT = path.join(__dirname, '..', '..', 'test-output', 'best-setup-umap-moa.png');
 
 /**
  * Debian's Chromium, headless. The machine has no outside network: without these flags
@@ -34,6 +36,7 @@ describe('the dashboard in headless Chromium', () => {
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
     sweep = await buildFinishedSweep('e2e_dashboard');
+    await addReplicateAndBaselines(sweep.env.DATABASE_URL, sweep.runIds);
     server = await startServer(['serve', '--port', '0'], sweep.env);
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'morphospace-chromium-'));
     // a fresh profile per run: the persistent-context form is how playwright takes --user-data-dir
@@ -61,25 +64,39 @@ describe('the dashboard in headless Chromium', () => {
     await page.waitForSelector('#nearest tbody tr td:nth-child(2)', { timeout: 60_000 });
 
     const runs = await page.$$eval('#runs tbody tr', (rows) => rows.map((row) => ({ setup: (row as HTMLTableRowElement).cells[0].textContent, status: (row as HTMLElement).dataset.status })));
-    expect(runs.map((run) => run.setup).sort()).toEqual([...FIXTURE_SETUPS].sort());
+    // a second replicate of the first setup and both baselines beside the fixture's runs
+    expect(runs.map((run) => run.setup).sort()).toEqual([...FIXTURE_SETUPS, FIXTURE_SETUPS[0], 'baseline/untrained', 'baseline/classical'].sort());
     expect(runs.every((run) => run.status === 'succeeded')).toBe(true);
 
     const points = await page.evaluate(() => Object.fromEntries(['heatmap', 'resources', 'umap'].map((id) => [id, Number(document.getElementById(id)!.dataset.points)])));
-    // heatmap: every defined (setup, metric) cell; resources: one bar per run; UMAP: the cell line's images
-    expect(points.heatmap).toBeGreaterThanOrEqual(3 * 10);
-    expect(points.resources).toBe(3);
+    // heatmap: every defined (setup, metric) cell, baselines included; resources: one bar per trained run; UMAP: the cell line's images
+    expect(points.heatmap).toBeGreaterThanOrEqual(5 * 10);
+    expect(points.resources).toBe(4);
     expect(points.umap).toBeGreaterThan(20);
     expect(await page.$$eval('#heatmap svg rect', (rects) => rects.length)).toBeGreaterThanOrEqual(points.heatmap);
-    expect(await page.$$eval('#resources svg rect', (rects) => rects.length)).toBeGreaterThanOrEqual(3);
+    expect(await page.$$eval('#resources svg rect', (rects) => rects.length)).toBeGreaterThanOrEqual(4);
+    const rowLabels = await page.$$eval('#heatmap svg text', (texts) => texts.map((text) => text.textContent ?? ''));
+    expect(rowLabels).toEqual(expect.arrayContaining(['baseline/untrained (baseline)', 'baseline/classical (baseline)', `${FIXTURE_SETUPS[0]} ×2`]));
+    // the baselines' cells are grey and dashed (Plot sets a constant style on the mark's group): unranked
+    expect(await page.$$eval('#heatmap svg g[stroke-dasharray] rect', (rects) => rects.length)).toBeGreaterThanOrEqual(2 * 10);
     expect(await page.$$eval('#umap svg circle', (circles) => circles.length)).toBe(points.umap);
     const neighbours = await page.$$eval('#nearest tbody tr', (rows) => rows.map((row) => (row as HTMLTableRowElement).cells[1]?.textContent));
     expect(neighbours.length).toBe(5);
     expect(neighbours).not.toContain('Methotrexate');
 
-    // colour by mechanism of action redraws the same points
+    // the UMAP opens on the best setup overall; coloured by mechanism of action it redraws the same points
+    const { body } = await graphql(server.url, `{ comparisonReport(sweep: "${sweep.sweepId}") { best { task setup runIds } } }`);
+    const overall = body.data.comparisonReport.best.find((best: { task: string }) => best.task === 'overall');
+    expect(FIXTURE_SETUPS).toContain(overall.setup);
+    expect(await page.$eval('#umap-run', (select) => (select as HTMLSelectElement).value)).toBe(overall.runIds[0]);
+    expect(await page.$eval('#umap-run', (select) => (select as HTMLSelectElement).selectedOptions[0].textContent)).toMatch(/^★ .* \(best overall\)$/);
     await page.selectOption('#umap-colour', 'moa');
-    await page.waitForFunction(() => document.querySelector('#umap svg circle') !== null);
+    // the legend names mechanisms of action (the controls as "control") once the plot is redrawn
+    await page.waitForFunction(() => (document.getElementById('umap')?.textContent ?? '').includes('control'), undefined, { timeout: 30_000 });
     expect(await page.$$eval('#umap svg circle', (circles) => circles.length)).toBe(points.umap);
+    fs.mkdirSync(path.dirname(BEST_UMAP_SCREENSHOT), { recursive: true });
+    await (await page.$('#umap-section'))!.screenshot({ path: BEST_UMAP_SCREENSHOT });
+    expect(fs.statSync(BEST_UMAP_SCREENSHOT).size).toBeGreaterThan(10_000);
 
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

@@ -13,6 +13,8 @@ const run = (id: string, setup: string): ComparedRun => ({
   paradigm: setup.split('/')[0],
   cropMode: 'one-crop',
   augment: false,
+  baseline: null,
+  replicate: 0,
   status: 'succeeded',
   backend: 'wasm',
   device: 'cpu',
@@ -35,10 +37,11 @@ const epoch = (runId: string, n: number, wallSeconds: number, validationLoss: nu
   imagesPerSecond: 100 / wallSeconds,
 });
 const medianMad = (median: number, mad: number) => ({ median: { value: median }, mad: { value: mad }, cellLines: 3 });
-const evaluation = (runId: string, task: string, parameters: Record<string, unknown>, result: Record<string, unknown>): ComparedEvaluation => ({ runId, task, cellLine: null, parameters, result, createdAt: new Date(0) });
+const line = (cellLine: string, value: number) => ({ cellLine, meanAveragePrecision: { value }, fractionSignificant: { value: 1 } });
+const evaluation = (runId: string, task: string, parameters: Record<string, unknown>, result: Record<string, unknown>): ComparedEvaluation => ({ runId, task, parameters, result, createdAt: new Date(0) });
 
 describe('resource comparison', () => {
-  it('totals epochs, finds the best epoch and divides by the baseline', () => {
+  it('totals epochs, finds the best epoch and divides by the reference run', () => {
     const runs = [run('a', 'weakly-supervised/one-crop'), run('b', 'self-supervised/one-crop')];
     const epochs = [epoch('a', 1, 10, 0.5), epoch('a', 2, 10, 0.6, 300), epoch('b', 1, 2, 0.9), epoch('b', 2, 3, 0.4)];
     const { runs: rows } = compareResources(runs, epochs, 'a');
@@ -46,7 +49,7 @@ describe('resource comparison', () => {
     expect(rows[0].ratios).toEqual({ wallSeconds: 1, timeToBestEpochSeconds: 1, imagesPerSecond: 1, peakRssBytes: 1, peakTensorBytes: 1, gpuMemoryBytes: null });
     expect(rows[1]).toMatchObject({ wallSeconds: 5, bestEpoch: 2, timeToBestEpochSeconds: 5 });
     expect(rows[1].ratios).toMatchObject({ wallSeconds: 0.25, timeToBestEpochSeconds: 0.5, imagesPerSecond: 4, peakRssBytes: 1 / 3 });
-    expect(() => compareResources(runs, epochs, 'zzz')).toThrow(/baseline/);
+    expect(() => compareResources(runs, epochs, 'zzz')).toThrow(/reference/);
   });
 });
 
@@ -73,23 +76,23 @@ describe('comparison report', () => {
           { minClusterSize: 10, silhouette: medianMad(good, 0.01), daviesBouldin: medianMad(1 - good, 0), consistency: medianMad(good, 0) },
         ],
       }),
-      evaluation(id, 'map', { kind: 'activity' }, { meanAveragePrecision: { value: good }, fractionSignificant: { value: good }, cellLines: [{ meanAveragePrecision: { value: good } }, { meanAveragePrecision: { value: good + 0.2 } }, { meanAveragePrecision: { value: good - 0.2 } }] }),
+      evaluation(id, 'map', { kind: 'activity' }, { meanAveragePrecision: { value: good }, fractionSignificant: { value: good }, cellLines: [line('x', good), line('y', good + 0.2), line('z', good - 0.2)] }),
     ];
     const report = buildComparisonReport({
       sweep: { id: 'sweep', screen: 'demo', profile: 'quick', config: {}, createdAt: new Date(0).toISOString() },
       runs,
       evaluations: [...stored('a', 0.8), ...stored('b', 0.6)],
       resources: compareResources(runs, [epoch('a', 1, 10, 0.5), epoch('b', 1, 2, 0.5)], 'a').runs,
-      baselineRunId: 'a',
+      resourceReferenceRunId: 'a',
       generatedAt: new Date(0),
     });
     const [a, b] = report.rows;
     expect(report.cellLines).toBe(3);
-    expect(a.cells['similarity.cosine.d']).toEqual({ value: 0.8, spread: 0.1, rank: 1 });
+    expect(a.cells['similarity.cosine.d']).toMatchObject({ value: 0.8, interval: null, spread: 0.1, replicates: 1, rank: 1, tiedWithBest: true, beats: { untrained: null, classical: null } });
     expect(b.cells['similarity.cosine.d'].rank).toBe(2);
     expect(a.cells['classification.rocAuc']).toMatchObject({ value: null, rank: null, reason: 'one class' });
     // clustering at the sweep point with the best median silhouette
-    expect(a.cells['clustering.silhouette']).toEqual({ value: 0.8, spread: 0.01, rank: 1 });
+    expect(a.cells['clustering.silhouette']).toMatchObject({ value: 0.8, spread: 0.01, rank: 1 });
     expect(a.cells['clustering.daviesBouldin'].rank).toBe(1);
     expect(a.cells['map.activity']).toMatchObject({ value: 0.8, rank: 1 });
     expect(a.cells['map.activity'].spread).toBeCloseTo(0.2, 12);
@@ -100,6 +103,7 @@ describe('comparison report', () => {
 
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('| weakly-supervised/one-crop | 0.800 ± 0.100 (1) |');
+    expect(markdown).toContain('No baseline/untrained row in this sweep');
     expect(renderHtml(report)).toContain('<th scope="row">self-supervised/one-crop</th>');
   });
 });

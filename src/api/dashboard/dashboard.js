@@ -3,7 +3,7 @@
  * many data items it drew in data-points, which the browser test reads. */
 'use strict';
 
-const state = { sweepId: null, screenId: null, runs: [], cellLines: [], compounds: new Map(), signature: '' };
+const state = { sweepId: null, screenId: null, runs: [], cellLines: [], compounds: new Map(), signature: '', report: null, best: [], picked: new Set() };
 const $ = (id) => document.getElementById(id);
 
 async function gql(query, variables) {
@@ -99,61 +99,13 @@ async function loadRuns() {
   return state.runs.map((run) => `${run.id}:${run.status}:${run.epochsCompleted}`).join(',');
 }
 
-// ---- heatmap of setups x metrics ----
-
-function formatValue(value, unit) {
-  if (value === null || value === undefined) return '–';
-  if (unit === 'bytes') return `${(value / 1048576).toFixed(0)} MiB`;
-  if (unit === 'seconds') return `${value.toFixed(1)} s`;
-  if (unit === 'images/s') return value.toFixed(1);
-  return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(3);
-}
-
-async function drawHeatmap() {
-  const container = $('heatmap');
-  const data = await gql('query($sweep: ID!) { comparisonReport(sweep: $sweep, format: JSON) { report best { task setup } } }', { sweep: state.sweepId });
-  const report = data.comparisonReport.report;
-  const n = report.rows.length;
-  const cells = [];
-  for (const row of report.rows) {
-    for (const column of report.columns) {
-      const cell = row.cells[column.key];
-      if (!cell || cell.value === null) continue;
-      cells.push({
-        setup: row.setup,
-        metric: `${column.task}: ${column.label}`,
-        score: n > 1 && cell.rank !== null ? 1 - (cell.rank - 1) / (n - 1) : 1,
-        label: formatValue(cell.value, column.unit),
-        detail: `${formatValue(cell.value, column.unit)}${cell.spread === null ? '' : ` ± ${formatValue(cell.spread, column.unit)}`} (rank ${cell.rank})`,
-      });
-    }
-  }
-  $('best').textContent = data.comparisonReport.best.length ? `best: ${data.comparisonReport.best.map((best) => `${best.task} → ${best.setup}`).join(' · ')}` : '';
-  if (cells.length === 0) return message(container, 'no finished run yet');
-  const metrics = report.columns.map((column) => `${column.task}: ${column.label}`).filter((metric) => cells.some((cell) => cell.metric === metric));
-  const plot = Plot.plot({
-    width: Math.max(900, metrics.length * 70 + 260),
-    height: n * 26 + 170,
-    marginLeft: 250,
-    marginBottom: 150,
-    x: { domain: metrics, tickRotate: -40, label: null },
-    y: { domain: report.rows.map((row) => row.setup), label: null },
-    color: { scheme: 'blues', domain: [0, 1], legend: true, label: 'rank score (1 = best)' },
-    marks: [
-      Plot.cell(cells, { x: 'metric', y: 'setup', fill: 'score', inset: 0.5, tip: true, title: (d) => `${d.setup}\n${d.metric}\n${d.detail}` }),
-      Plot.text(cells, { x: 'metric', y: 'setup', text: 'label', fill: (d) => (d.score > 0.6 ? 'white' : 'black'), fontSize: 9 }),
-    ],
-  });
-  show(container, plot, cells.length);
-}
-
 // ---- resource bars ----
 
 let resources = null;
 
 async function loadResources() {
   const data = await gql(
-    `query($sweep: ID!) { compareResources(sweep: $sweep) { baselineRunId runs { runId setup status wallSeconds timeToBestEpochSeconds imagesPerSecond peakRssBytes peakTensorBytes
+    `query($sweep: ID!) { compareResources(sweep: $sweep) { referenceRunId runs { runId setup status wallSeconds timeToBestEpochSeconds imagesPerSecond peakRssBytes peakTensorBytes
        ratios { wallSeconds imagesPerSecond } } } }`,
     { sweep: state.sweepId },
   );
@@ -176,7 +128,7 @@ function drawResources() {
     y: { label: null },
     color: { legend: true },
     marks: [
-      Plot.barX(rows, { y: 'setup', x: 'value', fill: 'paradigm', sort: { y: 'x', reverse: figure === 'imagesPerSecond' }, tip: true, title: (d) => `${d.setup}\n${d.value.toFixed(1)}\nwall time ${d.ratio === null ? '?' : d.ratio.toFixed(2)}× the baseline` }),
+      Plot.barX(rows, { y: 'setup', x: 'value', fill: 'paradigm', sort: { y: 'x', reverse: figure === 'imagesPerSecond' }, tip: true, title: (d) => `${d.setup}\n${d.value.toFixed(1)}\nwall time ${d.ratio === null ? '?' : d.ratio.toFixed(2)}× the reference run` }),
       Plot.ruleX([0]),
     ],
   });
@@ -252,6 +204,7 @@ async function refresh() {
   const first = state.signature === '';
   state.signature = signature;
   await Promise.all([drawHeatmap().catch((error) => message($('heatmap'), error.message)), loadResources().catch((error) => message($('resources'), error.message))]);
+  offerBestRun();
   if (first) {
     await drawUmap().catch((error) => message($('umap'), error.message));
     await lookUpNearest();
@@ -260,6 +213,7 @@ async function refresh() {
 
 async function main() {
   $('resource-figure').addEventListener('change', drawResources);
+  for (const id of ['umap-run', 'nearest-run']) $(id).addEventListener('change', () => state.picked.add(id));
   for (const id of ['umap-run', 'umap-cell-line', 'umap-colour']) $(id).addEventListener('change', () => drawUmap());
   $('nearest-form').addEventListener('submit', lookUpNearest);
   $('sweep-select').addEventListener('change', () => {

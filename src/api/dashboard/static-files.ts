@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * The dashboard's files: its own (this folder's index.html, dashboard.js, dashboard.css) and
+ * The dashboard's files: its own (this folder's index.html, heatmap.js, dashboard.js, dashboard.css) and
  * the plotting library's browser builds, read from node_modules. Nothing is built or fetched
  * at run time. Found from the TypeScript sources and from dist/ alike: the page's files from
  * the package root's src/api/dashboard, the libraries from the nearest node_modules.
  */
 const OWN_FILES: Record<string, string> = {
   '/': 'index.html',
+  '/dashboard/heatmap.js': 'heatmap.js',
   '/dashboard/dashboard.js': 'dashboard.js',
   '/dashboard/dashboard.css': 'dashboard.css',
 };

@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ReportColumnType, ReportRowType, ReportSummaryType } from './comparison-report.types';
 
 export enum ReportFormatValue {
   JSON = 'json',
@@ -8,7 +9,7 @@ export enum ReportFormatValue {
 }
 registerEnumType(ReportFormatValue, { name: 'ReportFormat', description: 'JSON (the structured report), MARKDOWN or a self-contained HTML page' });
 
-@ObjectType({ description: 'A resource figure of a run divided by the baseline run\'s (the baseline\'s are 1); null where either is unknown' })
+@ObjectType({ description: 'A resource figure of a run divided by the reference run\'s (the reference\'s are 1); null where either is unknown' })
 export class ResourceRatios {
   @Field(() => Float, { nullable: true })
   wallSeconds: number | null;
@@ -16,7 +17,7 @@ export class ResourceRatios {
   @Field(() => Float, { nullable: true })
   timeToBestEpochSeconds: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'above 1: faster than the baseline' })
+  @Field(() => Float, { nullable: true, description: 'above 1: faster than the reference run' })
   imagesPerSecond: number | null;
 
   @Field(() => Float, { nullable: true })
@@ -83,10 +84,10 @@ export class RunResources {
   ratios: ResourceRatios;
 }
 
-@ObjectType('ResourceComparison', { description: 'Training resources of runs side by side, each also as a ratio to a baseline run' })
+@ObjectType('ResourceComparison', { description: 'Training resources of runs side by side, each also as a ratio to a reference run' })
 export class ResourceComparisonType {
   @Field(() => ID)
-  baselineRunId: string;
+  referenceRunId: string;
 
   @Field(() => [RunResources])
   runs: RunResources[];
@@ -103,14 +104,23 @@ export class ComparisonReportType {
   @Field(() => String, { description: 'the report rendered in the format asked for' })
   content: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'the structured report: sweep, columns, rows (cells with value, spread over cell lines, rank), best setup per task' })
+  @Field(() => GraphQLJSONObject, { description: 'the structured report as the JSON format gives it: sweep, columns, rows (cells by column key), best setup per task, summary' })
   report: Record<string, unknown>;
 
-  @Field(() => [BestSetupType])
+  @Field(() => [ReportColumnType])
+  columns: ReportColumnType[];
+
+  @Field(() => [ReportRowType], { description: 'learned setups, then the baselines' })
+  rows: ReportRowType[];
+
+  @Field(() => [BestSetupType], { description: 'among the learned setups' })
   best: BestSetupType[];
+
+  @Field(() => ReportSummaryType)
+  summary: ReportSummaryType;
 }
 
-@ObjectType('BestSetup', { description: 'The setup with the lowest mean rank over a task\'s metrics' })
+@ObjectType('BestSetup', { description: 'The learned setup with the lowest mean rank over a task\'s metrics' })
 export class BestSetupType {
   @Field(() => String, { description: 'similarity, classification, clustering, map, resources or overall' })
   task: string;
@@ -118,8 +128,8 @@ export class BestSetupType {
   @Field(() => String)
   setup: string;
 
-  @Field(() => ID)
-  runId: string;
+  @Field(() => [ID], { description: 'its runs, in replicate order' })
+  runIds: string[];
 
   @Field(() => Float)
   meanRank: number;

@@ -9,6 +9,10 @@ export interface ComparedRun {
   paradigm: string;
   cropMode: string;
   augment: boolean;
+  /** set on the rows every sweep runs beside the learned setups */
+  baseline: 'untrained' | 'classical' | null;
+  /** which of its sweep's replicates (0-based) */
+  replicate: number;
   status: string;
   backend: string | null;
   device: string | null;
@@ -23,14 +27,22 @@ export interface ComparedEpoch extends EpochRecord {
   runId: string;
 }
 
-/** A stored evaluation row, with its cell line's name. */
+/** A stored evaluation row over all cell lines (cell_line_id NULL). */
 export interface ComparedEvaluation {
   runId: string;
   task: string;
-  cellLine: string | null;
   parameters: Record<string, unknown>;
   result: Record<string, unknown>;
   createdAt: Date;
+}
+
+/** Fields of a per-cell-line evaluation row, each read by an SQL/JSON path (every match, in order). */
+export interface ComparedCellLine {
+  runId: string;
+  task: string;
+  cellLine: string;
+  parameters: Record<string, unknown>;
+  fields: Record<string, unknown[]>;
 }
 
 /** Where each run of a sweep is along train -> embed -> evaluate. */
@@ -90,7 +102,31 @@ export class ComparisonRepository {
         WHERE run_id = ANY($1::uuid[]) AND cell_line_id IS NULL ORDER BY run_id, task, created_at DESC, id DESC`,
       [runIds],
     );
-    return rows.map((row) => ({ runId: row.run_id, task: row.task, cellLine: null, parameters: row.parameters, result: row.result, createdAt: row.created_at }));
+    return rows.map((row) => ({ runId: row.run_id, task: row.task, parameters: row.parameters, result: row.result, createdAt: row.created_at }));
+  }
+
+  /**
+   * A task's per-cell-line rows reduced to the fields named, each an SQL/JSON path into the
+   * result: the comparison's paired tests need a few numbers per cell line, not the rows'
+   * per-image payloads (clustering coordinates and labels).
+   */
+  async cellLineFieldsOf(runIds: readonly string[], task: string, paths: Readonly<Record<string, string>>): Promise<ComparedCellLine[]> {
+    const names = Object.keys(paths);
+    if (runIds.length === 0 || names.length === 0) return [];
+    const selected = names.map((name, index) => `jsonb_path_query_array(e.result, $${index + 3}::jsonpath) AS f${index}`).join(', ');
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT e.run_id, cl.name AS cell_line, e.parameters, ${selected}
+         FROM evaluations e JOIN cell_lines cl ON cl.id = e.cell_line_id
+        WHERE e.run_id = ANY($1::uuid[]) AND e.task = $2 ORDER BY e.run_id, cl.name`,
+      [runIds, task, ...names.map((name) => paths[name])],
+    );
+    return rows.map((row) => ({
+      runId: String(row.run_id),
+      task,
+      cellLine: String(row.cell_line),
+      parameters: row.parameters as Record<string, unknown>,
+      fields: Object.fromEntries(names.map((name, index) => [name, row[`f${index}`] as unknown[]])),
+    }));
   }
 
   async stagesOfSweep(sweepId: string): Promise<RunStage[]> {
@@ -116,8 +152,8 @@ export class ComparisonRepository {
 
   private async runsWhere(where: string, parameters: unknown[]): Promise<ComparedRun[]> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT r.id, r.sweep_id, s.name AS setup, s.paradigm, s.crop_mode, s.augment, r.status, r.backend, r.device, r.epochs_completed, r.resources, r.started_at, r.finished_at
-         FROM runs r JOIN setups s ON s.id = r.setup_id WHERE ${where} ORDER BY s.id, r.created_at`,
+      `SELECT r.id, r.sweep_id, s.name AS setup, s.paradigm, s.crop_mode, s.augment, s.baseline, r.replicate, r.status, r.backend, r.device, r.epochs_completed, r.resources, r.started_at, r.finished_at
+         FROM runs r JOIN setups s ON s.id = r.setup_id WHERE ${where} ORDER BY s.id, r.replicate, r.created_at`,
       parameters,
     );
     return rows.map((row) => ({
@@ -127,6 +163,8 @@ export class ComparisonRepository {
       paradigm: String(row.paradigm),
       cropMode: String(row.crop_mode),
       augment: Boolean(row.augment),
+      baseline: (row.baseline as ComparedRun['baseline']) ?? null,
+      replicate: Number(row.replicate),
       status: String(row.status),
       backend: (row.backend as string | null) ?? null,
       device: (row.device as string | null) ?? null,
