@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import type { RequestContext } from './context';
 import { authStatusPlugin } from './errors/auth-status.plugin';
 import { createErrorFormatter } from './errors/format-error';
+import { specStatus } from './errors/request-error-status';
 import { costLimitPlugin } from './limits/cost-limit.plugin';
 import { depthLimitRule } from './limits/depth-limit.rule';
 import { nestingRefusal } from './limits/nesting-limit';
@@ -65,6 +66,9 @@ export async function startApiServer(config: Config, services: Services, health:
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    if (request.method === 'POST' && !isJsonMediaType(request.headers['content-type'])) {
+      throw new HttpRefusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'a POST to /graphql needs content-type: application/json');
+    }
     const body = request.method === 'POST' ? await readJsonBody(request, config.limits.maxBodyBytes) : undefined;
     const query = body === undefined ? url.searchParams.get('query') : (body as { query?: unknown } | null)?.query;
     const tooDeep = nestingRefusal(query, MAX_NESTING);
@@ -76,11 +80,12 @@ export async function startApiServer(config: Config, services: Services, health:
     // answers depend on the key and on data that changes: never cached by browsers or proxies
     response.setHeader('cache-control', 'no-store');
     for (const [name, value] of result.headers) response.setHeader(name, value);
-    response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      response.statusCode = specStatus(result.status ?? 200, result.headers.get('content-type'), result.body.string);
       response.end(result.body.string);
       return;
     }
+    response.statusCode = result.status ?? 200;
     for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
   };
@@ -173,6 +178,11 @@ async function readJsonBody(request: IncomingMessage, limit: number): Promise<un
   } catch (error) {
     throw new HttpRefusal(400, 'BAD_REQUEST', `the request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The spec's one request media type; parameters such as charset=utf-8 may follow it. */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
 function tooLarge(limit: number): HttpRefusal {
