@@ -7,7 +7,7 @@ import type { Config } from '../config';
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES, UnauthenticatedError } from '../errors/app-errors';
 import type { Services } from '../services';
-import type { RequestContext } from './context';
+import { createRequestContext, type RequestContext } from './context';
 import { authStatusPlugin } from './errors/auth-status.plugin';
 import { createErrorFormatter } from './errors/format-error';
 import { specStatus } from './errors/request-error-status';
@@ -75,7 +75,7 @@ export async function startApiServer(config: Config, services: Services, health:
     if (tooDeep) throw new HttpRefusal(400, ERROR_CODES.queryTooDeep, tooDeep);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ principal: await authenticate(services, request.headers.authorization), services }),
+      context: async () => createRequestContext(await authenticate(services, request.headers.authorization), services),
     });
     // answers depend on the key and on data that changes: never cached by browsers or proxies
     response.setHeader('cache-control', 'no-store');

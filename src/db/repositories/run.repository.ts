@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { ResourceUsage } from '../../training/resource.meter';
 import { RunEpochEntity } from '../entities/run-epoch.entity';
 import { RunEntity, type RunStatus } from '../entities/run.entity';
@@ -52,6 +52,11 @@ export class RunRepository {
 
   epochs(runId: string): Promise<RunEpochEntity[]> {
     return this.dataSource.getRepository(RunEpochEntity).find({ where: { runId }, order: { epoch: 'ASC' } });
+  }
+
+  /** The finished epochs of several runs in one statement, each run's in order. */
+  epochsOfRuns(runIds: readonly string[]): Promise<RunEpochEntity[]> {
+    return this.dataSource.getRepository(RunEpochEntity).find({ where: { runId: In([...runIds]) }, order: { runId: 'ASC', epoch: 'ASC' } });
   }
 
   /** Marks a run running unless it was cancelled or has finished; false when it must not train. */
