@@ -16,6 +16,8 @@ import { depthLimitRule } from './limits/depth-limit.rule';
 import { nestingRefusal } from './limits/nesting-limit';
 import { buildApiSchema } from './schema';
 import { DashboardFiles } from './dashboard/static-files';
+import { routeLabel, type ApiMetrics } from './metrics/api.metrics';
+import { answerMetrics } from './metrics/metrics.endpoint';
 
 /** What /healthz asks of the process: each check resolves true when its system answers. */
 export interface HealthChecks {
@@ -42,8 +44,8 @@ class HttpRefusal extends Error {
   }
 }
 
-/** The API over node:http: POST/GET /graphql and GET /healthz. */
-export async function startApiServer(config: Config, services: Services, health: HealthChecks, logger: Logger): Promise<RunningApi> {
+/** The API over node:http: POST/GET /graphql, GET /healthz and GET /metrics. */
+export async function startApiServer(config: Config, services: Services, health: HealthChecks, logger: Logger, metrics: ApiMetrics): Promise<RunningApi> {
   const schema = await buildApiSchema({ requireReaderForQueries: config.requireReaderForQueries });
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -56,7 +58,7 @@ export async function startApiServer(config: Config, services: Services, health:
     validationRules: [depthLimitRule(config.limits.maxDepth)],
     // no cache hints in this schema: Apollo's cache-control plugin would only wrap every field's
     // resolver to conclude "no-store", which handleGraphql sends for every answer anyway
-    plugins: [costLimitPlugin(schema, config.limits), authStatusPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [costLimitPlugin(schema, config.limits), authStatusPlugin(), metrics.graphqlPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
@@ -110,10 +112,12 @@ export async function startApiServer(config: Config, services: Services, health:
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
     response.on('finish', () => {
+      metrics.observeHttp(request.method ?? 'GET', routeLabel(url.pathname, dashboard.serves(url.pathname)), response.statusCode, (performance.now() - started) / 1000);
       logger.info({ method: request.method, path: url.pathname, status: response.statusCode, durationMs: Math.round(performance.now() - started) }, 'request');
     });
     const route = async () => {
       if (url.pathname === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) return handleHealth(response);
+      if (url.pathname === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) return answerMetrics(request, response, metrics, config.metrics, services);
       if (dashboard.serves(url.pathname) && (request.method === 'GET' || request.method === 'HEAD')) return handleDashboard(response, url.pathname, request.method);
       if (url.pathname === '/graphql') {
         if (request.method !== 'GET' && request.method !== 'POST') throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', 'use GET or POST on /graphql');
