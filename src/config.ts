@@ -48,6 +48,10 @@ export interface PipelineSettings {
   staleAfterSeconds: number;
 }
 
+export const METRICS_ACCESS = ['open', 'reader'] as const;
+/** Who may read /metrics: anyone, or a request with an API key (any role). */
+export type MetricsAccess = (typeof METRICS_ACCESS)[number];
+
 export interface Config {
   /** external PostgreSQL; undefined starts the embedded server in the data dir */
   databaseUrl: string | undefined;
@@ -60,6 +64,8 @@ export interface Config {
   logLevel: LogLevel;
   /** queries need a reader key too (mutations always need writer) */
   requireReaderForQueries: boolean;
+  /** /metrics is open or needs a key; default: a key where queries need one */
+  metrics: MetricsAccess;
   limits: ApiLimits;
   training: TrainingSettings;
   start: StartSettings;
@@ -83,6 +89,7 @@ export interface ConfigOverrides {
   host?: string;
   logLevel?: string;
   requireReader?: boolean;
+  metrics?: string;
   backend?: string;
   threads?: string | number;
   inference?: string;
@@ -99,6 +106,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
   const databaseUrl = nonEmpty(overrides.databaseUrl ?? env.DATABASE_URL);
   if (databaseUrl !== undefined) validateDatabaseUrl(databaseUrl);
   const dataDir = path.resolve(nonEmpty(overrides.dataDir ?? env.MORPHOSPACE_DATA_DIR) ?? '.morphospace');
+  const requireReaderForQueries = overrides.requireReader ?? parseBoolean('MORPHOSPACE_REQUIRE_READER', env.MORPHOSPACE_REQUIRE_READER, false);
   return {
     databaseUrl,
     dataDir,
@@ -107,8 +115,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     host: nonEmpty(overrides.host ?? env.HOST) ?? '127.0.0.1',
     adminKey: parseAdminKey(nonEmpty(env.MORPHOSPACE_ADMIN_KEY)),
     logLevel: parseChoice('LOG_LEVEL', nonEmpty(overrides.logLevel ?? env.LOG_LEVEL) ?? overrides.defaultLogLevel ?? 'info', LOG_LEVELS),
-    requireReaderForQueries:
-      overrides.requireReader ?? parseBoolean('MORPHOSPACE_REQUIRE_READER', env.MORPHOSPACE_REQUIRE_READER, false),
+    requireReaderForQueries,
+    metrics: parseChoice('MORPHOSPACE_METRICS (--metrics)', nonEmpty(overrides.metrics ?? env.MORPHOSPACE_METRICS) ?? (requireReaderForQueries ? 'reader' : 'open'), METRICS_ACCESS),
     limits: {
       maxDepth: parsePositiveInt('MORPHOSPACE_MAX_DEPTH', env.MORPHOSPACE_MAX_DEPTH, 12),
       maxCost: parsePositiveInt('MORPHOSPACE_MAX_COST', env.MORPHOSPACE_MAX_COST, 20_000),

@@ -37,6 +37,7 @@ import { PipelineRepository } from './db/repositories/pipeline.repository';
 import { PipelineService, type PipelineQueue } from './pipeline/pipeline.service';
 import { WorkerRepository } from './db/repositories/worker.repository';
 import { WorkerHeartbeat, type AbandonedJobQueue } from './pipeline/worker-heartbeat.service';
+import { MetricsService, type QueueStatisticsSource } from './monitoring/metrics.service';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -111,6 +112,11 @@ export interface BenchAdapters {
 export function createBenchAdapters(config: Config, database: Database): BenchAdapters {
   const { dataSource } = database;
   return { fixtures: new BenchFixtureRepository(dataSource), embeddings: new EmbeddingRepository(dataSource), indexes: new VectorIndexStore(config.dataDir) };
+}
+
+/** The figures /metrics reads at scrape time; without a queue (one-off commands) no queue figures. */
+export function createMetricsService(database: Database, services: Services, queue?: QueueStatisticsSource): MetricsService {
+  return new MetricsService(new RunRepository(database.dataSource), services.health, services.neighbours, queue);
 }
 
 /** A worker process's heartbeat: the jobs it holds, and the hand-back of those whose holder died. */

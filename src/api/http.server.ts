@@ -7,14 +7,17 @@ import type { Config } from '../config';
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES, UnauthenticatedError } from '../errors/app-errors';
 import type { Services } from '../services';
-import type { RequestContext } from './context';
+import { createRequestContext, type RequestContext } from './context';
 import { authStatusPlugin } from './errors/auth-status.plugin';
 import { createErrorFormatter } from './errors/format-error';
+import { specStatus } from './errors/request-error-status';
 import { costLimitPlugin } from './limits/cost-limit.plugin';
 import { depthLimitRule } from './limits/depth-limit.rule';
 import { nestingRefusal } from './limits/nesting-limit';
 import { buildApiSchema } from './schema';
 import { DashboardFiles } from './dashboard/static-files';
+import { routeLabel, type ApiMetrics } from './metrics/api.metrics';
+import { answerMetrics } from './metrics/metrics.endpoint';
 
 /** What /healthz asks of the process: each check resolves true when its system answers. */
 export interface HealthChecks {
@@ -41,8 +44,8 @@ class HttpRefusal extends Error {
   }
 }
 
-/** The API over node:http: POST/GET /graphql and GET /healthz. */
-export async function startApiServer(config: Config, services: Services, health: HealthChecks, logger: Logger): Promise<RunningApi> {
+/** The API over node:http: POST/GET /graphql, GET /healthz and GET /metrics. */
+export async function startApiServer(config: Config, services: Services, health: HealthChecks, logger: Logger, metrics: ApiMetrics): Promise<RunningApi> {
   const schema = await buildApiSchema({ requireReaderForQueries: config.requireReaderForQueries });
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -55,7 +58,7 @@ export async function startApiServer(config: Config, services: Services, health:
     validationRules: [depthLimitRule(config.limits.maxDepth)],
     // no cache hints in this schema: Apollo's cache-control plugin would only wrap every field's
     // resolver to conclude "no-store", which handleGraphql sends for every answer anyway
-    plugins: [costLimitPlugin(schema, config.limits), authStatusPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [costLimitPlugin(schema, config.limits), authStatusPlugin(), metrics.graphqlPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
@@ -65,22 +68,26 @@ export async function startApiServer(config: Config, services: Services, health:
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    if (request.method === 'POST' && !isJsonMediaType(request.headers['content-type'])) {
+      throw new HttpRefusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'a POST to /graphql needs content-type: application/json');
+    }
     const body = request.method === 'POST' ? await readJsonBody(request, config.limits.maxBodyBytes) : undefined;
     const query = body === undefined ? url.searchParams.get('query') : (body as { query?: unknown } | null)?.query;
     const tooDeep = nestingRefusal(query, MAX_NESTING);
     if (tooDeep) throw new HttpRefusal(400, ERROR_CODES.queryTooDeep, tooDeep);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ principal: await authenticate(services, request.headers.authorization), services }),
+      context: async () => createRequestContext(await authenticate(services, request.headers.authorization), services),
     });
     // answers depend on the key and on data that changes: never cached by browsers or proxies
     response.setHeader('cache-control', 'no-store');
     for (const [name, value] of result.headers) response.setHeader(name, value);
-    response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      response.statusCode = specStatus(result.status ?? 200, result.headers.get('content-type'), result.body.string);
       response.end(result.body.string);
       return;
     }
+    response.statusCode = result.status ?? 200;
     for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
   };
@@ -105,10 +112,12 @@ export async function startApiServer(config: Config, services: Services, health:
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
     response.on('finish', () => {
+      metrics.observeHttp(request.method ?? 'GET', routeLabel(url.pathname, dashboard.serves(url.pathname)), response.statusCode, (performance.now() - started) / 1000);
       logger.info({ method: request.method, path: url.pathname, status: response.statusCode, durationMs: Math.round(performance.now() - started) }, 'request');
     });
     const route = async () => {
       if (url.pathname === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) return handleHealth(response);
+      if (url.pathname === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) return answerMetrics(request, response, metrics, config.metrics, services);
       if (dashboard.serves(url.pathname) && (request.method === 'GET' || request.method === 'HEAD')) return handleDashboard(response, url.pathname, request.method);
       if (url.pathname === '/graphql') {
         if (request.method !== 'GET' && request.method !== 'POST') throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', 'use GET or POST on /graphql');
@@ -173,6 +182,11 @@ async function readJsonBody(request: IncomingMessage, limit: number): Promise<un
   } catch (error) {
     throw new HttpRefusal(400, 'BAD_REQUEST', `the request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The spec's one request media type; parameters such as charset=utf-8 may follow it. */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
 function tooLarge(limit: number): HttpRefusal {

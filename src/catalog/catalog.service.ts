@@ -26,6 +26,18 @@ export class CatalogService {
     return screen;
   }
 
+  /** Screens by id, in the order asked; an id of no screen is NOT_FOUND. */
+  async screensByIds(ids: readonly string[]): Promise<Array<ScreenEntity | NotFoundError>> {
+    const byId = new Map((await this.catalog.screensByIds(ids)).map((screen) => [screen.id, screen]));
+    return ids.map((id) => byId.get(id) ?? new NotFoundError('screen', id));
+  }
+
+  /** Setups by id, in the order asked; an id of no setup is NOT_FOUND. */
+  async setupsByIds(ids: readonly number[]): Promise<Array<SetupEntity | NotFoundError>> {
+    const byId = new Map((await this.catalog.setupsByIds(ids)).map((setup) => [setup.id, setup]));
+    return ids.map((id) => byId.get(id) ?? new NotFoundError('setup', String(id)));
+  }
+
   /** The id of the screen a filter names, when it names one. */
   async screenIdOf(idOrName: string | undefined): Promise<string | undefined> {
     return idOrName === undefined ? undefined : (await this.screen(idOrName)).id;

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { startApiServer } from '../api/http.server';
+import { ApiMetrics } from '../api/metrics/api.metrics';
+import { createMetricsService } from '../services';
 import { loadConfig } from '../config';
 import { openRuntime } from '../runtime';
 import { loadBenchRun } from './bench-load-fixture';
@@ -46,7 +48,7 @@ export function registerBenchLoadCommand(bench: Command): void {
         const api = await startApiServer(config, runtime.services, {
           database: async () => (await dataSource.query('SELECT 1')).length === 1,
           queue: () => runtime.queue.isReachable(),
-        }, runtime.logger);
+        }, runtime.logger, new ApiMetrics(createMetricsService(runtime.database, runtime.services, runtime.queue)));
         try {
           await measure(api.url, runId, clients, seconds, 'in-process');
         } finally {

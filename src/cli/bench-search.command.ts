@@ -4,12 +4,13 @@ import fs from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { startApiServer } from '../api/http.server';
+import { ApiMetrics } from '../api/metrics/api.metrics';
 import { openDatabase } from '../db/database';
 import { MatrixMath } from '../embedding/matrix.adapter';
 import { clusteredVectors } from '../embedding/synthetic-vectors';
 import { DEFAULT_INDEX_PARAMETERS, VectorIndex } from '../embedding/vector-index';
 import { createLogger } from '../logger';
-import { createBenchAdapters, createServices } from '../services';
+import { createBenchAdapters, createMetricsService, createServices } from '../services';
 import { selectBackend } from '../training/backend';
 import { SeededRandom } from '../util/seeded-random';
 import { integerFlag } from './bench-ingest.command';
@@ -123,7 +124,7 @@ export function registerBenchSearchCommand(bench: Command): void {
         await indexes.save(index, { run: run.runId, kind: 'images', generation });
         const services = createServices(config, database);
         await services.neighbours.index(run.runId, 'images', 'cosine');
-        const api = await startApiServer(config, services, { database: async () => true, queue: async () => true }, logger);
+        const api = await startApiServer(config, services, { database: async () => true, queue: async () => true }, logger, new ApiMetrics(createMetricsService(database, services)));
         try {
           const result = await new Promise<{ latencies: number[]; failures: number; elapsed: number }>((resolve, reject) => {
             const worker = new Worker(CLIENT_SCRIPT, { eval: true, workerData: { url: `${api.url}/graphql`, run: run.runId, labels: queryLabels, k, seconds, clients } });

@@ -10,7 +10,8 @@ import { startDemo } from './demo.runner';
 import { checkForcedInference } from '../embedding/encoders/tile-encoder.selector';
 import { exitWithParent, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
 import { schedulePipeline } from '../pipeline/pipeline.scheduler';
-import { createWorkerHeartbeat } from '../services';
+import { createMetricsService, createWorkerHeartbeat } from '../services';
+import { ApiMetrics } from '../api/metrics/api.metrics';
 
 interface ServeOptions extends ConfigFlags {
   concurrency?: string;
@@ -71,6 +72,7 @@ function withServerOptions(command: Command): Command {
     .option('--port <port>', 'HTTP port (default: PORT or 4000)')
     .option('--host <host>', 'interface to listen on (default: HOST or 127.0.0.1)')
     .option('--require-reader', 'queries need a reader key too')
+    .option('--metrics <access>', 'who may read /metrics: open, or reader (any API key) (default: MORPHOSPACE_METRICS, else reader with --require-reader, else open)')
     .option('--import-roots <dirs>', `directories the API's importScreen may read below, separated by "${path.delimiter}" (default: MORPHOSPACE_IMPORT_ROOTS or <data dir>/imports)`);
 }
 
@@ -79,10 +81,11 @@ async function serve(config: Config, workers: WorkerPoolOptions | undefined, dem
   await runUntilStopped(runtime, async () => {
     const pool = workers ? new WorkerPool(config, runtime.database.url, workers, runtime.logger) : undefined;
     pool?.start();
+    const metrics = new ApiMetrics(createMetricsService(runtime.database, runtime.services, runtime.queue));
     const api = await startApiServer(config, runtime.services, {
       database: () => runtime.services.health.databaseReachable(),
       queue: () => runtime.queue.isReachable(),
-    }, runtime.logger);
+    }, runtime.logger, metrics);
     runtime.logger.info({ url: `${api.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'morphospace is listening');
     process.stderr.write(`morphospace: GraphQL API at ${api.url}/graphql, health at ${api.url}/healthz\n`);
     const stopDemo = demo ? startDemo(runtime, api.url) : () => undefined;

@@ -60,6 +60,11 @@ export class NeighbourService {
     this.indexes = new RunIndexCache(embeddings, profiles, store, options);
   }
 
+  /** Bytes the vector indexes loaded in this process hold. */
+  loadedIndexBytes(): number {
+    return this.indexes.loadedBytes;
+  }
+
   async nearestImages(request: { run: string; image?: string; vector?: number[]; k: number; metric: IndexMetric; filter?: { cellLine?: string; compound?: string; plate?: string } }): Promise<ImageNeighbour[]> {
     this.checkK(request.k);
     const run = await this.run(request.run);

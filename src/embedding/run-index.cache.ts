@@ -56,6 +56,11 @@ export class RunIndexCache {
     });
   }
 
+  /** Bytes the loaded indexes hold. */
+  get loadedBytes(): number {
+    return this.cache.bytes;
+  }
+
   /**
    * The run's index of this kind and metric, current with its embeddings: from memory, else
    * from the data dir, else rebuilt from Postgres and stored. Concurrent callers share one load.

@@ -31,6 +31,19 @@ export interface QueuedJob {
   activeSeconds: number | null;
 }
 
+/** One queue as pg-boss holds it now: what waits, and how the jobs it still keeps ended. */
+export interface QueueStatistics {
+  name: string;
+  waiting: number;
+  /** seconds the oldest waiting job has waited; 0 when none waits */
+  oldestWaitingSeconds: number;
+  active: number;
+  /** finished jobs pg-boss keeps (in its job and archive tables), by final state */
+  outcomes: { completed: number; failed: number; cancelled: number };
+  /** from start to end of the kept completed or failed jobs; null when there are none */
+  durationSeconds: { p50: number; p90: number; max: number } | null;
+}
+
 export class UnknownQueueError extends Error {}
 
 /**
@@ -104,6 +117,39 @@ export class JobQueue<Payloads extends object> {
       singletonKey: row.singleton_key,
       state: row.state,
       activeSeconds: row.state === 'active' && row.active_seconds !== null ? Number(row.active_seconds) : null,
+    }));
+  }
+
+  /** Every queue's depth, oldest wait, outcomes and job durations, read from pg-boss's tables: workers on any host count. */
+  async statistics(): Promise<QueueStatistics[]> {
+    const { rows } = await this.boss.getDb().executeSql(
+      `WITH jobs AS (
+         SELECT name, state, created_on, started_on, completed_on FROM pgboss.job WHERE name = ANY($1::text[])
+         UNION ALL SELECT name, state, created_on, started_on, completed_on FROM pgboss.archive WHERE name = ANY($1::text[])
+       ), durations AS (
+         SELECT name, EXTRACT(epoch FROM completed_on - started_on) AS seconds FROM jobs
+          WHERE state IN ('completed', 'failed') AND started_on IS NOT NULL AND completed_on IS NOT NULL
+       )
+       SELECT queue.name,
+              count(jobs.state) FILTER (WHERE jobs.state IN ('created', 'retry')) AS waiting,
+              COALESCE(EXTRACT(epoch FROM now() - min(jobs.created_on) FILTER (WHERE jobs.state IN ('created', 'retry'))), 0) AS oldest_waiting_seconds,
+              count(jobs.state) FILTER (WHERE jobs.state = 'active') AS active,
+              count(jobs.state) FILTER (WHERE jobs.state = 'completed') AS completed,
+              count(jobs.state) FILTER (WHERE jobs.state = 'failed') AS failed,
+              count(jobs.state) FILTER (WHERE jobs.state = 'cancelled') AS cancelled,
+              (SELECT percentile_cont(ARRAY[0.5, 0.9, 1]) WITHIN GROUP (ORDER BY seconds) FROM durations WHERE durations.name = queue.name) AS duration_quantiles
+         FROM unnest($1::text[]) AS queue(name) LEFT JOIN jobs ON jobs.name = queue.name
+        GROUP BY queue.name ORDER BY queue.name`,
+      [this.names],
+    );
+    type Row = { name: string; waiting: string; oldest_waiting_seconds: string; active: string; completed: string; failed: string; cancelled: string; duration_quantiles: number[] | null };
+    return (rows as Row[]).map((row) => ({
+      name: row.name,
+      waiting: Number(row.waiting),
+      oldestWaitingSeconds: Number(row.oldest_waiting_seconds),
+      active: Number(row.active),
+      outcomes: { completed: Number(row.completed), failed: Number(row.failed), cancelled: Number(row.cancelled) },
+      durationSeconds: row.duration_quantiles ? { p50: row.duration_quantiles[0]!, p90: row.duration_quantiles[1]!, max: row.duration_quantiles[2]! } : null,
     }));
   }
 

@@ -32,4 +32,11 @@ export class RunService {
   epochs(runId: string): Promise<RunEpochEntity[]> {
     return this.runs.epochs(runId);
   }
+
+  /** The epochs of each run asked for, in the order asked (a run without any gets an empty list). */
+  async epochsOfRuns(runIds: readonly string[]): Promise<RunEpochEntity[][]> {
+    const byRun = new Map<string, RunEpochEntity[]>(runIds.map((runId) => [runId, []]));
+    for (const epoch of await this.runs.epochsOfRuns(runIds)) byRun.get(epoch.runId)?.push(epoch);
+    return runIds.map((runId) => byRun.get(runId) ?? []);
+  }
 }

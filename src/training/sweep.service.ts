@@ -71,6 +71,10 @@ export class SweepService {
     return this.sweeps.statusCounts(sweepId);
   }
 
+  statusCountsOfSweeps(sweepIds: readonly string[]): Promise<Array<Record<string, number>>> {
+    return this.sweeps.statusCountsOfSweeps(sweepIds);
+  }
+
   private async enqueue(runId: string): Promise<void> {
     await this.requireQueue().send('run.train', { runId }, runId);
   }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
 import { createServices, type ServiceJobSender } from '../../src/services';
-import { graphql, startServer, type ServerProcess } from '../support/server-process';
+import { GRAPHQL_RESPONSE_ACCEPT, graphql, startServer, type ServerProcess } from '../support/server-process';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
 const ADMIN_KEY = 'e2e-admin-key-0123456789';
@@ -92,7 +92,7 @@ describe('morphospace serve over HTTP', () => {
 
   it('answers a malformed body with 400 and a GraphQL error', async () => {
     for (const body of ['{not json', '', '{"query": "{ setups(first: 1) { totalCount "}']) {
-      const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE_ACCEPT }, body });
       expect(response.status).toBe(400);
       const json = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
       expect(json.errors[0].extensions.code).toMatch(/BAD_REQUEST|GRAPHQL_PARSE_FAILED/);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedEmbeddedRun, type EmbeddedRun } from '../support/embedded-run';
 import { hostileCorpus } from '../support/hostile-corpus';
 import { sendAll } from '../support/raw-http';
-import { graphql, startServer, type ServerProcess } from '../support/server-process';
+import { GRAPHQL_RESPONSE_ACCEPT, graphql, startServer, type ServerProcess } from '../support/server-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const ADMIN_KEY = 'e2e-hostile-admin-key-0123';
@@ -64,7 +64,7 @@ describe('hostile requests over HTTP (issue 12)', () => {
   it('refuses an operationName on an anonymous operation with 400', async () => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE_ACCEPT },
       body: JSON.stringify({ query: '{ setups(first: 1) { totalCount } }', operationName: 'Named' }),
     });
     expect(response.status).toBe(400);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { graphql as execute } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequestContext } from '../../src/api/context';
 import { buildApiSchema } from '../../src/api/schema';
 import type { Config } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/database';
@@ -34,7 +35,7 @@ describe('embeddings, profiles and nearest neighbours on the tiny screen', () =>
   const queue = new RecordingQueue();
 
   const query = async (source: string, variables?: Record<string, unknown>, using = services) => {
-    const result = await execute({ schema, source, variableValues: variables, contextValue: { principal: undefined, services: using } });
+    const result = await execute({ schema, source, variableValues: variables, contextValue: createRequestContext(undefined, using) });
     return { data: result.data as any, errors: result.errors };
   };
   const NEAREST_COMPOUNDS = `query ($run: ID!, $k: Int) { nearestCompounds(run: $run, compound: "Methotrexate", cellLine: "ACHN", k: $k) { compound { name } concentration distance moa sharesMoa } }`;

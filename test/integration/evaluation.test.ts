@@ -4,6 +4,7 @@ import path from 'node:path';
 import { graphql as execute } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequestContext } from '../../src/api/context';
 import { buildApiSchema } from '../../src/api/schema';
 import type { Config } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/database';
@@ -49,7 +50,7 @@ describe('evaluation of a run on the tiny screen', () => {
   const queue = new RecordingQueue();
 
   const query = async (source: string, variables?: Record<string, unknown>, role?: 'reader' | 'writer') => {
-    const result = await execute({ schema, source, variableValues: variables, contextValue: { principal: role ? { role, keyId: 'k' } : undefined, services } });
+    const result = await execute({ schema, source, variableValues: variables, contextValue: createRequestContext(role ? { role, keyId: 'k' } : undefined, services) });
     return { data: result.data as any, errors: result.errors };
   };
   const rowCount = async (task?: string): Promise<number> =>

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, type GraphQLSchema } from 'graphql';
+import { createRequestContext } from '../../src/api/context';
 import { buildApiSchema } from '../../src/api/schema';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
@@ -25,7 +26,7 @@ const MUTATION = `mutation($name: String!, $manifest: String, $root: String, $pa
 }`;
 
 async function importScreen(variables: { name: string; manifest?: string; root?: string; pattern?: string; skip?: boolean }) {
-  const result = await graphql({ schema, source: MUTATION, variableValues: variables, contextValue: { principal: { role: 'writer', keyId: 'w' }, services } });
+  const result = await graphql({ schema, source: MUTATION, variableValues: variables, contextValue: createRequestContext({ role: 'writer', keyId: 'w' }, services) });
   const error = result.errors?.[0];
   return { data: result.data?.importScreen as { imported: number; skipped: Array<{ reason: string }> } | undefined, code: error?.extensions?.code, message: error?.message ?? '', extensions: error?.extensions };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { graphql } from 'graphql';
+import { createRequestContext } from '../../src/api/context';
 import { buildApiSchema } from '../../src/api/schema';
 import { registerImportCommand } from '../../src/cli/import.command';
 import { SharpImageInspector } from '../../src/data/import/image.inspector';
@@ -278,9 +279,9 @@ describe('screen import', () => {
     const schema = await buildApiSchema({ requireReaderForQueries: false });
     const manifest = path.join(work, 'bad', 'manifest.csv');
     const source = `mutation($m: String!) { importScreen(name: "via-api", manifest: $m, skipInvalid: true) { imported unchanged skipped { line reason } screen { name imageCount } } }`;
-    const asReader = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: { principal: { role: 'reader', keyId: 'r' }, services } });
+    const asReader = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: createRequestContext({ role: 'reader', keyId: 'r' }, services) });
     expect(asReader.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const asWriter = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: { principal: { role: 'writer', keyId: 'w' }, services } });
+    const asWriter = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: createRequestContext({ role: 'writer', keyId: 'w' }, services) });
     expect(asWriter.errors).toBeUndefined();
     expect(asWriter.data?.importScreen).toMatchObject({ imported: 3, unchanged: false, screen: { name: 'via-api', imageCount: 3 } });
     expect((asWriter.data?.importScreen as { skipped: Array<{ line: number }> }).skipped.map((p) => p.line)).toEqual([5, 6, 7]);
@@ -289,7 +290,7 @@ describe('screen import', () => {
       schema,
       source: `mutation($m: String!) { importScreen(name: "via-api-strict", manifest: $m) { imported } }`,
       variableValues: { m: manifest },
-      contextValue: { principal: { role: 'writer', keyId: 'w' }, services },
+      contextValue: createRequestContext({ role: 'writer', keyId: 'w' }, services),
     });
     expect(strict.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((strict.errors?.[0].extensions?.problems as Array<{ line: number }>).map((p) => p.line)).toEqual([5, 6, 7]);

@@ -57,10 +57,13 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   });
 }
 
+/** What a client of the GraphQL-over-HTTP spec sends: with it, request errors keep their 4xx status. */
+export const GRAPHQL_RESPONSE_ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
+
 export async function graphql(url: string, query: string, options: { key?: string; variables?: object } = {}) {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(options.key ? { authorization: `Bearer ${options.key}` } : {}) },
+    headers: { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE_ACCEPT, ...(options.key ? { authorization: `Bearer ${options.key}` } : {}) },
     body: JSON.stringify({ query, variables: options.variables }),
   });
   return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> } };

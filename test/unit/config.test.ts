@@ -9,6 +9,14 @@ describe('config', () => {
     expect(config.limits).toEqual({ maxDepth: 12, maxCost: 20_000, maxPageSize: 100, maxBodyBytes: 1_048_576 });
   });
 
+  it('opens /metrics where queries are open and needs a key where they need one, unless told', () => {
+    expect(loadConfig({}).metrics).toBe('open');
+    expect(loadConfig({ MORPHOSPACE_REQUIRE_READER: 'true' }).metrics).toBe('reader');
+    expect(loadConfig({ MORPHOSPACE_METRICS: 'reader' }).metrics).toBe('reader');
+    expect(loadConfig({ MORPHOSPACE_REQUIRE_READER: 'true', MORPHOSPACE_METRICS: 'open' }).metrics).toBe('open');
+    expect(loadConfig({ MORPHOSPACE_METRICS: 'open' }, { metrics: 'reader' }).metrics).toBe('reader');
+  });
+
   it('reads the pipeline and heartbeat timings, and refuses a timeout a live worker could miss', () => {
     expect(loadConfig({}).pipeline).toEqual({ intervalSeconds: 60, heartbeatSeconds: 5, staleAfterSeconds: 30 });
     const env = { MORPHOSPACE_PIPELINE_INTERVAL_SECONDS: '10', MORPHOSPACE_HEARTBEAT_SECONDS: '1', MORPHOSPACE_HEARTBEAT_TIMEOUT_SECONDS: '5' };
@@ -60,6 +68,7 @@ describe('config', () => {
     [{ MORPHOSPACE_WORKERS: '0' }, /MORPHOSPACE_WORKERS/],
     [{ MORPHOSPACE_DEMO: 'perhaps' }, /MORPHOSPACE_DEMO/],
     [{ MORPHOSPACE_INFERENCE: 'tensorrt' }, /MORPHOSPACE_INFERENCE/],
+    [{ MORPHOSPACE_METRICS: 'closed' }, /MORPHOSPACE_METRICS/],
   ])('refuses %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

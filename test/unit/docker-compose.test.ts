@@ -5,6 +5,9 @@ import { parse } from 'yaml';
 
 interface Service {
   build?: unknown;
+  image?: string;
+  profiles?: string[];
+  ports?: string[];
   command?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
@@ -18,8 +21,21 @@ const compose = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-c
 };
 
 describe('docker-compose.yml', () => {
-  it('has postgres, the api, a CPU worker and a GPU worker', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgres', 'worker-cpu', 'worker-gpu']);
+  it('has postgres, the api, a CPU worker and a GPU worker, and Prometheus only with the monitoring profile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgres', 'prometheus', 'worker-cpu', 'worker-gpu']);
+    const withoutProfile = Object.entries(compose.services).filter(([, service]) => service.profiles === undefined).map(([name]) => name);
+    expect(withoutProfile.sort()).toEqual(['api', 'postgres', 'worker-cpu', 'worker-gpu']);
+    expect(compose.services.prometheus.profiles).toEqual(['monitoring']);
+  });
+
+  it("mounts a prometheus.yml that scrapes the api's /metrics on the port it listens on", () => {
+    const mount = compose.services.prometheus.volumes?.find((volume) => volume.endsWith(':/etc/prometheus/prometheus.yml:ro'));
+    expect(mount).toBeDefined();
+    const prometheus = parse(fs.readFileSync(path.join(__dirname, '..', '..', mount!.split(':')[0]), 'utf8')) as {
+      scrape_configs: Array<{ metrics_path: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    expect(prometheus.scrape_configs[0].metrics_path).toBe('/metrics');
+    expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual([`api:${compose.services.api.environment?.PORT}`]);
   });
 
   it('wires every app service to postgres and the shared data volume', () => {

@@ -3,6 +3,7 @@ import type { RunEntity } from '../../db/entities/run.entity';
 import type { RequestContext } from '../context';
 import { PageArgs } from '../page.args';
 import { toConnection } from '../types/connection.type';
+import { Screen, Setup } from '../types/catalog.types';
 import { OnnxModel, Run, RunConnection, RunStatusValue } from '../types/run.types';
 import { RunEpoch, RunProgress } from '../types/sweep.types';
 
@@ -26,8 +27,19 @@ export class RunResolver {
   }
 
   @FieldResolver(() => [RunEpoch], { description: 'finished epochs, in order, each with its resources' })
-  async epochs(@Root() run: RunEntity, @Ctx() { services }: RequestContext) {
-    return services.runs.epochs(run.id);
+  async epochs(@Root() run: RunEntity, @Ctx() { loaders }: RequestContext) {
+    return loaders.runEpochs.load(run.id);
+  }
+
+  // a page of runs joins its setups and screens; runs made by a mutation come without them
+  @FieldResolver(() => Setup)
+  async setup(@Root() run: RunEntity, @Ctx() { loaders }: RequestContext) {
+    return run.setup ?? loaders.setups.load(run.setupId);
+  }
+
+  @FieldResolver(() => Screen)
+  async screen(@Root() run: RunEntity, @Ctx() { loaders }: RequestContext) {
+    return run.screen ?? loaders.screens.load(run.screenId);
   }
 
   @FieldResolver(() => OnnxModel, { nullable: true, description: 'the encoder as ONNX (written at its first embedding or by `morphospace export-model`); null when absent' })

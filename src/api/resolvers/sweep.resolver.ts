@@ -3,6 +3,7 @@ import type { SweepEntity } from '../../db/entities/sweep.entity';
 import type { RequestContext } from '../context';
 import { PageArgs } from '../page.args';
 import { toConnection } from '../types/connection.type';
+import { Screen } from '../types/catalog.types';
 import { Run } from '../types/run.types';
 import { CreatedSweep, Sweep, SweepConnection, SweepStatusCount, TrainingOverrides } from '../types/sweep.types';
 
@@ -19,9 +20,15 @@ export class SweepResolver {
   }
 
   @FieldResolver(() => [SweepStatusCount], { description: 'how many of its runs are in each status' })
-  async statusCounts(@Root() sweep: SweepEntity, @Ctx() { services }: RequestContext) {
-    const counts = await services.sweeps.statusCounts(sweep.id);
+  async statusCounts(@Root() sweep: SweepEntity, @Ctx() { loaders }: RequestContext) {
+    const counts = await loaders.sweepStatusCounts.load(sweep.id);
     return Object.entries(counts).map(([status, count]) => ({ status, count }));
+  }
+
+  // a page of sweeps joins its screens; the sweep createSweep made comes without
+  @FieldResolver(() => Screen)
+  async screen(@Root() sweep: SweepEntity, @Ctx() { loaders }: RequestContext) {
+    return sweep.screen ?? loaders.screens.load(sweep.screenId);
   }
 
   @Authorized('writer')

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { CellLineEntity } from '../entities/cell-line.entity';
 import { CompoundEntity } from '../entities/compound.entity';
 import { ScreenEntity } from '../entities/screen.entity';
@@ -16,6 +16,14 @@ export class CatalogRepository {
 
   screenById(id: string): Promise<ScreenEntity | null> {
     return this.dataSource.getRepository(ScreenEntity).findOneBy({ id });
+  }
+
+  screensByIds(ids: readonly string[]): Promise<ScreenEntity[]> {
+    return this.dataSource.getRepository(ScreenEntity).findBy({ id: In([...ids]) });
+  }
+
+  setupsByIds(ids: readonly number[]): Promise<SetupEntity[]> {
+    return this.dataSource.getRepository(SetupEntity).findBy({ id: In([...ids]) });
   }
 
   screenByName(name: string): Promise<ScreenEntity | null> {

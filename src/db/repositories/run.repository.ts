@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { ResourceUsage } from '../../training/resource.meter';
 import { RunEpochEntity } from '../entities/run-epoch.entity';
 import { RunEntity, type RunStatus } from '../entities/run.entity';
@@ -60,6 +60,25 @@ export class RunRepository {
 
   epochs(runId: string): Promise<RunEpochEntity[]> {
     return this.dataSource.getRepository(RunEpochEntity).find({ where: { runId }, order: { epoch: 'ASC' } });
+  }
+
+  /** The finished epochs of several runs in one statement, each run's in order. */
+  epochsOfRuns(runIds: readonly string[]): Promise<RunEpochEntity[]> {
+    return this.dataSource.getRepository(RunEpochEntity).find({ where: { runId: In([...runIds]) }, order: { runId: 'ASC', epoch: 'ASC' } });
+  }
+
+  /**
+   * Images per second of each run training now, or that finished training in the last five
+   * minutes (so a scrape after its last epoch still sees its figure), from its latest epoch.
+   */
+  async trainingThroughput(): Promise<Array<{ runId: string; setup: string; imagesPerSecond: number }>> {
+    const rows: Array<{ run_id: string; setup: string; images_per_second: number }> = await this.dataSource.query(
+      `SELECT DISTINCT ON (run.id) run.id AS run_id, setup.name AS setup, epoch.images_per_second
+         FROM runs run JOIN setups setup ON setup.id = run.setup_id JOIN run_epochs epoch ON epoch.run_id = run.id
+        WHERE run.status = 'running' OR run.finished_at > now() - interval '5 minutes'
+        ORDER BY run.id, epoch.epoch DESC`,
+    );
+    return rows.map((row) => ({ runId: row.run_id, setup: row.setup, imagesPerSecond: Number(row.images_per_second) }));
   }
 
   /** Marks a run running unless it was cancelled or has finished; false when it must not train. */
