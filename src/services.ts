@@ -31,6 +31,7 @@ import { TrainingService } from './training/training.service';
 import { ComparisonRepository } from './db/repositories/comparison.repository';
 import { ComparisonService } from './reports/comparison.service';
 import { DemoService } from './reports/demo.service';
+import { ScienceBenchService } from './reports/science-bench.service';
 import { HealthRepository } from './db/repositories/health.repository';
 import { BenchFixtureRepository } from './db/repositories/bench-fixture.repository';
 import { PipelineRepository } from './db/repositories/pipeline.repository';
@@ -52,6 +53,7 @@ export interface Services {
   evaluations: EvaluationService;
   comparisons: ComparisonService;
   demo: DemoService;
+  scienceBench: ScienceBenchService;
   health: HealthRepository;
   pipeline: PipelineService;
 }
@@ -96,6 +98,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     comparisons: new ComparisonService(comparisonRepository, sweeps),
     // a step a stop cut off is queued again by the workers' pipeline (src/pipeline), not by the demo
     demo: new DemoService(screens, sweeps, comparisonRepository),
+    scienceBench: new ScienceBenchService(screens, sweeps, comparisonRepository),
     pipeline: new PipelineService(new PipelineRepository(dataSource), queue),
     health: new HealthRepository(dataSource),
   };

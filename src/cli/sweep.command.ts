@@ -2,23 +2,14 @@ import type { Command } from 'commander';
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { RunEntity } from '../db/entities/run.entity';
 import { openRuntime, type Runtime } from '../runtime';
-import type { TrainingConfig } from '../training/training-profiles';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
-import { UsageError } from './usage-error';
+import { trainingOverridesFrom, withTrainingOverrideOptions, type TrainingOverrideFlags } from './training-overrides';
 
-interface SweepOptions extends ConfigFlags {
+interface SweepOptions extends ConfigFlags, TrainingOverrideFlags {
   screen: string;
   setups: string;
   profile: string;
-  epochs?: string;
-  batchSize?: string;
-  learningRate?: string;
-  imagesPerEpoch?: string;
-  cropsPerEpoch?: string;
-  validationImages?: string;
-  seed?: string;
-  embedTileSize?: string;
   follow?: boolean;
 }
 
@@ -26,49 +17,23 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const POLL_MS = 1000;
 
 export function registerSweepCommand(program: Command): void {
-  withConfigOptions(program.command('sweep').description('Create one run per setup on a screen and queue their training (a worker or `start` trains them)'))
+  const command = withConfigOptions(program.command('sweep').description('Create one run per setup on a screen and queue their training (a worker or `start` trains them)'))
     .requiredOption('--screen <name>', 'screen name or id')
     .option('--setups <list>', 'all, or comma-separated setup names like weakly-supervised/one-crop', 'all')
-    .option('--profile <name>', 'quick or paper', 'quick')
-    .option('--epochs <n>', 'override the profile')
-    .option('--batch-size <n>', 'override the profile')
-    .option('--learning-rate <x>', 'override the profile')
-    .option('--images-per-epoch <n>', 'override the profile (0 = all training images)')
-    .option('--crops-per-epoch <n>', 'override the profile (a multi-crop image is 5 crops, a BYOL image 2; 0 = no limit)')
-    .option('--validation-images <n>', 'override the profile: held-out images the validation loss is measured on')
-    .option('--seed <n>', 'override the profile')
-    .option('--embed-tile-size <px>', 'override the profile: tile side for embedding (0 = the whole image)')
+    .option('--profile <name>', 'quick or paper', 'quick');
+  withTrainingOverrideOptions(command, { seed: true })
     .option('--follow', 'show a progress bar per run until all finish; exit 1 if any fails')
     .action(async (options: SweepOptions) => {
       const runtime = await openRuntime(configFrom(options));
       try {
         const setups = options.setups === 'all' ? undefined : options.setups.split(',').map((name) => name.trim());
-        const { sweep, runs } = await runtime.services.sweeps.create({ screen: options.screen, setups, profile: options.profile, overrides: overridesFrom(options) });
+        const { sweep, runs } = await runtime.services.sweeps.create({ screen: options.screen, setups, profile: options.profile, overrides: trainingOverridesFrom(options) });
         printJsonLine({ sweep: sweep.id, profile: sweep.profile, config: sweep.config, runs: runs.map((run) => run.id) });
         if (options.follow && !(await follow(runtime, sweep.id))) process.exitCode = 1;
       } finally {
         await runtime.close();
       }
     });
-}
-
-function overridesFrom(options: SweepOptions): Partial<TrainingConfig> {
-  const number = (flag: string, text: string | undefined): number | undefined => {
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isFinite(value)) throw new UsageError(`${flag} must be a number, got "${text}"`);
-    return value;
-  };
-  return {
-    epochs: number('--epochs', options.epochs),
-    batchSize: number('--batch-size', options.batchSize),
-    learningRate: number('--learning-rate', options.learningRate),
-    imagesPerEpoch: number('--images-per-epoch', options.imagesPerEpoch),
-    cropsPerEpoch: number('--crops-per-epoch', options.cropsPerEpoch),
-    validationImages: number('--validation-images', options.validationImages),
-    seed: number('--seed', options.seed),
-    embedTileSize: number('--embed-tile-size', options.embedTileSize),
-  };
 }
 
 /** Polls the sweep's runs and draws a bar each; resolves whether every run succeeded. */
