@@ -61,7 +61,7 @@ export function registerBenchScienceCommand(bench: Command): void {
     const options = parseBenchScienceOptions(raw);
     const { result, failed } = await runBenchScience(raw, options);
     for (const row of result.figures) {
-      printJsonLine({ bench: 'science', preset: options.preset, seed: options.seed, profile: options.profile, ...row });
+      printJsonLine({ bench: 'science', preset: options.preset, seed: options.seed, profile: options.profile, ...row, trainWallSeconds: round(row.trainWallSeconds), trainCpuSeconds: round(row.trainCpuSeconds) });
     }
     printJsonLine({
       bench: 'science',

@@ -15,9 +15,15 @@ export interface ScienceBenchRequest {
   overrides?: Partial<TrainingConfig>;
 }
 
+/** A run's figures and what its training cost (CPU time is the fair figure on a shared machine). */
+export interface ScienceBenchRow extends ScienceFigures {
+  trainWallSeconds: number;
+  trainCpuSeconds: number;
+}
+
 export interface ScienceBenchResult {
   sweepId: string;
-  figures: ScienceFigures[];
+  figures: ScienceBenchRow[];
   /** runs that failed or were cancelled (their figures are null) */
   failed: string[];
   /** generating and registering the screen */
@@ -51,10 +57,16 @@ export class ScienceBenchService {
     await this.waitUntilFinished(sweep.id, print, options.intervalMs ?? 2000, options.signal);
     const sweepSeconds = elapsed(started);
     const compared = await this.comparison.runsOfSweep(sweep.id);
-    const evaluations = await this.comparison.aggregateEvaluationsOf(compared.map((run) => run.id));
+    const runIds = compared.map((run) => run.id);
+    const evaluations = await this.comparison.aggregateEvaluationsOf(runIds);
+    const epochs = await this.comparison.epochsOf(runIds);
+    const figures = scienceFigures(compared, evaluations).map((row, index) => {
+      const ofRun = epochs.filter((epoch) => epoch.runId === compared[index].id);
+      return { ...row, trainWallSeconds: sum(ofRun.map((epoch) => epoch.wallSeconds)), trainCpuSeconds: sum(ofRun.map((epoch) => epoch.cpuSeconds)) };
+    });
     return {
       sweepId: sweep.id,
-      figures: scienceFigures(compared, evaluations),
+      figures,
       failed: compared.filter((run) => run.status === 'failed' || run.status === 'cancelled').map((run) => run.setup),
       generateSeconds,
       sweepSeconds,
@@ -73,6 +85,10 @@ export class ScienceBenchService {
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 function elapsed(since: number): number {

@@ -63,12 +63,25 @@ export function trainingConfig(profile: string, overrides: Partial<TrainingConfi
   return config;
 }
 
-/** How many images an epoch draws (0 = all): the image limit, and the crop budget over the crops each image trains on. */
+/**
+ * What a crop costs to train, relative to a weakly-supervised crop: one thread's training
+ * throughput (`bench train --threads 1`, README "Training speed": 108 img/s weakly-supervised,
+ * 34 BYOL images of 2 views, 18.1 autoencoder, 16.6 regularized). The crop budget is counted
+ * in weakly-supervised crops, so every setup of a sweep gets about the same training time.
+ */
+export const PARADIGM_CROP_COST: Readonly<Record<Paradigm, number>> = {
+  'weakly-supervised': 1,
+  'self-supervised': 1.6,
+  unsupervised: 6,
+  regularized: 6.5,
+};
+
+/** How many images an epoch draws (0 = all): the image limit, and the crop budget over what each image costs to train. */
 export function imagesPerEpoch(config: TrainingConfig, paradigm: Paradigm, strategy: Strategy): number {
   const cropBudget = config.cropsPerEpoch ?? 0;
   if (cropBudget === 0) return config.imagesPerEpoch;
   // BYOL trains on two views of an image whatever the strategy renders
   const cropsPerTrainedImage = paradigm === 'self-supervised' ? 2 : cropsPerImage(strategy);
-  const byBudget = Math.max(1, Math.floor(cropBudget / cropsPerTrainedImage));
+  const byBudget = Math.max(1, Math.floor(cropBudget / (cropsPerTrainedImage * PARADIGM_CROP_COST[paradigm])));
   return config.imagesPerEpoch > 0 ? Math.min(config.imagesPerEpoch, byBudget) : byBudget;
 }
