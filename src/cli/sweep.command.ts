@@ -19,6 +19,7 @@ interface SweepOptions extends ConfigFlags {
   validationImages?: string;
   seed?: string;
   embedTileSize?: string;
+  replicates: string;
   follow?: boolean;
 }
 
@@ -26,7 +27,7 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const POLL_MS = 1000;
 
 export function registerSweepCommand(program: Command): void {
-  withConfigOptions(program.command('sweep').description('Create one run per setup on a screen and queue their training (a worker or `start` trains them)'))
+  withConfigOptions(program.command('sweep').description('Create one run per setup and replicate on a screen, plus the baselines, and queue them (a worker or `start` runs them)'))
     .requiredOption('--screen <name>', 'screen name or id')
     .option('--setups <list>', 'all, or comma-separated setup names like weakly-supervised/one-crop', 'all')
     .option('--profile <name>', 'quick or paper', 'quick')
@@ -38,18 +39,25 @@ export function registerSweepCommand(program: Command): void {
     .option('--validation-images <n>', 'override the profile: held-out images the validation loss is measured on')
     .option('--seed <n>', 'override the profile')
     .option('--embed-tile-size <px>', 'override the profile: tile side for embedding (0 = the whole image)')
+    .option('--replicates <n>', 'seeds per learned setup (seed, seed + 1, ...), 1 to 10; baseline/untrained gets as many', '1')
     .option('--follow', 'show a progress bar per run until all finish; exit 1 if any fails')
     .action(async (options: SweepOptions) => {
+      const replicates = integer('--replicates', options.replicates);
       const runtime = await openRuntime(configFrom(options));
       try {
         const setups = options.setups === 'all' ? undefined : options.setups.split(',').map((name) => name.trim());
-        const { sweep, runs } = await runtime.services.sweeps.create({ screen: options.screen, setups, profile: options.profile, overrides: overridesFrom(options) });
-        printJsonLine({ sweep: sweep.id, profile: sweep.profile, config: sweep.config, runs: runs.map((run) => run.id) });
+        const { sweep, runs } = await runtime.services.sweeps.create({ screen: options.screen, setups, profile: options.profile, overrides: overridesFrom(options), replicates });
+        printJsonLine({ sweep: sweep.id, profile: sweep.profile, config: sweep.config, replicates: sweep.replicates, runs: runs.map((run) => run.id) });
         if (options.follow && !(await follow(runtime, sweep.id))) process.exitCode = 1;
       } finally {
         await runtime.close();
       }
     });
+}
+
+function integer(flag: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+  return Number(text);
 }
 
 function overridesFrom(options: SweepOptions): Partial<TrainingConfig> {
