@@ -28,6 +28,7 @@ import { VectorIndexStore } from './embedding/vector-index.store';
 import { RunService } from './training/run.service';
 import { SweepService, type RunJobSender } from './training/sweep.service';
 import { TrainingService } from './training/training.service';
+import { BaselineService } from './training/baseline.service';
 import { ComparisonRepository } from './db/repositories/comparison.repository';
 import { ComparisonService } from './reports/comparison.service';
 import { DemoService } from './reports/demo.service';
@@ -85,7 +86,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     runs: new RunService(runs, sweeps, catalog, pageLimit),
     screens,
     sweeps,
-    training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, config.training),
+    training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, new BaselineService(runs, checkpoints, config.training), config.training),
     embeddings: embeddingService,
     encoderExport,
     neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {

@@ -5,11 +5,13 @@ import { openRuntime, type Runtime } from '../runtime';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
 import { trainingOverridesFrom, withTrainingOverrideOptions, type TrainingOverrideFlags } from './training-overrides';
+import { UsageError } from './usage-error';
 
 interface SweepOptions extends ConfigFlags, TrainingOverrideFlags {
   screen: string;
   setups: string;
   profile: string;
+  replicates: string;
   follow?: boolean;
 }
 
@@ -17,23 +19,30 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const POLL_MS = 1000;
 
 export function registerSweepCommand(program: Command): void {
-  const command = withConfigOptions(program.command('sweep').description('Create one run per setup on a screen and queue their training (a worker or `start` trains them)'))
+  const command = withConfigOptions(program.command('sweep').description('Create one run per setup and replicate on a screen, plus the baselines, and queue them (a worker or `start` runs them)'))
     .requiredOption('--screen <name>', 'screen name or id')
     .option('--setups <list>', 'all, or comma-separated setup names like weakly-supervised/one-crop', 'all')
     .option('--profile <name>', 'quick or paper', 'quick');
   withTrainingOverrideOptions(command, { seed: true })
+    .option('--replicates <n>', 'seeds per learned setup (seed, seed + 1, ...), 1 to 10; baseline/untrained gets as many', '1')
     .option('--follow', 'show a progress bar per run until all finish; exit 1 if any fails')
     .action(async (options: SweepOptions) => {
+      const replicates = integer('--replicates', options.replicates);
       const runtime = await openRuntime(configFrom(options));
       try {
         const setups = options.setups === 'all' ? undefined : options.setups.split(',').map((name) => name.trim());
-        const { sweep, runs } = await runtime.services.sweeps.create({ screen: options.screen, setups, profile: options.profile, overrides: trainingOverridesFrom(options) });
-        printJsonLine({ sweep: sweep.id, profile: sweep.profile, config: sweep.config, runs: runs.map((run) => run.id) });
+        const { sweep, runs } = await runtime.services.sweeps.create({ screen: options.screen, setups, profile: options.profile, overrides: trainingOverridesFrom(options), replicates });
+        printJsonLine({ sweep: sweep.id, profile: sweep.profile, config: sweep.config, replicates: sweep.replicates, runs: runs.map((run) => run.id) });
         if (options.follow && !(await follow(runtime, sweep.id))) process.exitCode = 1;
       } finally {
         await runtime.close();
       }
     });
+}
+
+function integer(flag: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+  return Number(text);
 }
 
 /** Polls the sweep's runs and draws a bar each; resolves whether every run succeeded. */

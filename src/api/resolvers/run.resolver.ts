@@ -3,6 +3,7 @@ import type { RunEntity } from '../../db/entities/run.entity';
 import type { RequestContext } from '../context';
 import { PageArgs } from '../page.args';
 import { toConnection } from '../types/connection.type';
+import { BaselineEnum } from '../types/catalog.types';
 import { OnnxModel, Run, RunConnection, RunStatusValue } from '../types/run.types';
 import { RunEpoch, RunProgress } from '../types/sweep.types';
 
@@ -23,6 +24,11 @@ export class RunResolver {
   @Query(() => Run)
   async run(@Arg('id', () => ID) id: string, @Ctx() { services }: RequestContext) {
     return services.runs.byId(id);
+  }
+
+  @FieldResolver(() => BaselineEnum, { nullable: true, description: "the baseline the run is (its setup's); null for a learned setup's run" })
+  baseline(@Root() run: RunEntity) {
+    return run.setup?.baseline ?? null;
   }
 
   @FieldResolver(() => [RunEpoch], { description: 'finished epochs, in order, each with its resources' })
