@@ -3,8 +3,8 @@ import { tileSettingsOf } from '../../../src/embedding/tile.plan';
 import { imagesPerEpoch, trainingConfig } from '../../../src/training/training-profiles';
 
 describe('training profiles', () => {
-  it('quick budgets crops per epoch and embeds whole images; paper trains on everything and tiles', () => {
-    expect(trainingConfig('quick')).toMatchObject({ imagesPerEpoch: 0, cropsPerEpoch: 128, validationImages: 64, embedTileSize: 0 });
+  it('quick budgets crops per epoch; paper trains on everything; both embed on tiles', () => {
+    expect(trainingConfig('quick')).toMatchObject({ epochs: 3, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 1024, validationImages: 64, embedTileSize: 64 });
     expect(trainingConfig('paper')).toMatchObject({ epochs: 50, batchSize: 256, imagesPerEpoch: 0, cropsPerEpoch: 0, embedTileSize: 64 });
     expect(trainingConfig('quick', { cropsPerEpoch: 0, embedTileSize: 32 })).toMatchObject({ cropsPerEpoch: 0, embedTileSize: 32 });
   });
