@@ -26,8 +26,9 @@ describe('bench science on the tiny screen', () => {
     runtime = await openRuntime(testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1' }));
     await startWorkers(runtime, { concurrency: 1 });
     result = await runtime.services.scienceBench.run(
-      // the quick profile with a budget the 144 images can fill, so the test stays well under a minute
-      { preset: 'tiny', seed: 5, profile: 'quick', setups: [TRAINED], overrides: { epochs: 4, cropsPerEpoch: 256 } },
+      // pinned, not the quick profile's demo tuning: on 144 images a step of Adam 1e-4 barely
+      // moves the encoder, and the whole view costs the test a quarter of the tiles' embedding
+      { preset: 'tiny', seed: 5, profile: 'quick', setups: [TRAINED], overrides: { epochs: 4, cropsPerEpoch: 256, learningRate: 1e-3, embedTileSize: 0 } },
       { intervalMs: 250 },
     );
   }, 600_000);
