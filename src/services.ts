@@ -28,9 +28,11 @@ import { VectorIndexStore } from './embedding/vector-index.store';
 import { RunService } from './training/run.service';
 import { SweepService, type RunJobSender } from './training/sweep.service';
 import { TrainingService } from './training/training.service';
+import { BaselineService } from './training/baseline.service';
 import { ComparisonRepository } from './db/repositories/comparison.repository';
 import { ComparisonService } from './reports/comparison.service';
 import { DemoService } from './reports/demo.service';
+import { ScienceBenchService } from './reports/science-bench.service';
 import { HealthRepository } from './db/repositories/health.repository';
 import { BenchFixtureRepository } from './db/repositories/bench-fixture.repository';
 import { PipelineRepository } from './db/repositories/pipeline.repository';
@@ -53,6 +55,7 @@ export interface Services {
   evaluations: EvaluationService;
   comparisons: ComparisonService;
   demo: DemoService;
+  scienceBench: ScienceBenchService;
   health: HealthRepository;
   pipeline: PipelineService;
 }
@@ -74,6 +77,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const catalog = new CatalogService(new CatalogRepository(dataSource), pageLimit);
   const screens = new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { dataDir: config.dataDir, queue, importRoots: new ImportRoots(config.importRoots) });
   const sweeps = new SweepService(new SweepRepository(dataSource), runs, catalog, pageLimit, queue);
+  const comparisons = new ComparisonService(comparisonRepository, sweeps);
   const checkpoints = new CheckpointStore(config.dataDir);
   const encoderExport = new EncoderExportService(runs, checkpoints, new OnnxModelStore((runId) => checkpoints.runDir(runId)));
   const embeddingService = new EmbeddingService(runs, embeddings, profiles, checkpoints, encoderExport, config.training);
@@ -84,7 +88,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     runs: new RunService(runs, sweeps, catalog, pageLimit),
     screens,
     sweeps,
-    training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, config.training),
+    training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, new BaselineService(runs, checkpoints, config.training), config.training),
     embeddings: embeddingService,
     encoderExport,
     neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
@@ -94,9 +98,10 @@ export function createServices(config: Config, database: Database, queue?: Servi
       searchPool: new SearchWorkerPool(Math.min(4, availableParallelism() - 1)),
     }),
     evaluations,
-    comparisons: new ComparisonService(comparisonRepository, sweeps),
+    comparisons,
     // a step a stop cut off is queued again by the workers' pipeline (src/pipeline), not by the demo
     demo: new DemoService(screens, sweeps, comparisonRepository),
+    scienceBench: new ScienceBenchService(screens, sweeps, comparisonRepository, comparisons),
     pipeline: new PipelineService(new PipelineRepository(dataSource), queue),
     health: new HealthRepository(dataSource),
   };

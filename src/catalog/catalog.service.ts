@@ -55,7 +55,7 @@ export class CatalogService {
     return this.catalog.compounds(checked, { screenId, moa: filter.moa });
   }
 
-  setups(page: PageArgs): Promise<Page<SetupEntity>> {
-    return this.catalog.setups(checkedPage(page, this.maxPageSize));
+  setups(page: PageArgs, includeBaselines = false): Promise<Page<SetupEntity>> {
+    return this.catalog.setups(checkedPage(page, this.maxPageSize), includeBaselines);
   }
 }

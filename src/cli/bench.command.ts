@@ -6,6 +6,7 @@ import { registerBenchIngestCommand } from './bench-ingest.command';
 import { registerBenchEmbedCommand } from './bench-embed.command';
 import { registerBenchSearchCommand } from './bench-search.command';
 import { registerBenchLoadCommand } from './bench-load.command';
+import { registerBenchScienceCommand } from './bench-science.command';
 
 /**
  * `morphospace bench <name>`: each benchmark prints one JSON object per line
@@ -20,4 +21,5 @@ export function registerBenchCommand(program: Command): void {
   registerBenchEmbedCommand(bench);
   registerBenchSearchCommand(bench);
   registerBenchLoadCommand(bench);
+  registerBenchScienceCommand(bench);
 }

@@ -2,25 +2,16 @@ import type { Command } from 'commander';
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { RunEntity } from '../db/entities/run.entity';
 import { openRuntime, type Runtime } from '../runtime';
-import type { TrainingConfig } from '../training/training-profiles';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
+import { trainingOverridesFrom, withTrainingOverrideOptions, type TrainingOverrideFlags } from './training-overrides';
 import { UsageError } from './usage-error';
 
-interface SweepOptions extends ConfigFlags {
+interface SweepOptions extends ConfigFlags, TrainingOverrideFlags {
   screen: string;
   setups: string;
   profile: string;
-  epochs?: string;
-  patience?: string;
-  minDelta?: string;
-  batchSize?: string;
-  learningRate?: string;
-  imagesPerEpoch?: string;
-  cropsPerEpoch?: string;
-  validationImages?: string;
-  seed?: string;
-  embedTileSize?: string;
+  replicates: string;
   follow?: boolean;
 }
 
@@ -28,27 +19,20 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const POLL_MS = 1000;
 
 export function registerSweepCommand(program: Command): void {
-  withConfigOptions(program.command('sweep').description('Create one run per setup on a screen and queue their training (a worker or `start` trains them)'))
+  const command = withConfigOptions(program.command('sweep').description('Create one run per setup and replicate on a screen, plus the baselines, and queue them (a worker or `start` runs them)'))
     .requiredOption('--screen <name>', 'screen name or id')
     .option('--setups <list>', 'all, or comma-separated setup names like weakly-supervised/one-crop', 'all')
-    .option('--profile <name>', 'quick, standard or paper', 'quick')
-    .option('--epochs <n>', 'override the profile: the most epochs a run trains')
-    .option('--patience <n>', 'override the profile: stop after this many epochs without a better validation loss (0 = never early)')
-    .option('--min-delta <x>', 'override the profile: the least drop in validation loss that counts as better')
-    .option('--batch-size <n>', 'override the profile')
-    .option('--learning-rate <x>', 'override the profile')
-    .option('--images-per-epoch <n>', 'override the profile (0 = all training images)')
-    .option('--crops-per-epoch <n>', 'override the profile (a multi-crop image is 5 crops, a BYOL image 2; 0 = no limit)')
-    .option('--validation-images <n>', 'override the profile: held-out images the validation loss is measured on')
-    .option('--seed <n>', 'override the profile')
-    .option('--embed-tile-size <px>', 'override the profile: tile side for embedding (0 = the whole image)')
+    .option('--profile <name>', 'quick, standard or paper', 'quick');
+  withTrainingOverrideOptions(command, { seed: true })
+    .option('--replicates <n>', 'seeds per learned setup (seed, seed + 1, ...), 1 to 10; baseline/untrained gets as many', '1')
     .option('--follow', 'show a progress bar per run until all finish; exit 1 if any fails')
     .action(async (options: SweepOptions) => {
+      const replicates = integer('--replicates', options.replicates);
       const runtime = await openRuntime(configFrom(options));
       try {
         const setups = options.setups === 'all' ? undefined : options.setups.split(',').map((name) => name.trim());
-        const { sweep, runs } = await runtime.services.sweeps.create({ screen: options.screen, setups, profile: options.profile, overrides: overridesFrom(options) });
-        printJsonLine({ sweep: sweep.id, profile: sweep.profile, config: sweep.config, runs: runs.map((run) => run.id) });
+        const { sweep, runs } = await runtime.services.sweeps.create({ screen: options.screen, setups, profile: options.profile, overrides: trainingOverridesFrom(options), replicates });
+        printJsonLine({ sweep: sweep.id, profile: sweep.profile, config: sweep.config, replicates: sweep.replicates, runs: runs.map((run) => run.id) });
         if (options.follow && !(await follow(runtime, sweep.id))) process.exitCode = 1;
       } finally {
         await runtime.close();
@@ -56,25 +40,9 @@ export function registerSweepCommand(program: Command): void {
     });
 }
 
-function overridesFrom(options: SweepOptions): Partial<TrainingConfig> {
-  const number = (flag: string, text: string | undefined): number | undefined => {
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isFinite(value)) throw new UsageError(`${flag} must be a number, got "${text}"`);
-    return value;
-  };
-  return {
-    epochs: number('--epochs', options.epochs),
-    patience: number('--patience', options.patience),
-    minDelta: number('--min-delta', options.minDelta),
-    batchSize: number('--batch-size', options.batchSize),
-    learningRate: number('--learning-rate', options.learningRate),
-    imagesPerEpoch: number('--images-per-epoch', options.imagesPerEpoch),
-    cropsPerEpoch: number('--crops-per-epoch', options.cropsPerEpoch),
-    validationImages: number('--validation-images', options.validationImages),
-    seed: number('--seed', options.seed),
-    embedTileSize: number('--embed-tile-size', options.embedTileSize),
-  };
+function integer(flag: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+  return Number(text);
 }
 
 /** Polls the sweep's runs and draws a bar each; resolves whether every run succeeded. */

@@ -9,7 +9,6 @@ import type { RunRepository } from '../db/repositories/run.repository';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import type { CheckpointStore } from '../training/checkpoint.store';
 import { REPRESENTATION_DIM } from '../training/networks/encoder';
-import type { Paradigm } from '../training/setups';
 import type { TrainingConfig } from '../training/training-profiles';
 import type { TrainingEnvironment } from '../training/training.service';
 import { ByteBudgetCache } from './byte-budget.cache';
@@ -77,7 +76,8 @@ export class EmbeddingService {
     const checkpoint = await this.checkpoints.load(runId, 'best');
     if (!checkpoint) throw new Error(`run ${runId} succeeded but has no checkpoint to embed with`);
     const encoder = await openTileEncoder(
-      { paradigm: run.setup!.paradigm as Paradigm, weights: checkpoint.paradigm.weights, onnxModel: () => this.exports.modelOf(run, checkpoint) },
+      // the checkpoint names the paradigm whose weights it holds (a baseline's setup has none of its own)
+      { paradigm: checkpoint.paradigm.paradigm, weights: checkpoint.paradigm.weights, onnxModel: () => this.exports.modelOf(run, checkpoint) },
       { ...this.options, warn: (message) => job.logger.warn({ run: runId }, message) },
     );
     // one COPY in flight while the next tiles are encoded: Postgres works on the other core

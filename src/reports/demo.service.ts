@@ -48,7 +48,8 @@ export class DemoService {
       return { screenId: screen.id, sweepId: existing, created: false };
     }
     const { sweep, runs } = await this.sweeps.create({ screen: screen.id, profile: DEMO_PROFILE });
-    print(`queued the ${DEMO_PROFILE} sweep ${sweep.id}: ${runs.length} setups`);
+    const baselineRuns = runs.filter((run) => run.setup?.baseline).length;
+    print(`queued the ${DEMO_PROFILE} sweep ${sweep.id}: ${runs.length - baselineRuns} setups and ${baselineRuns} baseline runs`);
     return { screenId: screen.id, sweepId: sweep.id, created: true };
   }
 

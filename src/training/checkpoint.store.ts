@@ -8,19 +8,19 @@ import { writeDurably } from '../util/durable-write';
 
 /** What a run needs to resume exactly where its last finished epoch left it. */
 export interface RunCheckpoint {
-  /** epochs finished (1-based count) */
+  /** epochs finished (1-based count); 0 for the untrained baseline's initial encoder */
   epoch: number;
   paradigm: ParadigmCheckpoint;
   random: RandomState;
-  /** the finished epoch's record, so a run killed between checkpoint and database write loses nothing */
-  epochRecord: EpochRecord;
+  /** the finished epoch's record, so a run killed between checkpoint and database write loses nothing; none at epoch 0 */
+  epochRecord?: EpochRecord;
 }
 
 /** What checkpoint.json holds beside the paradigm's own buffer. */
 interface CheckpointManifest {
   epoch: number;
   random: RandomState;
-  epochRecord: EpochRecord;
+  epochRecord?: EpochRecord;
 }
 
 const LATEST = 'latest.json';

@@ -6,7 +6,12 @@ import type { CatalogService } from '../catalog/catalog.service';
 import type { RunRepository } from '../db/repositories/run.repository';
 import type { SweepRepository } from '../db/repositories/sweep.repository';
 import { BadUserInputError, NotFoundError } from '../errors/app-errors';
+import type { SetupBaseline } from '../db/entities/setup.entity';
+import { planSweepRuns } from './sweep.plan';
 import { trainingConfig, type TrainingConfig } from './training-profiles';
+
+/** The baselines every sweep runs beside its learned setups. */
+const SWEEP_BASELINES: readonly SetupBaseline[] = ['untrained'];
 
 /** The part of the job queue sweeps use. */
 export interface RunJobSender {
@@ -16,13 +21,18 @@ export interface RunJobSender {
 export interface SweepRequest {
   /** screen id or name */
   screen: string;
-  /** setup names, or undefined for all 16 */
+  /** learned setup names, or undefined for all 16 */
   setups?: string[];
   profile: string;
   overrides?: Partial<TrainingConfig>;
+  /** seeds each learned setup is trained with, 1 to 10; default 1 */
+  replicates?: number;
 }
 
-/** Sweeps: one run per setup on one screen, each trained by a run.train job. */
+/**
+ * Sweeps: on one screen, one run per learned setup and replicate, plus the baselines (see
+ * sweep.plan.ts), each run trained by a run.train job.
+ */
 export class SweepService {
   constructor(
     private readonly sweeps: SweepRepository,
@@ -43,7 +53,12 @@ export class SweepService {
       }
     }
     const config = trainingConfig(request.profile, request.overrides);
-    const created = await this.sweeps.create(screen.id, request.profile, { ...config }, setups);
+    const replicates = request.replicates ?? 1;
+    const planned = planSweepRuns(setups, await this.sweeps.baselineSetups(SWEEP_BASELINES), config, replicates);
+    const created = await this.sweeps.create(
+      { screenId: screen.id, profile: request.profile, config: { ...config }, replicates },
+      planned.map((run) => ({ setup: run.setup, replicate: run.replicate, config: { ...run.config } })),
+    );
     for (const run of created.runs) await this.enqueue(run.id);
     return created;
   }

@@ -8,6 +8,7 @@ import type { TrainingImage, TrainingImageRepository } from '../db/repositories/
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import { SeededRandom } from '../util/seeded-random';
 import { selectBackend, type BackendName } from './backend';
+import { initialisationSeed, type BaselineService } from './baseline.service';
 import type { CheckpointStore } from './checkpoint.store';
 import { createParadigm, needsLabels } from './paradigms/create-paradigm';
 import type { TrainableParadigm } from './paradigms/trainable-paradigm';
@@ -49,12 +50,15 @@ export class TrainingService {
     private readonly runs: RunRepository,
     private readonly images: TrainingImageRepository,
     private readonly checkpoints: CheckpointStore,
+    private readonly baselines: BaselineService,
     private readonly environment: TrainingEnvironment,
   ) {}
 
   async train(runId: string, job: TrainingJob): Promise<TrainOutcome> {
     const run = await this.runs.byId(runId);
     if (!run || !['queued', 'running', 'failed'].includes(run.status)) return 'skipped';
+    // a baseline learns nothing: its step only readies what embedding reads
+    if (run.setup?.baseline) return this.baselines.prepare(run);
     const backend = await selectBackend({ backend: this.environment.backend, threads: this.environment.threads });
     if (!(await this.runs.start(runId, backend.backend, backend.device))) return 'skipped';
     try {
@@ -77,7 +81,7 @@ export class TrainingService {
     const validationImages = all.filter((image) => !trainPlates.has(image.plate)).map(labelled);
 
     // seeded by the sweep's settings, not the run id: the same sweep trains the same weights
-    const paradigm = createParadigm(paradigmName, { seed: `${config.seed}/${run.setup!.name}`, learningRate: config.learningRate });
+    const paradigm = createParadigm(paradigmName, { seed: initialisationSeed(config.seed, run.setup!.name), learningRate: config.learningRate });
     try {
       const checkpoint = await this.checkpoints.load(run.id);
       let random = new SeededRandom(`${config.seed}/${run.setup!.name}/epochs`);
@@ -86,7 +90,7 @@ export class TrainingService {
         paradigm.importCheckpoint(checkpoint.paradigm);
         random = new SeededRandom(checkpoint.random);
         // killed after the checkpoint but before its epoch row: the checkpoint carries the row
-        if (!finished.some((row) => row.epoch === checkpoint.epoch)) {
+        if (checkpoint.epochRecord && !finished.some((row) => row.epoch === checkpoint.epoch)) {
           await this.runs.recordEpoch(run.id, checkpoint.epochRecord);
           finished.push(checkpoint.epochRecord);
         }

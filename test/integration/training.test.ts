@@ -55,10 +55,11 @@ describe('training runs on the tiny screen', () => {
     await expect(services.sweeps.create({ screen: 'no-such-screen', profile: 'quick' })).rejects.toThrow(/not found/);
   });
 
-  it('creates one run per setup and queues each once', async () => {
+  it('creates one run per setup, plus the baselines, and queues each once', async () => {
     const before = queue.sent.length;
     const { runs } = await services.sweeps.create({ screen: 'tiny', profile: 'quick' });
-    expect(runs).toHaveLength(16);
+    expect(runs.filter((run) => run.setup!.baseline === null)).toHaveLength(16);
+    expect(runs.filter((run) => run.setup!.baseline !== null).map((run) => run.setup!.name)).toEqual(['baseline/untrained']);
     expect(queue.sent.slice(before).map((job) => job.key).sort()).toEqual(runs.map((run) => run.id).sort());
   });
 

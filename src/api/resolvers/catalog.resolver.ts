@@ -36,7 +36,11 @@ export class CatalogResolver {
   }
 
   @Query(() => SetupConnection)
-  async setups(@Args(() => PageArgs) page: PageArgs, @Ctx() { services }: RequestContext) {
-    return toConnection(await services.catalog.setups(page), (setup) => setup);
+  async setups(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('includeBaselines', () => Boolean, { defaultValue: false, description: 'also list the baselines every sweep runs; left out, the 16 learned setups a sweep can choose from' }) includeBaselines: boolean,
+    @Ctx() { services }: RequestContext,
+  ) {
+    return toConnection(await services.catalog.setups(page, includeBaselines), (setup) => setup);
   }
 }

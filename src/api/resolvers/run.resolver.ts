@@ -3,7 +3,7 @@ import type { RunEntity } from '../../db/entities/run.entity';
 import type { RequestContext } from '../context';
 import { PageArgs } from '../page.args';
 import { toConnection } from '../types/connection.type';
-import { Screen, Setup } from '../types/catalog.types';
+import { BaselineEnum, Screen, Setup } from '../types/catalog.types';
 import { OnnxModel, Run, RunConnection, RunStatusValue } from '../types/run.types';
 import { RunEpoch, RunProgress } from '../types/sweep.types';
 
@@ -24,6 +24,11 @@ export class RunResolver {
   @Query(() => Run)
   async run(@Arg('id', () => ID) id: string, @Ctx() { services }: RequestContext) {
     return services.runs.byId(id);
+  }
+
+  @FieldResolver(() => BaselineEnum, { nullable: true, description: "the baseline the run is (its setup's); null for a learned setup's run" })
+  async baseline(@Root() run: RunEntity, @Ctx() { loaders }: RequestContext) {
+    return (run.setup ?? (await loaders.setups.load(run.setupId))).baseline;
   }
 
   @FieldResolver(() => [RunEpoch], { description: 'finished epochs, in order, each with its resources' })

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { SweepEntity } from '../../db/entities/sweep.entity';
 import type { RequestContext } from '../context';
 import { PageArgs } from '../page.args';
@@ -32,15 +32,16 @@ export class SweepResolver {
   }
 
   @Authorized('writer')
-  @Mutation(() => CreatedSweep, { description: 'Creates one run per setup and queues their training' })
+  @Mutation(() => CreatedSweep, { description: 'Creates one run per setup and replicate, plus the baseline runs, and queues their training' })
   async createSweep(
     @Arg('screen', () => String, { description: 'screen id or name' }) screen: string,
-    @Arg('setups', () => [String], { nullable: true, description: 'setup names; all 16 when left out' }) setups: string[] | undefined,
+    @Arg('setups', () => [String], { nullable: true, description: 'learned setup names; all 16 when left out (the baselines come with every sweep)' }) setups: string[] | undefined,
     @Arg('profile', () => String, { defaultValue: 'quick', description: 'quick, standard or paper' }) profile: string,
     @Arg('overrides', () => TrainingOverrides, { nullable: true }) overrides: TrainingOverrides | undefined,
+    @Arg('replicates', () => Int, { nullable: true, description: 'seeds per learned setup, 1 to 10; default 1' }) replicates: number | undefined,
     @Ctx() { services }: RequestContext,
   ) {
-    return services.sweeps.create({ screen, setups: setups ?? undefined, profile, overrides: { ...overrides } });
+    return services.sweeps.create({ screen, setups: setups ?? undefined, profile, overrides: { ...overrides }, replicates: replicates ?? undefined });
   }
 
   @Authorized('writer')

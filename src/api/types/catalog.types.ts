@@ -1,6 +1,10 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { SETUP_BASELINES, type SetupBaseline } from '../../db/entities/setup.entity';
 import { ConnectionType } from './connection.type';
+import { nameEnum } from './name-enum';
+
+export const BaselineEnum = nameEnum(SETUP_BASELINES, 'Baseline', 'untrained: the encoder at its seeded initialisation; classical: hand-crafted image features');
 
 @ObjectType({ description: 'A set of images of treated cell lines, generated or imported' })
 export class Screen {
@@ -69,6 +73,9 @@ export class Setup {
 
   @Field(() => Boolean)
   augment: boolean;
+
+  @Field(() => BaselineEnum, { nullable: true, description: 'which baseline this is; null for the 16 learned setups' })
+  baseline: SetupBaseline | null;
 }
 
 export const ScreenConnection = ConnectionType(Screen);

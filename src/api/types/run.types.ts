@@ -23,6 +23,9 @@ export class Run {
   @Field(() => Setup)
   setup: Setup;
 
+  @Field(() => Int, { description: "which of its sweep's replicates (from 0); its seed is the sweep's seed plus this" })
+  replicate: number;
+
   @Field(() => Screen)
   screen: Screen;
 

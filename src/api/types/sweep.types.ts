@@ -4,7 +4,7 @@ import { Screen } from './catalog.types';
 import { ConnectionType } from './connection.type';
 import { Run } from './run.types';
 
-@ObjectType({ description: 'One run per setup on one screen, with shared training settings' })
+@ObjectType({ description: 'One run per setup and replicate on one screen, plus the baselines, with shared training settings' })
 export class Sweep {
   @Field(() => ID)
   id: string;
@@ -17,6 +17,9 @@ export class Sweep {
 
   @Field(() => GraphQLJSONObject, { description: 'epochs, patience, minDelta, batchSize, learningRate, imagesPerEpoch, cropsPerEpoch, validationFraction, validationImages, seed, embedTileSize' })
   config: Record<string, unknown>;
+
+  @Field(() => Int, { description: 'seeds each learned setup (and baseline/untrained) is run with: seed, seed + 1, ...' })
+  replicates: number;
 
   @Field(() => Date)
   createdAt: Date;

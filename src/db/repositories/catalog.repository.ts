@@ -47,8 +47,10 @@ export class CatalogRepository {
     return paginate(query, [{ column: 'compound.name', value: (c) => c.name }], page);
   }
 
-  setups(page: PageRequest): Promise<Page<SetupEntity>> {
+  /** The 16 learned setups, and the baselines too when asked. */
+  setups(page: PageRequest, includeBaselines: boolean): Promise<Page<SetupEntity>> {
     const query = this.dataSource.getRepository(SetupEntity).createQueryBuilder('setup');
+    if (!includeBaselines) query.where('setup.baseline IS NULL');
     return paginate(query, [{ column: 'setup.id', value: (s) => s.id }], page);
   }
 }

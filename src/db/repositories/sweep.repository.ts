@@ -1,6 +1,6 @@
-import { IsNull, type DataSource } from 'typeorm';
+import { In, IsNull, type DataSource } from 'typeorm';
 import { RunEntity } from '../entities/run.entity';
-import { SetupEntity } from '../entities/setup.entity';
+import { SetupEntity, type SetupBaseline } from '../entities/setup.entity';
 import { SweepEntity } from '../entities/sweep.entity';
 import { millisecondPrecision, paginate, type Page, type PageRequest } from '../keyset-pagination';
 
@@ -23,12 +23,24 @@ export class SweepRepository {
     return this.dataSource.getRepository(SetupEntity).find({ where: { baseline: IsNull() }, order: { id: 'ASC' } });
   }
 
-  /** The sweep and one queued run per setup, in one transaction. */
-  async create(screenId: string, profile: string, config: Record<string, unknown>, setups: readonly SetupEntity[]): Promise<{ sweep: SweepEntity; runs: RunEntity[] }> {
+  /** The baseline setups of these kinds. */
+  baselineSetups(kinds: readonly SetupBaseline[]): Promise<SetupEntity[]> {
+    return this.dataSource.getRepository(SetupEntity).find({ where: { baseline: In([...kinds]) }, order: { id: 'ASC' } });
+  }
+
+  /** The sweep and its queued runs, in one transaction; each returned run carries its setup. */
+  async create(
+    sweep: { screenId: string; profile: string; config: Record<string, unknown>; replicates: number },
+    runs: ReadonlyArray<{ setup: SetupEntity; replicate: number; config: Record<string, unknown> }>,
+  ): Promise<{ sweep: SweepEntity; runs: RunEntity[] }> {
     return this.dataSource.transaction(async (manager) => {
-      const sweep = await manager.getRepository(SweepEntity).save(manager.getRepository(SweepEntity).create({ screenId, profile, config }));
-      const runs = await manager.getRepository(RunEntity).save(setups.map((setup) => manager.getRepository(RunEntity).create({ sweepId: sweep.id, screenId, setupId: setup.id, status: 'queued', config })));
-      return { sweep, runs };
+      const saved = await manager.getRepository(SweepEntity).save(manager.getRepository(SweepEntity).create(sweep));
+      const rows = runs.map((run) =>
+        manager.getRepository(RunEntity).create({ sweepId: saved.id, screenId: sweep.screenId, setupId: run.setup.id, replicate: run.replicate, status: 'queued', config: run.config }),
+      );
+      const created = await manager.getRepository(RunEntity).save(rows);
+      created.forEach((run, i) => (run.setup = runs[i].setup));
+      return { sweep: saved, runs: created };
     });
   }
 

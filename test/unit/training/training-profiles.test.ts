@@ -3,8 +3,8 @@ import { tileSettingsOf } from '../../../src/embedding/tile.plan';
 import { imagesPerEpoch, stoppingRuleOf, trainingConfig } from '../../../src/training/training-profiles';
 
 describe('training profiles', () => {
-  it('quick budgets crops per epoch and embeds whole images; paper trains on everything and tiles', () => {
-    expect(trainingConfig('quick')).toMatchObject({ imagesPerEpoch: 0, cropsPerEpoch: 128, validationImages: 64, embedTileSize: 0 });
+  it('quick budgets crops per epoch; paper trains on everything; both embed on tiles', () => {
+    expect(trainingConfig('quick')).toMatchObject({ epochs: 3, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 1024, validationImages: 64, embedTileSize: 64 });
     expect(trainingConfig('paper')).toMatchObject({ epochs: 50, batchSize: 256, imagesPerEpoch: 0, cropsPerEpoch: 0, embedTileSize: 64 });
     expect(trainingConfig('quick', { cropsPerEpoch: 0, embedTileSize: 32 })).toMatchObject({ cropsPerEpoch: 0, embedTileSize: 32 });
   });
@@ -27,16 +27,19 @@ describe('training profiles', () => {
     expect(() => trainingConfig('quick', { embedTileSize: 1.5 })).toThrow(/embedTileSize must be an integer/);
   });
 
-  it('spends the crop budget on fewer images when each trains on more crops', () => {
-    const quick = trainingConfig('quick');
-    expect(imagesPerEpoch(quick, 'weakly-supervised', { crop: 'one-crop', augment: false })).toBe(128);
-    expect(imagesPerEpoch(quick, 'unsupervised', { crop: 'multi-crop', augment: true })).toBe(25);
-    // BYOL trains on two views of an image, one crop or five rendered
-    expect(imagesPerEpoch(quick, 'self-supervised', { crop: 'one-crop', augment: false })).toBe(64);
-    expect(imagesPerEpoch(quick, 'self-supervised', { crop: 'multi-crop', augment: false })).toBe(64);
+  it('spends the crop budget on fewer images when each trains on more crops or costlier ones', () => {
+    const budget = { ...trainingConfig('quick'), imagesPerEpoch: 0, cropsPerEpoch: 1280 };
+    expect(imagesPerEpoch(budget, 'weakly-supervised', { crop: 'one-crop', augment: false })).toBe(1280);
+    expect(imagesPerEpoch(budget, 'weakly-supervised', { crop: 'multi-crop', augment: false })).toBe(256);
+    // an autoencoder crop costs 6 weakly-supervised ones, a regularized one 6.5
+    expect(imagesPerEpoch(budget, 'unsupervised', { crop: 'multi-crop', augment: true })).toBe(42);
+    expect(imagesPerEpoch(budget, 'regularized', { crop: 'one-crop', augment: false })).toBe(196);
+    // BYOL trains on two views of an image (1.6 each), one crop or five rendered
+    expect(imagesPerEpoch(budget, 'self-supervised', { crop: 'one-crop', augment: false })).toBe(400);
+    expect(imagesPerEpoch(budget, 'self-supervised', { crop: 'multi-crop', augment: false })).toBe(400);
     // the image limit still holds under the budget, and without a budget it alone counts
-    expect(imagesPerEpoch({ ...quick, imagesPerEpoch: 20 }, 'weakly-supervised', { crop: 'one-crop', augment: false })).toBe(20);
-    expect(imagesPerEpoch({ ...quick, cropsPerEpoch: 0, imagesPerEpoch: 0 }, 'regularized', { crop: 'multi-crop', augment: false })).toBe(0);
+    expect(imagesPerEpoch({ ...budget, imagesPerEpoch: 20 }, 'weakly-supervised', { crop: 'one-crop', augment: false })).toBe(20);
+    expect(imagesPerEpoch({ ...budget, cropsPerEpoch: 0, imagesPerEpoch: 0 }, 'regularized', { crop: 'multi-crop', augment: false })).toBe(0);
   });
 
   it('turns a run\'s embedTileSize into tile settings, runs from before the setting tiling at 64', () => {

@@ -1,0 +1,65 @@
+import type { RunEntity } from '../db/entities/run.entity';
+import type { RunRepository } from '../db/repositories/run.repository';
+import { JobInterruptedError } from '../queue/job-interrupted.error';
+import { errorMessage } from '../util/error-text';
+import { SeededRandom } from '../util/seeded-random';
+import { selectBackend } from './backend';
+import type { CheckpointStore } from './checkpoint.store';
+import { createParadigm } from './paradigms/create-paradigm';
+import { ResourceMeter } from './resource.meter';
+import type { Paradigm } from './setups';
+import { tfMemoryProbe } from './tf-memory.probe';
+import type { TrainingConfig } from './training-profiles';
+import type { TrainingEnvironment, TrainOutcome } from './training.service';
+
+/**
+ * The paradigm whose checkpoint carries the untrained encoder. Every paradigm draws its encoder's
+ * weights first from the same seeded stream, so the encoder is the same whichever carries it; this
+ * one adds the smallest head.
+ */
+export const UNTRAINED_CARRIER: Paradigm = 'weakly-supervised';
+
+/**
+ * The run.train step of the baseline runs, which learn nothing. baseline/untrained: the encoder
+ * at its seeded initialisation (seeded from the run's seed and setup name, as training seeds a
+ * learned run), written as an epoch-0 checkpoint that embedding reads like any other; no epoch
+ * rows. Safe to run twice: a finished run is left alone, and the checkpoint is the same.
+ */
+export class BaselineService {
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly checkpoints: CheckpointStore,
+    private readonly environment: TrainingEnvironment,
+  ) {}
+
+  async prepare(run: RunEntity): Promise<TrainOutcome> {
+    if (run.setup?.baseline !== 'untrained') throw new Error(`run ${run.id} is not a baseline run this service prepares (setup ${run.setup?.name})`);
+    const backend = await selectBackend({ backend: this.environment.backend, threads: this.environment.threads });
+    if (!(await this.runs.start(run.id, backend.backend, backend.device))) return 'skipped';
+    try {
+      await this.writeInitialEncoder(run);
+      return 'succeeded';
+    } catch (error) {
+      if (!(error instanceof JobInterruptedError)) await this.runs.fail(run.id, errorMessage(error));
+      throw error;
+    }
+  }
+
+  private async writeInitialEncoder(run: RunEntity): Promise<void> {
+    const config = run.config as unknown as TrainingConfig;
+    const meter = new ResourceMeter(tfMemoryProbe);
+    const paradigm = createParadigm(UNTRAINED_CARRIER, { seed: initialisationSeed(config.seed, run.setup!.name) });
+    try {
+      const path = await this.checkpoints.save(run.id, { epoch: 0, paradigm: paradigm.exportCheckpoint(), random: new SeededRandom(`${config.seed}/${run.setup!.name}/epochs`).state() });
+      await this.runs.setCheckpoint(run.id, path);
+    } finally {
+      paradigm.dispose();
+    }
+    await this.runs.succeed(run.id, { ...meter.usage(), stoppedEarly: false, bestEpoch: 0 });
+  }
+}
+
+/** The seed a run's network is initialised from: its sweep replicate's seed and its setup. */
+export function initialisationSeed(seed: number, setupName: string): string {
+  return `${seed}/${setupName}`;
+}
