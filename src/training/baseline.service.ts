@@ -14,10 +14,11 @@ import type { TrainingEnvironment, TrainOutcome } from './training.service';
 
 /**
  * The paradigm whose checkpoint carries the untrained encoder. Every paradigm draws its encoder's
- * weights first from the same seeded stream, so the encoder is the same whichever carries it; this
- * one adds the smallest head.
+ * weights first from the same seeded stream, so the encoder is the same whichever carries it; the
+ * autoencoder's decoder (~25k weights) is the smallest thing to carry beside it (the classifier
+ * head has ~525k).
  */
-export const UNTRAINED_CARRIER: Paradigm = 'weakly-supervised';
+export const UNTRAINED_CARRIER: Paradigm = 'unsupervised';
 
 /**
  * The run.train step of the baseline runs, which learn nothing. baseline/untrained: the encoder

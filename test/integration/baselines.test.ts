@@ -17,6 +17,7 @@ import { createServices, type ServiceJobSender, type Services } from '../../src/
 import { selectBackend } from '../../src/training/backend';
 import { UNTRAINED_CARRIER } from '../../src/training/baseline.service';
 import { createParadigm } from '../../src/training/paradigms/create-paradigm';
+import { PARADIGMS, type Paradigm } from '../../src/training/setups';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
 const logger = createLogger('silent');
@@ -108,9 +109,15 @@ describe('baselines and replicates in a sweep', () => {
     const grey = await decodeGrey(image.path);
     const pixels = new Float32Array(CROP_SIZE * CROP_SIZE);
     renderCrop(grey, planTiles(grey.width, grey.height, 'whole')[0], pixels, 0);
-    const initial = createParadigm(UNTRAINED_CARRIER, { seed: `${SEED}/baseline/untrained` });
-    const expected = tf.tidy(() => initial.encode(tf.tensor4d(pixels, [1, CROP_SIZE, CROP_SIZE, 1])).dataSync() as Float32Array);
-    initial.dispose();
+    const initialEncoding = (paradigm: Paradigm) => {
+      const initial = createParadigm(paradigm, { seed: `${SEED}/baseline/untrained` });
+      const encoded = tf.tidy(() => initial.encode(tf.tensor4d(pixels, [1, CROP_SIZE, CROP_SIZE, 1])).dataSync() as Float32Array);
+      initial.dispose();
+      return encoded;
+    };
+    const expected = initialEncoding(UNTRAINED_CARRIER);
+    // the carrier does not matter: every paradigm's encoder starts from the same weights
+    for (const paradigm of PARADIGMS) expect(initialEncoding(paradigm)).toEqual(expected);
     expect(stored.length).toBe(expected.length);
     const scale = Math.max(...expected.map(Math.abs));
     expect(scale).toBeGreaterThan(0);
