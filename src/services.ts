@@ -17,6 +17,7 @@ import { EmbeddingRepository } from './db/repositories/embedding.repository';
 import { NeighbourRepository } from './db/repositories/neighbour.repository';
 import { ProfileRepository } from './db/repositories/profile.repository';
 import { EmbeddingService } from './embedding/embedding.service';
+import { ClassicalEmbeddingService } from './embedding/classical-embedding.service';
 import { EncoderExportService } from './embedding/onnx/encoder-export.service';
 import { OnnxModelStore } from './embedding/onnx/onnx-model.store';
 import { EvaluationRepository } from './db/repositories/evaluation.repository';
@@ -80,7 +81,8 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const comparisons = new ComparisonService(comparisonRepository, sweeps);
   const checkpoints = new CheckpointStore(config.dataDir);
   const encoderExport = new EncoderExportService(runs, checkpoints, new OnnxModelStore((runId) => checkpoints.runDir(runId)));
-  const embeddingService = new EmbeddingService(runs, embeddings, profiles, checkpoints, encoderExport, config.training);
+  const classicalEmbedding = new ClassicalEmbeddingService(runs, embeddings, profiles);
+  const embeddingService = new EmbeddingService(runs, embeddings, profiles, checkpoints, encoderExport, classicalEmbedding, config.training);
   const evaluations = new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue);
   return {
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),

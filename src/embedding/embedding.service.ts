@@ -15,6 +15,7 @@ import { ByteBudgetCache } from './byte-budget.cache';
 import { openTileEncoder } from './encoders/tile-encoder.selector';
 import type { InferenceChoice } from './encoders/tile-encoder';
 import type { EncoderExportService } from './onnx/encoder-export.service';
+import type { ClassicalEmbeddingService } from './classical-embedding.service';
 import { buildProfiles } from './profile.builder';
 import { TileBatchQueue, type EncodedImage } from './tile-batch.queue';
 import { planTiles, tileSettingsOf, type TileSettings } from './tile.plan';
@@ -66,6 +67,7 @@ export class EmbeddingService {
     private readonly profiles: ProfileRepository,
     private readonly checkpoints: CheckpointStore,
     private readonly exports: EncoderExportService,
+    private readonly classical: ClassicalEmbeddingService,
     private readonly options: EmbeddingOptions,
   ) {}
 
@@ -73,6 +75,8 @@ export class EmbeddingService {
     const started = performance.now();
     const run = await this.runs.byId(runId);
     if (!run || run.status !== 'succeeded') return { status: 'skipped', images: 0, tiles: 0, generation: 0, profiles: 0, seconds: 0 };
+    // hand-crafted features: no encoder, no tiles
+    if (run.setup?.baseline === 'classical') return this.classical.embedRun(run, job);
     const checkpoint = await this.checkpoints.load(runId, 'best');
     if (!checkpoint) throw new Error(`run ${runId} succeeded but has no checkpoint to embed with`);
     const encoder = await openTileEncoder(

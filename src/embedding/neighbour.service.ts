@@ -8,7 +8,6 @@ import type { ImageInfo, NeighbourRepository } from '../db/repositories/neighbou
 import type { ProfileRepository, StoredProfile } from '../db/repositories/profile.repository';
 import type { RunRepository } from '../db/repositories/run.repository';
 import { BadUserInputError, NotFoundError } from '../errors/app-errors';
-import { REPRESENTATION_DIM } from '../training/networks/encoder';
 import { DEFAULT_FRESHNESS_MS, RunIndexCache, type IndexKind, type LoadedIndex, type RunIndexOptions } from './run-index.cache';
 import type { Neighbour } from './vector-index';
 import type { VectorIndexStore } from './vector-index.store';
@@ -69,13 +68,14 @@ export class NeighbourService {
     this.checkK(request.k);
     const run = await this.run(request.run);
     if ((request.image === undefined) === (request.vector === undefined)) throw new BadUserInputError('give exactly one of image and vector', 'image');
-    if (request.vector && request.vector.length !== REPRESENTATION_DIM) {
-      throw new BadUserInputError(`vector must have ${REPRESENTATION_DIM} dimensions, got ${request.vector.length}`, 'vector');
-    }
     // the index computes in 32 bits: 1e300 is finite here and Infinity there
     const vector = request.vector ? Float32Array.from(request.vector) : undefined;
     if (vector && !vector.every(Number.isFinite)) throw new BadUserInputError('vector must hold finite numbers within the 32-bit float range (about 3.4e38)', 'vector');
     const loaded = await this.index(run.id, 'images', request.metric);
+    // the run's dimension: 2048 for an encoder's embeddings, fewer for the classical baseline's
+    if (vector && vector.length !== loaded.index.dimensions) {
+      throw new BadUserInputError(`vector must have ${loaded.index.dimensions} dimensions (this run's embeddings), got ${vector.length}`, 'vector');
+    }
     let query: Float32Array;
     const exclude = new Set<number>();
     if (request.image !== undefined) {

@@ -115,9 +115,11 @@ export class RunIndexCache {
       rows = [...profiles.values()].map((p) => ({ label: p.id, vector: p.vector }));
     }
     const labels = Uint32Array.from(rows, (row) => row.label);
-    const vectors = new Float32Array(rows.length * REPRESENTATION_DIM);
-    rows.forEach((row, i) => vectors.set(row.vector, i * REPRESENTATION_DIM));
-    const index = VectorIndex.build(math, metric, REPRESENTATION_DIM, labels, vectors, this.options.parameters ?? DEFAULT_INDEX_PARAMETERS);
+    // the run's own dimension: 2048 for an encoder, CLASSICAL_FEATURES.length for the classical baseline
+    const dimensions = rows[0]?.vector.length ?? REPRESENTATION_DIM;
+    const vectors = new Float32Array(rows.length * dimensions);
+    rows.forEach((row, i) => vectors.set(row.vector, i * dimensions));
+    const index = VectorIndex.build(math, metric, dimensions, labels, vectors, this.options.parameters ?? DEFAULT_INDEX_PARAMETERS);
     await this.store.save(index, { run: runId, kind, generation });
     return { index, generation, checkedAt: Date.now(), profiles };
   }

@@ -14,16 +14,19 @@ import type { TrainingEnvironment, TrainOutcome } from './training.service';
 
 /**
  * The paradigm whose checkpoint carries the untrained encoder. Every paradigm draws its encoder's
- * weights first from the same seeded stream, so the encoder is the same whichever carries it; this
- * one adds the smallest head.
+ * weights first from the same seeded stream, so the encoder is the same whichever carries it; the
+ * autoencoder's decoder (~25k weights) is the smallest thing to carry beside it (the classifier
+ * head has ~525k).
  */
-export const UNTRAINED_CARRIER: Paradigm = 'weakly-supervised';
+export const UNTRAINED_CARRIER: Paradigm = 'unsupervised';
 
 /**
  * The run.train step of the baseline runs, which learn nothing. baseline/untrained: the encoder
  * at its seeded initialisation (seeded from the run's seed and setup name, as training seeds a
  * learned run), written as an epoch-0 checkpoint that embedding reads like any other; no epoch
- * rows. Safe to run twice: a finished run is left alone, and the checkpoint is the same.
+ * rows. baseline/classical: marked succeeded with no checkpoint; its embedding computes the
+ * features (embedding/classical-embedding.service.ts). Safe to run twice: a finished run is left
+ * alone, and the checkpoint is the same.
  */
 export class BaselineService {
   constructor(
@@ -33,11 +36,14 @@ export class BaselineService {
   ) {}
 
   async prepare(run: RunEntity): Promise<TrainOutcome> {
-    if (run.setup?.baseline !== 'untrained') throw new Error(`run ${run.id} is not a baseline run this service prepares (setup ${run.setup?.name})`);
-    const backend = await selectBackend({ backend: this.environment.backend, threads: this.environment.threads });
-    if (!(await this.runs.start(run.id, backend.backend, backend.device))) return 'skipped';
+    const baseline = run.setup?.baseline;
+    if (!baseline) throw new Error(`run ${run.id} is not a baseline run (setup ${run.setup?.name})`);
+    // the classical features need no network, so no tfjs backend either
+    const backend = baseline === 'untrained' ? await selectBackend({ backend: this.environment.backend, threads: this.environment.threads }) : null;
+    if (!(await this.runs.start(run.id, backend?.backend ?? null, backend?.device ?? null))) return 'skipped';
     try {
-      await this.writeInitialEncoder(run);
+      if (baseline === 'untrained') await this.writeInitialEncoder(run);
+      else await this.runs.succeed(run.id, { ...new ResourceMeter(tfMemoryProbe).usage(), stoppedEarly: false, bestEpoch: 0 });
       return 'succeeded';
     } catch (error) {
       if (!(error instanceof JobInterruptedError)) await this.runs.fail(run.id, errorMessage(error));

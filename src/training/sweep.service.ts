@@ -6,12 +6,10 @@ import type { CatalogService } from '../catalog/catalog.service';
 import type { RunRepository } from '../db/repositories/run.repository';
 import type { SweepRepository } from '../db/repositories/sweep.repository';
 import { BadUserInputError, NotFoundError } from '../errors/app-errors';
-import type { SetupBaseline } from '../db/entities/setup.entity';
+import { SETUP_BASELINES } from '../db/entities/setup.entity';
 import { planSweepRuns } from './sweep.plan';
 import { trainingConfig, type TrainingConfig } from './training-profiles';
 
-/** The baselines every sweep runs beside its learned setups. */
-const SWEEP_BASELINES: readonly SetupBaseline[] = ['untrained'];
 
 /** The part of the job queue sweeps use. */
 export interface RunJobSender {
@@ -54,7 +52,7 @@ export class SweepService {
     }
     const config = trainingConfig(request.profile, request.overrides);
     const replicates = request.replicates ?? 1;
-    const planned = planSweepRuns(setups, await this.sweeps.baselineSetups(SWEEP_BASELINES), config, replicates);
+    const planned = planSweepRuns(setups, await this.sweeps.baselineSetups(SETUP_BASELINES), config, replicates);
     const created = await this.sweeps.create(
       { screenId: screen.id, profile: request.profile, config: { ...config }, replicates },
       planned.map((run) => ({ setup: run.setup, replicate: run.replicate, config: { ...run.config } })),

@@ -38,7 +38,7 @@ describe.skipIf(inject('embeddedDatabase'))('morphospace start: the one-command 
     const first = await startDemo(env);
     const [, url, sweepId] = DASHBOARD.exec(first.output())!;
     expect(first.output()).toMatch(/demo screen generated: 3168 images/);
-    expect(first.output()).toMatch(new RegExp(`queued the quick sweep ${sweepId}: 16 setups and 1 baseline runs`));
+    expect(first.output()).toMatch(new RegExp(`queued the quick sweep ${sweepId}: 16 setups and 2 baseline runs`));
     const page = await fetch(`${url}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<title>morphospace dashboard<\/title>/);
@@ -50,7 +50,7 @@ describe.skipIf(inject('embeddedDatabase'))('morphospace start: the one-command 
       expect(second.output()).toContain(`continuing sweep ${sweepId}`);
       expect(DASHBOARD.exec(second.output())![2]).toBe(sweepId);
       const { body } = await graphql(DASHBOARD.exec(second.output())![1], '{ sweeps(first: 10) { totalCount } runs(first: 100) { totalCount } }');
-      expect(body.data).toEqual({ sweeps: { totalCount: 1 }, runs: { totalCount: 17 } });
+      expect(body.data).toEqual({ sweeps: { totalCount: 1 }, runs: { totalCount: 18 } });
     } finally {
       expect(await second.stop('SIGINT')).toBe(0);
     }

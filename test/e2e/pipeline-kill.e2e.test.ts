@@ -116,6 +116,10 @@ describe('every run finishes, whatever is killed', () => {
       overrides: { epochs: 2, batchSize: 16, imagesPerEpoch: 32 },
     });
     const runId = runs[0].id;
+    // the kill points follow one run: the sweep's baseline runs are taken out of the pipeline, their jobs gone
+    const baselineRuns = runs.filter((run) => run.setup!.baseline !== null).map((run) => run.id);
+    for (const baselineRun of baselineRuns) await runtime.services.sweeps.cancelRun(baselineRun);
+    await query('DELETE FROM pgboss.job WHERE singleton_key = ANY($1)', [baselineRuns]);
 
     // 1. during training: stopped writing epoch 1's row, its checkpoint already saved
     await points.blockWrites('run_epochs');

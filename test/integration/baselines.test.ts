@@ -9,6 +9,7 @@ import { decodeGrey } from '../../src/data/crops/sharp-image.adapter';
 import { openDatabase, type Database } from '../../src/db/database';
 import type { RunEntity } from '../../src/db/entities/run.entity';
 import { EmbeddingRepository } from '../../src/db/repositories/embedding.repository';
+import { CLASSICAL_FEATURES } from '../../src/embedding/classical/classical-features';
 import { planTiles } from '../../src/embedding/tile.plan';
 import { TASK_NAMES } from '../../src/evaluation/tasks/task.registry';
 import { createLogger } from '../../src/logger';
@@ -16,6 +17,7 @@ import { createServices, type ServiceJobSender, type Services } from '../../src/
 import { selectBackend } from '../../src/training/backend';
 import { UNTRAINED_CARRIER } from '../../src/training/baseline.service';
 import { createParadigm } from '../../src/training/paradigms/create-paradigm';
+import { PARADIGMS, type Paradigm } from '../../src/training/setups';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
 const logger = createLogger('silent');
@@ -69,7 +71,7 @@ describe('baselines and replicates in a sweep', () => {
 
   const runsOf = (setup: string) => runs.filter((run) => run.setup!.name === setup);
 
-  it('creates one learned run per replicate with seeds s, s+1, and baseline/untrained once per replicate', async () => {
+  it('creates one learned run per replicate with seeds s, s+1, baseline/untrained once per replicate and baseline/classical once', async () => {
     const sweep = await services.sweeps.byId(runs[0].sweepId!);
     expect(sweep.replicates).toBe(2);
     const learned = runsOf('weakly-supervised/one-crop');
@@ -80,7 +82,8 @@ describe('baselines and replicates in a sweep', () => {
         [1, SEED + 1],
       ]);
     }
-    expect(runs.map((run) => run.setup!.name)).toEqual(['weakly-supervised/one-crop', 'weakly-supervised/one-crop', 'baseline/untrained', 'baseline/untrained']);
+    expect(runsOf('baseline/classical').map((run) => [run.replicate, run.config.seed])).toEqual([[0, SEED]]);
+    expect(runs.map((run) => run.setup!.name)).toEqual(['weakly-supervised/one-crop', 'weakly-supervised/one-crop', 'baseline/untrained', 'baseline/untrained', 'baseline/classical']);
   });
 
   it('refuses replicates outside 1..10', async () => {
@@ -106,9 +109,15 @@ describe('baselines and replicates in a sweep', () => {
     const grey = await decodeGrey(image.path);
     const pixels = new Float32Array(CROP_SIZE * CROP_SIZE);
     renderCrop(grey, planTiles(grey.width, grey.height, 'whole')[0], pixels, 0);
-    const initial = createParadigm(UNTRAINED_CARRIER, { seed: `${SEED}/baseline/untrained` });
-    const expected = tf.tidy(() => initial.encode(tf.tensor4d(pixels, [1, CROP_SIZE, CROP_SIZE, 1])).dataSync() as Float32Array);
-    initial.dispose();
+    const initialEncoding = (paradigm: Paradigm) => {
+      const initial = createParadigm(paradigm, { seed: `${SEED}/baseline/untrained` });
+      const encoded = tf.tidy(() => initial.encode(tf.tensor4d(pixels, [1, CROP_SIZE, CROP_SIZE, 1])).dataSync() as Float32Array);
+      initial.dispose();
+      return encoded;
+    };
+    const expected = initialEncoding(UNTRAINED_CARRIER);
+    // the carrier does not matter: every paradigm's encoder starts from the same weights
+    for (const paradigm of PARADIGMS) expect(initialEncoding(paradigm)).toEqual(expected);
     expect(stored.length).toBe(expected.length);
     const scale = Math.max(...expected.map(Math.abs));
     expect(scale).toBeGreaterThan(0);
@@ -119,5 +128,51 @@ describe('baselines and replicates in a sweep', () => {
     await throughPipeline(second.id);
     const other = (await embeddings.vectorOf(second.id, image.id))!;
     expect(other.some((value, d) => Math.abs(value - stored[d]) > 1e-3 * scale)).toBe(true);
+  }, 120_000);
+
+  it('takes baseline/classical through the pipeline: per-cell-line standardised features, profiles, evaluated, no encoder to export', async () => {
+    const [classical] = runsOf('baseline/classical');
+    expect(await throughPipeline(classical.id)).toEqual(['train', 'embed', 'evaluate']);
+    const run = await services.runs.byId(classical.id);
+    expect(run).toMatchObject({ status: 'succeeded', epochsCompleted: 0, checkpointPath: null, backend: null, embeddingRuntime: 'classical' });
+    const evaluated = await database.dataSource.query('SELECT DISTINCT task FROM evaluations WHERE run_id = $1', [classical.id]);
+    expect(evaluated.map((row: { task: string }) => row.task).sort()).toEqual([...TASK_NAMES].sort());
+    const profiles = await database.dataSource.query('SELECT count(*)::int AS n FROM profiles WHERE run_id = $1', [classical.id]);
+    expect(profiles[0].n).toBeGreaterThan(0);
+
+    const embeddings = new EmbeddingRepository(database.dataSource);
+    expect(await embeddings.set(classical.id)).toMatchObject({ status: 'complete', dimensions: CLASSICAL_FEATURES.length });
+    const images = await embeddings.imagesOf(run.screenId);
+    const cellLineOf = new Map(images.map((image) => [image.id, image.cellLineId]));
+    const sums = new Map<number, { count: number; sum: Float64Array; squares: Float64Array }>();
+    for await (const page of embeddings.stream(classical.id)) {
+      for (const { imageId, vector } of page) {
+        expect(vector.length).toBe(CLASSICAL_FEATURES.length);
+        const line = cellLineOf.get(imageId)!;
+        const entry = sums.get(line) ?? { count: 0, sum: new Float64Array(vector.length), squares: new Float64Array(vector.length) };
+        entry.count += 1;
+        vector.forEach((value, d) => {
+          entry.sum[d] += value;
+          entry.squares[d] += value * value;
+        });
+        sums.set(line, entry);
+      }
+    }
+    expect(sums.size).toBe(3);
+    for (const { count, sum, squares } of sums.values()) {
+      for (let d = 0; d < sum.length; d += 1) {
+        expect(Math.abs(sum[d] / count)).toBeLessThan(1e-4);
+        // sd 1, or 0 for a feature constant within the line
+        const sd = Math.sqrt(squares[d] / count);
+        expect(Math.min(Math.abs(sd - 1), sd)).toBeLessThan(1e-3);
+      }
+    }
+    await expect(services.encoderExport.export(classical.id)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+
+    // its vectors are searchable at their own dimension
+    const [image] = images;
+    const neighbours = await services.neighbours.nearestImages({ run: classical.id, image: String(image.id), k: 3, metric: 'cosine' });
+    expect(neighbours).toHaveLength(3);
+    await expect(services.neighbours.nearestImages({ run: classical.id, vector: new Array(2048).fill(0.5), k: 3, metric: 'cosine' })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
   }, 120_000);
 });

@@ -12,6 +12,7 @@ import { openDatabase, type Database } from '../../src/db/database';
 import { EmbeddingRepository } from '../../src/db/repositories/embedding.repository';
 import { ProfileRepository } from '../../src/db/repositories/profile.repository';
 import { RunRepository } from '../../src/db/repositories/run.repository';
+import { ClassicalEmbeddingService } from '../../src/embedding/classical-embedding.service';
 import { EmbeddingService } from '../../src/embedding/embedding.service';
 import { createLogger } from '../../src/logger';
 import { JobInterruptedError } from '../../src/queue/job-interrupted.error';
@@ -148,6 +149,7 @@ describe('embeddings, profiles and nearest neighbours on the tiny screen', () =>
       new ProfileRepository(database.dataSource),
       new CheckpointStore(dataDir),
       services.encoderExport,
+      new ClassicalEmbeddingService(new RunRepository(database.dataSource), new EmbeddingRepository(database.dataSource), new ProfileRepository(database.dataSource)),
       { backend: 'wasm', threads: 1, inference: 'auto', writeEvery: 16, batchTiles: 64 },
     );
     await database.dataSource.query('DELETE FROM embeddings WHERE run_id = $1', [runId]);

@@ -59,7 +59,7 @@ describe('training runs on the tiny screen', () => {
     const before = queue.sent.length;
     const { runs } = await services.sweeps.create({ screen: 'tiny', profile: 'quick' });
     expect(runs.filter((run) => run.setup!.baseline === null)).toHaveLength(16);
-    expect(runs.filter((run) => run.setup!.baseline !== null).map((run) => run.setup!.name)).toEqual(['baseline/untrained']);
+    expect(runs.filter((run) => run.setup!.baseline !== null).map((run) => run.setup!.name)).toEqual(['baseline/untrained', 'baseline/classical']);
     expect(queue.sent.slice(before).map((job) => job.key).sort()).toEqual(runs.map((run) => run.id).sort());
   });
 

@@ -81,8 +81,11 @@ export class RunRepository {
     return rows.map((row) => ({ runId: row.run_id, setup: row.setup, imagesPerSecond: Number(row.images_per_second) }));
   }
 
-  /** Marks a run running unless it was cancelled or has finished; false when it must not train. */
-  async start(id: string, backend: string, device: string): Promise<boolean> {
+  /**
+   * Marks a run running unless it was cancelled or has finished; false when it must not train.
+   * backend and device are null for a run that uses no tfjs backend (baseline/classical).
+   */
+  async start(id: string, backend: string | null, device: string | null): Promise<boolean> {
     const result = await this.dataSource.query(
       `UPDATE runs SET status = 'running', backend = $2, device = $3, error = NULL, started_at = COALESCE(started_at, now())
         WHERE id = $1 AND status IN ('queued', 'running', 'failed') RETURNING id`,

@@ -44,6 +44,7 @@ export class EncoderExportService {
   async export(runId: string): Promise<{ model: Uint8Array; info: OnnxModelInfo }> {
     const run = isUuid(runId) ? await this.runs.byId(runId) : null;
     if (!run) throw new NotFoundError('run', runId);
+    if (run.setup?.baseline === 'classical') throw new BadUserInputError(`run ${run.id} is baseline/classical: its embeddings are hand-crafted image features, there is no encoder to export`, 'run');
     const checkpoint = await this.checkpoints.load(run.id, 'best');
     if (!checkpoint) throw new BadUserInputError(`run ${run.id} has no checkpoint yet (status ${run.status}): nothing to export`, 'run');
     const model = await this.modelOf(run, checkpoint);

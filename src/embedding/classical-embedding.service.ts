@@ -1,0 +1,71 @@
+import { decodeGrey } from '../data/crops/sharp-image.adapter';
+import type { RunEntity } from '../db/entities/run.entity';
+import type { EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
+import type { ProfileRepository } from '../db/repositories/profile.repository';
+import type { RunRepository } from '../db/repositories/run.repository';
+import { JobInterruptedError } from '../queue/job-interrupted.error';
+import { mapConcurrently } from '../util/map-concurrently';
+import { CLASSICAL_FEATURES, extractClassicalFeatures, GroupStandardizer } from './classical/classical-features';
+import type { EmbedJob, EmbedOutcome } from './embedding.service';
+import { buildProfiles } from './profile.builder';
+
+/** What the run's embedding set records as its runtime and settings. */
+export const CLASSICAL_RUNTIME = 'classical';
+
+const DECODE_CONCURRENCY = 4;
+const IMAGES_PER_STEP = 64;
+const WRITE_EVERY = 1024;
+
+/**
+ * baseline/classical's embedding: the hand-crafted features of every image at full resolution
+ * (embedding/classical), z-scored per cell line, written as the run's embeddings and profiled
+ * like any run's. Two passes: the first extracts every image's raw features and accumulates its
+ * cell line's moments, the second standardises and writes. Between them the raw features are
+ * held (CLASSICAL_FEATURES.length floats an image, 1/40 of a learned embedding) rather than the
+ * images decoded twice. Safe to run twice, as EmbeddingService's embedRun.
+ */
+export class ClassicalEmbeddingService {
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly embeddings: EmbeddingRepository,
+    private readonly profiles: ProfileRepository,
+  ) {}
+
+  async embedRun(run: RunEntity, job: EmbedJob): Promise<EmbedOutcome> {
+    const started = performance.now();
+    const dim = CLASSICAL_FEATURES.length;
+    const images = await this.embeddings.imagesOf(run.screenId);
+    await this.embeddings.begin(run.id, dim, { features: 'classical', standardized: 'per cell line', runtime: CLASSICAL_RUNTIME });
+
+    const raw = new Float32Array(images.length * dim);
+    const standardizer = new GroupStandardizer(dim);
+    for (let start = 0; start < images.length; start += IMAGES_PER_STEP) {
+      if (job.signal.aborted) throw new JobInterruptedError('run.embed');
+      const step = images.slice(start, start + IMAGES_PER_STEP);
+      const features = await mapConcurrently(step, DECODE_CONCURRENCY, async (image) => extractClassicalFeatures(await decodeGrey(image.path)));
+      features.forEach((row, i) => {
+        raw.set(row, (start + i) * dim);
+        standardizer.accumulate(String(step[i].cellLineId), row);
+      });
+    }
+
+    const vectors = new Map<number, Float32Array>();
+    let pending: EmbeddingRow[] = [];
+    for (const [i, image] of images.entries()) {
+      const vector = standardizer.standardize(String(image.cellLineId), raw.subarray(i * dim, (i + 1) * dim));
+      vectors.set(image.id, vector);
+      pending.push({ imageId: image.id, vector });
+      if (pending.length >= WRITE_EVERY) {
+        if (job.signal.aborted) throw new JobInterruptedError('run.embed');
+        await this.embeddings.write(run.id, pending);
+        pending = [];
+      }
+    }
+    await this.embeddings.write(run.id, pending);
+    const profiles = buildProfiles(images, vectors);
+    await this.profiles.replace(run.id, profiles);
+    const generation = await this.embeddings.complete(run.id, images.map((image) => image.id));
+    await this.runs.setEmbeddingRuntime(run.id, CLASSICAL_RUNTIME);
+    return { status: 'succeeded', images: vectors.size, tiles: 0, generation, profiles: profiles.length, seconds: (performance.now() - started) / 1000, runtime: CLASSICAL_RUNTIME };
+  }
+}
