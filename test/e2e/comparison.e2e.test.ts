@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFinishedSweep, FIXTURE_SETUPS, type FinishedSweep } from '../support/finished-sweep';
-import { addReplicateAndBaselines } from '../support/replicates-and-baselines';
+import { addReplicate } from '../support/add-replicate';
 import { graphql, startServer, type ServerProcess } from '../support/server-process';
 
 const CLI = path.join(__dirname, '..', '..', 'bin', 'morphospace.js');
@@ -23,7 +23,7 @@ describe('comparisons, reports and the README walkthrough over HTTP', () => {
 
   beforeAll(async () => {
     sweep = await buildFinishedSweep('e2e_comparison');
-    await addReplicateAndBaselines(sweep.env.DATABASE_URL, sweep.runIds);
+    await addReplicate(sweep.env.DATABASE_URL, sweep.runIds);
     server = await startServer(['serve', '--port', '0'], sweep.env);
   }, 300_000);
   afterAll(async () => {

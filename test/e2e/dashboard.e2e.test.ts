@@ -5,7 +5,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFinishedSweep, FIXTURE_SETUPS, type FinishedSweep } from '../support/finished-sweep';
-import { addReplicateAndBaselines } from '../support/replicates-and-baselines';
+import { addReplicate } from '../support/add-replicate';
 import { graphql, startServer, type ServerProcess } from '../support/server-process';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -36,7 +36,7 @@ describe('the dashboard in headless Chromium', () => {
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
     sweep = await buildFinishedSweep('e2e_dashboard');
-    await addReplicateAndBaselines(sweep.env.DATABASE_URL, sweep.runIds);
+    await addReplicate(sweep.env.DATABASE_URL, sweep.runIds);
     server = await startServer(['serve', '--port', '0'], sweep.env);
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'morphospace-chromium-'));
     // a fresh profile per run: the persistent-context form is how playwright takes --user-data-dir
