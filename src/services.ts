@@ -37,6 +37,7 @@ import { PipelineRepository } from './db/repositories/pipeline.repository';
 import { PipelineService, type PipelineQueue } from './pipeline/pipeline.service';
 import { WorkerRepository } from './db/repositories/worker.repository';
 import { WorkerHeartbeat, type AbandonedJobQueue } from './pipeline/worker-heartbeat.service';
+import { LiveUpdateService } from './live/live-update.service';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -54,6 +55,8 @@ export interface Services {
   demo: DemoService;
   health: HealthRepository;
   pipeline: PipelineService;
+  /** subscriptions' updates: fed by the API process's change listener (src/db/change.listener.ts) */
+  live: LiveUpdateService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
@@ -77,10 +80,11 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const encoderExport = new EncoderExportService(runs, checkpoints, new OnnxModelStore((runId) => checkpoints.runDir(runId)));
   const embeddingService = new EmbeddingService(runs, embeddings, profiles, checkpoints, encoderExport, config.training);
   const evaluations = new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue);
+  const runService = new RunService(runs, sweeps, catalog, pageLimit);
   return {
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),
     catalog,
-    runs: new RunService(runs, sweeps, catalog, pageLimit),
+    runs: runService,
     screens,
     sweeps,
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, config.training),
@@ -98,6 +102,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     demo: new DemoService(screens, sweeps, comparisonRepository),
     pipeline: new PipelineService(new PipelineRepository(dataSource), queue),
     health: new HealthRepository(dataSource),
+    live: new LiveUpdateService(runs, runService, sweeps),
   };
 }
 

@@ -12,9 +12,10 @@ import { authStatusPlugin } from './errors/auth-status.plugin';
 import { createErrorFormatter } from './errors/format-error';
 import { costLimitPlugin } from './limits/cost-limit.plugin';
 import { depthLimitRule } from './limits/depth-limit.rule';
-import { nestingRefusal } from './limits/nesting-limit';
+import { MAX_NESTING, nestingRefusal } from './limits/nesting-limit';
 import { buildApiSchema } from './schema';
 import { DashboardFiles } from './dashboard/static-files';
+import { attachSubscriptionServer } from './subscriptions/subscription.server';
 
 /** What /healthz asks of the process: each check resolves true when its system answers. */
 export interface HealthChecks {
@@ -28,9 +29,6 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Brackets a document may nest: the depth limit's selection sets, arguments and their values, with room to spare. */
-const MAX_NESTING = 64;
-
 class HttpRefusal extends Error {
   constructor(
     readonly status: number,
@@ -41,7 +39,7 @@ class HttpRefusal extends Error {
   }
 }
 
-/** The API over node:http: POST/GET /graphql and GET /healthz. */
+/** The API over node:http: POST/GET /graphql, subscriptions on a WebSocket at /graphql, GET /healthz. */
 export async function startApiServer(config: Config, services: Services, health: HealthChecks, logger: Logger): Promise<RunningApi> {
   const schema = await buildApiSchema({ requireReaderForQueries: config.requireReaderForQueries });
   const apollo = new ApolloServer<RequestContext>({
@@ -127,6 +125,8 @@ export async function startApiServer(config: Config, services: Services, health:
     });
   });
 
+  const subscriptions = attachSubscriptionServer(server, schema, config, services, logger);
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -137,6 +137,7 @@ export async function startApiServer(config: Config, services: Services, health:
     url,
     port,
     async close() {
+      await subscriptions.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

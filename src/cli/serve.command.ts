@@ -11,6 +11,7 @@ import { checkForcedInference } from '../embedding/encoders/tile-encoder.selecto
 import { exitWithParent, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
 import { schedulePipeline } from '../pipeline/pipeline.scheduler';
 import { createWorkerHeartbeat } from '../services';
+import { PostgresChangeListener } from '../db/change.listener';
 
 interface ServeOptions extends ConfigFlags {
   concurrency?: string;
@@ -79,16 +80,23 @@ async function serve(config: Config, workers: WorkerPoolOptions | undefined, dem
   await runUntilStopped(runtime, async () => {
     const pool = workers ? new WorkerPool(config, runtime.database.url, workers, runtime.logger) : undefined;
     pool?.start();
+    // changes committed by any worker, on any host, reach this replica's subscribers
+    const changes = new PostgresChangeListener(runtime.database.url, runtime.services.live, runtime.logger);
+    await changes.start();
     const api = await startApiServer(config, runtime.services, {
       database: () => runtime.services.health.databaseReachable(),
       queue: () => runtime.queue.isReachable(),
-    }, runtime.logger);
+    }, runtime.logger).catch(async (error: unknown) => {
+      await changes.stop();
+      throw error;
+    });
     runtime.logger.info({ url: `${api.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'morphospace is listening');
     process.stderr.write(`morphospace: GraphQL API at ${api.url}/graphql, health at ${api.url}/healthz\n`);
     const stopDemo = demo ? startDemo(runtime, api.url) : () => undefined;
     return async () => {
       stopDemo();
       await api.close();
+      await changes.stop();
       await pool?.stop();
     };
   });

@@ -1,4 +1,5 @@
 import { IsNull, type DataSource } from 'typeorm';
+import { announceChangedRuns } from '../change-notifications';
 import { RunEntity } from '../entities/run.entity';
 import { SetupEntity } from '../entities/setup.entity';
 import { SweepEntity } from '../entities/sweep.entity';
@@ -28,6 +29,7 @@ export class SweepRepository {
     return this.dataSource.transaction(async (manager) => {
       const sweep = await manager.getRepository(SweepEntity).save(manager.getRepository(SweepEntity).create({ screenId, profile, config }));
       const runs = await manager.getRepository(RunEntity).save(setups.map((setup) => manager.getRepository(RunEntity).create({ sweepId: sweep.id, screenId, setupId: setup.id, status: 'queued', config })));
+      await manager.query(`WITH changed AS (SELECT id, sweep_id FROM runs WHERE sweep_id = $1) ${announceChangedRuns('status')}`, [sweep.id]);
       return { sweep, runs };
     });
   }
