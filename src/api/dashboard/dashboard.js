@@ -67,8 +67,12 @@ async function selectSweep(id, sweeps) {
   fillSelect($('umap-cell-line'), lines, true);
   fillSelect($('nearest-cell-line'), lines, true);
   $('compound-names').replaceChildren(...[...state.compounds.keys()].map((name) => option(name, name)));
-  await refresh();
-  watchSweep();
+  try {
+    await refresh();
+  } finally {
+    // live updates (or polling) whether or not the first read worked
+    watchSweep();
+  }
 }
 
 async function loadRuns() {

@@ -73,6 +73,8 @@ export function attachSubscriptionServer(server: Server, schema: GraphQLSchema, 
       },
       onNext: (_context, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : result),
       onError: (_context, _id, _payload, errors) => format(errors),
+      // an unexpected failure closes the socket with 4500 and no message: messages may hold internals
+      isProd: true,
     },
     sockets,
   );
