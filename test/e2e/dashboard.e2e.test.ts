@@ -90,7 +90,9 @@ describe('the dashboard in headless Chromium', () => {
   it('follows the sweep over the socket, polls while it is down, and goes back to it on reconnection', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);
-    await page.waitForSelector('body[data-live="socket"]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-ready="true"][data-live="socket"]', { timeout: 60_000 });
+    // connecting reads the runs once, a moment later (what changed before the socket was up)
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     const polls = () => page.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/graphql')).length);
     const requestsOnSocket = await polls();
     // no polling while the socket is up: longer than one polling interval without a request
