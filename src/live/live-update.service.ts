@@ -6,8 +6,7 @@ import type { RunEntity } from '../db/entities/run.entity';
 import type { SweepEntity } from '../db/entities/sweep.entity';
 import type { RunRepository } from '../db/repositories/run.repository';
 import { BadUserInputError } from '../errors/app-errors';
-import type { TaskName } from '../evaluation/tasks/task.registry';
-import { TASK_NAMES } from '../evaluation/tasks/task.registry';
+import { TASK_NAMES, type TaskName } from '../evaluation/tasks/task.registry';
 import type { RunService } from '../training/run.service';
 import type { SweepService } from '../training/sweep.service';
 
