@@ -40,6 +40,7 @@ import { PipelineRepository } from './db/repositories/pipeline.repository';
 import { PipelineService, type PipelineQueue } from './pipeline/pipeline.service';
 import { WorkerRepository } from './db/repositories/worker.repository';
 import { WorkerHeartbeat, type AbandonedJobQueue } from './pipeline/worker-heartbeat.service';
+import { LiveUpdateService } from './live/live-update.service';
 import { MetricsService, type QueueStatisticsSource } from './monitoring/metrics.service';
 
 /** The services of one process, wired to their adapters once at start. */
@@ -59,6 +60,8 @@ export interface Services {
   scienceBench: ScienceBenchService;
   health: HealthRepository;
   pipeline: PipelineService;
+  /** subscriptions' updates: fed by the API process's change listener (src/db/change.listener.ts) */
+  live: LiveUpdateService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
@@ -84,10 +87,11 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const classicalEmbedding = new ClassicalEmbeddingService(runs, embeddings, profiles);
   const embeddingService = new EmbeddingService(runs, embeddings, profiles, checkpoints, encoderExport, classicalEmbedding, config.training);
   const evaluations = new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue);
+  const runService = new RunService(runs, sweeps, catalog, pageLimit);
   return {
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),
     catalog,
-    runs: new RunService(runs, sweeps, catalog, pageLimit),
+    runs: runService,
     screens,
     sweeps,
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, new BaselineService(runs, checkpoints, config.training), config.training),
@@ -106,6 +110,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     scienceBench: new ScienceBenchService(screens, sweeps, comparisonRepository, comparisons),
     pipeline: new PipelineService(new PipelineRepository(dataSource), queue),
     health: new HealthRepository(dataSource),
+    live: new LiveUpdateService(runs, runService, sweeps),
   };
 }
 

@@ -13,11 +13,12 @@ import { createErrorFormatter } from './errors/format-error';
 import { specStatus } from './errors/request-error-status';
 import { costLimitPlugin } from './limits/cost-limit.plugin';
 import { depthLimitRule } from './limits/depth-limit.rule';
-import { nestingRefusal } from './limits/nesting-limit';
+import { MAX_NESTING, nestingRefusal } from './limits/nesting-limit';
 import { buildApiSchema } from './schema';
 import { DashboardFiles } from './dashboard/static-files';
 import { routeLabel, type ApiMetrics } from './metrics/api.metrics';
 import { answerMetrics } from './metrics/metrics.endpoint';
+import { attachSubscriptionServer } from './subscriptions/subscription.server';
 
 /** What /healthz asks of the process: each check resolves true when its system answers. */
 export interface HealthChecks {
@@ -31,9 +32,6 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Brackets a document may nest: the depth limit's selection sets, arguments and their values, with room to spare. */
-const MAX_NESTING = 64;
-
 class HttpRefusal extends Error {
   constructor(
     readonly status: number,
@@ -44,7 +42,7 @@ class HttpRefusal extends Error {
   }
 }
 
-/** The API over node:http: POST/GET /graphql, GET /healthz and GET /metrics. */
+/** The API over node:http: POST/GET /graphql, subscriptions on a WebSocket at /graphql, GET /healthz and GET /metrics. */
 export async function startApiServer(config: Config, services: Services, health: HealthChecks, logger: Logger, metrics: ApiMetrics): Promise<RunningApi> {
   const schema = await buildApiSchema({ requireReaderForQueries: config.requireReaderForQueries });
   const apollo = new ApolloServer<RequestContext>({
@@ -136,6 +134,8 @@ export async function startApiServer(config: Config, services: Services, health:
     });
   });
 
+  const subscriptions = attachSubscriptionServer(server, schema, config, services, logger);
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -146,6 +146,7 @@ export async function startApiServer(config: Config, services: Services, health:
     url,
     port,
     async close() {
+      await subscriptions.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

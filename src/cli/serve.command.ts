@@ -12,6 +12,7 @@ import { exitWithParent, threadsPerWorker, WorkerPool, type WorkerPoolOptions } 
 import { schedulePipeline } from '../pipeline/pipeline.scheduler';
 import { createMetricsService, createWorkerHeartbeat } from '../services';
 import { ApiMetrics } from '../api/metrics/api.metrics';
+import { PostgresChangeListener } from '../db/change.listener';
 
 interface ServeOptions extends ConfigFlags {
   concurrency?: string;
@@ -82,16 +83,23 @@ async function serve(config: Config, workers: WorkerPoolOptions | undefined, dem
     const pool = workers ? new WorkerPool(config, runtime.database.url, workers, runtime.logger) : undefined;
     pool?.start();
     const metrics = new ApiMetrics(createMetricsService(runtime.database, runtime.services, runtime.queue));
+    // changes committed by any worker, on any host, reach this replica's subscribers
+    const changes = new PostgresChangeListener(runtime.database.url, runtime.services.live, runtime.logger);
+    await changes.start();
     const api = await startApiServer(config, runtime.services, {
       database: () => runtime.services.health.databaseReachable(),
       queue: () => runtime.queue.isReachable(),
-    }, runtime.logger, metrics);
+    }, runtime.logger, metrics).catch(async (error: unknown) => {
+      await changes.stop();
+      throw error;
+    });
     runtime.logger.info({ url: `${api.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'morphospace is listening');
     process.stderr.write(`morphospace: GraphQL API at ${api.url}/graphql, health at ${api.url}/healthz\n`);
     const stopDemo = demo ? startDemo(runtime, api.url) : () => undefined;
     return async () => {
       stopDemo();
       await api.close();
+      await changes.stop();
       await pool?.stop();
     };
   });

@@ -116,17 +116,17 @@ export class EvaluationService {
     // rows in the screen's cell-line order, whichever thread finished first
     const position = new Map(cellLines.map((line, i) => [line.id, i]));
     const byPosition = (a: { cellLineId: number }, b: { cellLineId: number }) => position.get(a.cellLineId)! - position.get(b.cellLineId)!;
-    let rows = 0;
-    for (const [e, { task: name, sets }] of plan.entries()) {
+    const resultSets = plan.flatMap(({ task: name, sets }, e) => {
       const task = EVALUATION_TASKS.find((candidate) => candidate.name === name)!;
-      for (const [s, parameters] of sets.entries()) {
+      return sets.map((parameters, s) => {
         const lines = collected[e][s].sort(byPosition);
         const aggregate = task.aggregate(parameters, lines.map((line) => line.result));
-        const records = [{ cellLineId: null, result: jsonSafe(aggregate) }, ...lines];
-        await this.evaluations.replace(runId, name, parameters, records, 'all');
-        rows += records.length;
-      }
-    }
+        return { task: name, parameters, records: [{ cellLineId: null, result: jsonSafe(aggregate) }, ...lines] };
+      });
+    });
+    // one transaction: readers see the whole evaluation or the one before it, and subscribers hear of it once
+    await this.evaluations.replaceSets(runId, resultSets);
+    const rows = resultSets.reduce((sum, set) => sum + set.records.length, 0);
     seconds.total = (performance.now() - started) / 1000;
     for (const key of Object.keys(seconds)) seconds[key] = Math.round(seconds[key] * 1000) / 1000;
     return { status: 'succeeded', cellLines: cellLines.length, images, rows, seconds };

@@ -103,4 +103,24 @@ describe('the dashboard in headless Chromium', () => {
     expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
     expect(problems).toEqual([]);
   }, 180_000);
+
+  it('follows the sweep over the socket, polls while it is down, and goes back to it on reconnection', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('body[data-ready="true"][data-live="socket"]', { timeout: 60_000 });
+    // connecting reads the runs once, a moment later (what changed before the socket was up)
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const polls = () => page.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/graphql')).length);
+    const requestsOnSocket = await polls();
+    // no polling while the socket is up: longer than one polling interval without a request
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(await polls()).toBe(requestsOnSocket);
+    // the dashboard's own client, cut as a dropped network would
+    await page.evaluate('live.client.terminate()');
+    await page.waitForSelector('body[data-live="polling"]');
+    await page.waitForSelector('body[data-live="socket"]', { timeout: 30_000 });
+    // back on the socket it read the runs once, for what changed meanwhile
+    expect(await polls()).toBeGreaterThan(requestsOnSocket);
+    await page.close();
+  }, 120_000);
 });

@@ -67,7 +67,12 @@ async function selectSweep(id, sweeps) {
   fillSelect($('umap-cell-line'), lines, true);
   fillSelect($('nearest-cell-line'), lines, true);
   $('compound-names').replaceChildren(...[...state.compounds.keys()].map((name) => option(name, name)));
-  await refresh();
+  try {
+    await refresh();
+  } finally {
+    // live updates (or polling) whether or not the first read worked
+    watchSweep();
+  }
 }
 
 async function loadRuns() {
@@ -196,7 +201,7 @@ async function lookUpNearest(event) {
   }
 }
 
-// ---- refresh loop: runs every few seconds, the rest when runs change ----
+// ---- refresh: the runs table, then the rest when runs change ----
 
 async function refresh() {
   const signature = await loadRuns();
@@ -211,6 +216,73 @@ async function refresh() {
   }
 }
 
+// ---- live updates: subscriptions over graphql-ws; polling while the socket is down ----
+
+const POLL_MS = 3000;
+const live = { client: null, unsubscribe: [], poller: null, refreshTimer: null };
+
+function showError(error) {
+  $('status-line').textContent = error.message || String(error);
+}
+
+function startPolling() {
+  document.body.dataset.live = 'polling';
+  if (!live.poller) live.poller = setInterval(() => refresh().catch(showError), POLL_MS);
+}
+
+function stopPolling() {
+  document.body.dataset.live = 'socket';
+  clearInterval(live.poller);
+  live.poller = null;
+}
+
+/** Progress arrives every few seconds per run: updates close together make one refresh. */
+function refreshSoon() {
+  if (live.refreshTimer) return;
+  live.refreshTimer = setTimeout(() => {
+    live.refreshTimer = null;
+    refresh().catch(showError);
+  }, 250);
+}
+
+function liveClient() {
+  if (!live.client) {
+    live.client = graphqlWs.createClient({
+      url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+      // keep trying while the page is open, at most 15 s apart; the subscriptions resume on reconnection
+      retryAttempts: Infinity,
+      shouldRetry: () => true,
+      retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, 15000))),
+      on: {
+        // whatever changed while the socket was down is read once on reconnection
+        connected: () => {
+          stopPolling();
+          refreshSoon();
+        },
+        closed: () => startPolling(),
+      },
+    });
+  }
+  return live.client;
+}
+
+/** Follows the chosen sweep: its runs' changes refresh the page, a finished evaluation redraws the plots it feeds. */
+function watchSweep() {
+  for (const unsubscribe of live.unsubscribe) unsubscribe();
+  live.unsubscribe = [];
+  if (!window.graphqlWs) return startPolling();
+  const client = liveClient();
+  const sink = (next) => ({ next, error: startPolling, complete: () => undefined });
+  live.unsubscribe.push(client.subscribe({ query: 'subscription($sweep: ID) { runUpdated(sweep: $sweep) { change } }', variables: { sweep: state.sweepId } }, sink(refreshSoon)));
+  const redrawEvaluated = () => {
+    drawHeatmap().catch((error) => message($('heatmap'), error.message));
+    drawUmap().catch((error) => message($('umap'), error.message));
+  };
+  for (const run of state.runs) {
+    live.unsubscribe.push(client.subscribe({ query: 'subscription($run: ID!) { evaluationFinished(run: $run) { tasks } }', variables: { run: run.id } }, sink(redrawEvaluated)));
+  }
+}
+
 async function main() {
   $('resource-figure').addEventListener('change', drawResources);
   for (const id of ['umap-run', 'nearest-run']) $(id).addEventListener('change', () => state.picked.add(id));
@@ -218,7 +290,7 @@ async function main() {
   $('nearest-form').addEventListener('submit', lookUpNearest);
   $('sweep-select').addEventListener('change', () => {
     history.replaceState(null, '', `?sweep=${encodeURIComponent($('sweep-select').value)}`);
-    loadSweeps().catch((error) => ($('status-line').textContent = error.message));
+    loadSweeps().catch(showError);
   });
   try {
     if (!(await loadSweeps())) {
@@ -226,10 +298,9 @@ async function main() {
       return;
     }
   } catch (error) {
-    $('status-line').textContent = error.message;
+    showError(error);
   }
   document.body.dataset.ready = 'true';
-  setInterval(() => refresh().catch((error) => ($('status-line').textContent = error.message)), 3000);
 }
 
 main();

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * The dashboard's files: its own (this folder's index.html, heatmap.js, dashboard.js, dashboard.css) and
- * the plotting library's browser builds, read from node_modules. Nothing is built or fetched
+ * the plotting and graphql-ws libraries' browser builds, read from node_modules. Nothing is built or fetched
  * at run time. Found from the TypeScript sources and from dist/ alike: the page's files from
  * the package root's src/api/dashboard, the libraries from the nearest node_modules.
  */
@@ -18,6 +18,8 @@ const OWN_FILES: Record<string, string> = {
 const VENDOR_FILES: Record<string, string> = {
   '/dashboard/vendor/d3.min.js': 'd3/dist/d3.min.js',
   '/dashboard/vendor/plot.umd.min.js': '@observablehq/plot/dist/plot.umd.min.js',
+  // the graphql-ws client for the dashboard's live updates (the package's browser build)
+  '/dashboard/vendor/graphql-ws.min.js': 'graphql-ws/umd/graphql-ws.min.js',
 };
 
 const TYPES: Record<string, string> = {

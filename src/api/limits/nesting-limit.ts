@@ -5,6 +5,9 @@
  * it, with 500. So the HTTP layer scans the query text before Apollo sees it (linear, a small
  * share of the parse) and refuses nesting far beyond anything the depth limit lets run.
  */
+/** Brackets a document may nest: the depth limit's selection sets, arguments and their values, with room to spare. */
+export const MAX_NESTING = 64;
+
 export function nestingRefusal(query: unknown, maxNesting: number): string | undefined {
   if (typeof query !== 'string' || bracketNesting(query, maxNesting) <= maxNesting) return undefined;
   return `the document nests brackets more than ${maxNesting} deep (the depth limit)`;

@@ -54,6 +54,11 @@ export class RunResolver {
 
   @FieldResolver(() => RunProgress, { nullable: true, description: 'null before training starts' })
   progress(@Root() run: RunEntity) {
-    return run.progress ? { ...run.progress, updatedAt: new Date(String(run.progress.updatedAt)) } : null;
+    return progressOf(run);
   }
+}
+
+/** The run's stored progress as the API shows it; null before training starts. */
+export function progressOf(run: RunEntity): RunProgress | null {
+  return run.progress ? { ...(run.progress as unknown as RunProgress), updatedAt: new Date(String(run.progress.updatedAt)) } : null;
 }

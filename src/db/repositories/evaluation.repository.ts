@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { announceEvaluation } from '../change-notifications';
 import { decodeVector } from '../../embedding/vector-codec';
 import type { TaskName } from '../../evaluation/tasks/task.registry';
 import type { VectorMatrix } from '../../numeric/matrix';
@@ -40,6 +41,13 @@ export interface StoredEvaluation<Result = unknown> {
 export interface EvaluationRecord {
   cellLineId: number | null;
   result: object;
+}
+
+/** One result set's rows: a task under one parameter set. */
+export interface EvaluationSetRecords {
+  task: TaskName;
+  parameters: object;
+  records: readonly EvaluationRecord[];
 }
 
 /**
@@ -127,28 +135,14 @@ export class EvaluationRepository {
    * given rows' cell lines (an on-demand cell line).
    */
   async replace(runId: string, task: TaskName, parameters: object, records: readonly EvaluationRecord[], scope: 'all' | 'rows' = 'all'): Promise<void> {
-    const parametersJson = JSON.stringify(parameters);
+    await this.replaceSets(runId, [{ task, parameters, records }], scope);
+  }
+
+  /** Replaces several result sets of a run (a whole evaluation) in one transaction, announced once at commit. */
+  async replaceSets(runId: string, sets: readonly EvaluationSetRecords[], scope: 'all' | 'rows' = 'all'): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`evaluations:${runId}:${task}`]);
-      if (scope === 'all') {
-        await manager.query('DELETE FROM evaluations WHERE run_id = $1 AND task = $2 AND parameters = $3::jsonb', [runId, task, parametersJson]);
-      } else {
-        const ids = records.map((r) => r.cellLineId).filter((id): id is number => id !== null);
-        const withNull = records.some((r) => r.cellLineId === null);
-        await manager.query(
-          `DELETE FROM evaluations WHERE run_id = $1 AND task = $2 AND parameters = $3::jsonb AND (cell_line_id = ANY($4::int[]) OR ($5 AND cell_line_id IS NULL))`,
-          [runId, task, parametersJson, ids, withNull],
-        );
-      }
-      for (const record of records) {
-        await manager.query('INSERT INTO evaluations (run_id, task, cell_line_id, parameters, result) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)', [
-          runId,
-          task,
-          record.cellLineId,
-          parametersJson,
-          JSON.stringify(record.result),
-        ]);
-      }
+      for (const { task, parameters, records } of sets) await writeSet(manager, runId, task, JSON.stringify(parameters), records, scope);
+      await manager.query(...announceEvaluation(runId, sets.map((set) => set.task)));
     });
   }
 
@@ -201,6 +195,29 @@ interface RawRow {
   parameters: Record<string, unknown>;
   result: unknown;
   created_at: Date;
+}
+
+async function writeSet(manager: EntityManager, runId: string, task: TaskName, parametersJson: string, records: readonly EvaluationRecord[], scope: 'all' | 'rows'): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`evaluations:${runId}:${task}`]);
+  if (scope === 'all') {
+    await manager.query('DELETE FROM evaluations WHERE run_id = $1 AND task = $2 AND parameters = $3::jsonb', [runId, task, parametersJson]);
+  } else {
+    const ids = records.map((r) => r.cellLineId).filter((id): id is number => id !== null);
+    const withNull = records.some((r) => r.cellLineId === null);
+    await manager.query(
+      `DELETE FROM evaluations WHERE run_id = $1 AND task = $2 AND parameters = $3::jsonb AND (cell_line_id = ANY($4::int[]) OR ($5 AND cell_line_id IS NULL))`,
+      [runId, task, parametersJson, ids, withNull],
+    );
+  }
+  for (const record of records) {
+    await manager.query('INSERT INTO evaluations (run_id, task, cell_line_id, parameters, result) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)', [
+      runId,
+      task,
+      record.cellLineId,
+      parametersJson,
+      JSON.stringify(record.result),
+    ]);
+  }
 }
 
 function fromRow(row: RawRow): StoredEvaluation {

@@ -1,5 +1,6 @@
 import { In, type DataSource } from 'typeorm';
 import type { ResourceUsage } from '../../training/resource.meter';
+import { announceChangedRuns } from '../change-notifications';
 import { RunEpochEntity } from '../entities/run-epoch.entity';
 import { RunEntity, type RunStatus } from '../entities/run.entity';
 import { millisecondPrecision, paginate, type Page, type PageRequest } from '../keyset-pagination';
@@ -53,6 +54,11 @@ export class RunRepository {
     return this.withRelations().where('run.id = :id', { id }).getOne();
   }
 
+  /** A sweep's runs, oldest first (a sweep has one per setup: no paging). */
+  bySweep(sweepId: string): Promise<RunEntity[]> {
+    return this.withRelations().where('run.sweep_id = :sweepId', { sweepId }).orderBy('run.created_at').addOrderBy('run.id').getMany();
+  }
+
   async status(id: string): Promise<RunStatus | undefined> {
     const rows: Array<{ status: RunStatus }> = await this.dataSource.query('SELECT status FROM runs WHERE id = $1', [id]);
     return rows[0]?.status;
@@ -81,17 +87,21 @@ export class RunRepository {
     return rows.map((row) => ({ runId: row.run_id, setup: row.setup, imagesPerSecond: Number(row.images_per_second) }));
   }
 
+  epoch(runId: string, epoch: number): Promise<RunEpochEntity | null> {
+    return this.dataSource.getRepository(RunEpochEntity).findOne({ where: { runId, epoch } });
+  }
+
   /**
    * Marks a run running unless it was cancelled or has finished; false when it must not train.
    * backend and device are null for a run that uses no tfjs backend (baseline/classical).
    */
   async start(id: string, backend: string | null, device: string | null): Promise<boolean> {
-    const result = await this.dataSource.query(
-      `UPDATE runs SET status = 'running', backend = $2, device = $3, error = NULL, started_at = COALESCE(started_at, now())
-        WHERE id = $1 AND status IN ('queued', 'running', 'failed') RETURNING id`,
+    const changed: unknown[] = await this.dataSource.query(
+      `WITH changed AS (UPDATE runs SET status = 'running', backend = $2, device = $3, error = NULL, started_at = COALESCE(started_at, now())
+        WHERE id = $1 AND status IN ('queued', 'running', 'failed') RETURNING id, sweep_id) ${announceChangedRuns('status')}`,
       [id, backend, device],
     );
-    return result[1] > 0;
+    return changed.length > 0;
   }
 
   /** Records a finished epoch once: a resumed run that reports it again changes nothing. */
@@ -104,12 +114,16 @@ export class RunRepository {
         .values({ runId, ...record })
         .orIgnore()
         .execute();
-      await manager.query('UPDATE runs SET epochs_completed = GREATEST(epochs_completed, $2) WHERE id = $1', [runId, record.epoch]);
+      // announced only when the run moves on: a resumed run reporting an epoch again is no news
+      await manager.query(`WITH changed AS (UPDATE runs SET epochs_completed = $2 WHERE id = $1 AND epochs_completed < $2 RETURNING id, sweep_id) ${announceChangedRuns('epoch', '$2::int')}`, [
+        runId,
+        record.epoch,
+      ]);
     });
   }
 
   async setProgress(id: string, progress: RunProgress): Promise<void> {
-    await this.dataSource.query('UPDATE runs SET progress = $2 WHERE id = $1', [id, JSON.stringify(progress)]);
+    await this.dataSource.query(`WITH changed AS (UPDATE runs SET progress = $2 WHERE id = $1 RETURNING id, sweep_id) ${announceChangedRuns('progress')}`, [id, JSON.stringify(progress)]);
   }
 
   async setCheckpoint(id: string, checkpointPath: string): Promise<void> {
@@ -123,19 +137,26 @@ export class RunRepository {
 
   async succeed(id: string, resources: RunTotals): Promise<void> {
     await this.dataSource.query(
-      `UPDATE runs SET status = 'succeeded', resources = $2, finished_at = now(), progress = jsonb_set(COALESCE(progress, '{}'), '{fraction}', '1') WHERE id = $1 AND status = 'running'`,
+      `WITH changed AS (UPDATE runs SET status = 'succeeded', resources = $2, finished_at = now(), progress = jsonb_set(COALESCE(progress, '{}'), '{fraction}', '1')
+        WHERE id = $1 AND status = 'running' RETURNING id, sweep_id) ${announceChangedRuns('status')}`,
       [id, JSON.stringify(resources)],
     );
   }
 
   async fail(id: string, error: string): Promise<void> {
-    await this.dataSource.query(`UPDATE runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running')`, [id, error]);
+    await this.dataSource.query(
+      `WITH changed AS (UPDATE runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id, sweep_id) ${announceChangedRuns('status')}`,
+      [id, error],
+    );
   }
 
   /** Cancels a run that has not finished; false when there was nothing to cancel. */
   async cancel(id: string): Promise<boolean> {
-    const result = await this.dataSource.query(`UPDATE runs SET status = 'cancelled', finished_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`, [id]);
-    return result[1] > 0;
+    const changed: unknown[] = await this.dataSource.query(
+      `WITH changed AS (UPDATE runs SET status = 'cancelled', finished_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id, sweep_id) ${announceChangedRuns('status')}`,
+      [id],
+    );
+    return changed.length > 0;
   }
 
   private withRelations() {

@@ -1,4 +1,5 @@
 import { In, IsNull, type DataSource } from 'typeorm';
+import { announceChangedRuns } from '../change-notifications';
 import { RunEntity } from '../entities/run.entity';
 import { SetupEntity, type SetupBaseline } from '../entities/setup.entity';
 import { SweepEntity } from '../entities/sweep.entity';
@@ -40,6 +41,7 @@ export class SweepRepository {
       );
       const created = await manager.getRepository(RunEntity).save(rows);
       created.forEach((run, i) => (run.setup = runs[i].setup));
+      await manager.query(`WITH changed AS (SELECT id, sweep_id FROM runs WHERE sweep_id = $1) ${announceChangedRuns('status')}`, [saved.id]);
       return { sweep: saved, runs: created };
     });
   }
