@@ -37,6 +37,8 @@ import { PipelineRepository } from './db/repositories/pipeline.repository';
 import { PipelineService, type PipelineQueue } from './pipeline/pipeline.service';
 import { WorkerRepository } from './db/repositories/worker.repository';
 import { WorkerHeartbeat, type AbandonedJobQueue } from './pipeline/worker-heartbeat.service';
+import { ExportRepository } from './db/repositories/export.repository';
+import { ExportService } from './export/export.service';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -54,6 +56,7 @@ export interface Services {
   demo: DemoService;
   health: HealthRepository;
   pipeline: PipelineService;
+  exports: ExportService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
@@ -98,6 +101,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     demo: new DemoService(screens, sweeps, comparisonRepository),
     pipeline: new PipelineService(new PipelineRepository(dataSource), queue),
     health: new HealthRepository(dataSource),
+    exports: new ExportService(runs, embeddings, new ExportRepository(dataSource), config.dataDir),
   };
 }
 

@@ -11,9 +11,10 @@ import { ScreenResolver } from './resolvers/screen.resolver';
 import { NeighbourResolver } from './resolvers/neighbour.resolver';
 import { ComparisonResolver } from './resolvers/comparison.resolver';
 import { EvaluationResolver } from './resolvers/evaluation.resolver';
+import { ExportResolver } from './resolvers/export.resolver';
 import { EVALUATION_TASKS } from '../evaluation/tasks/task.registry';
 
-export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver, SweepResolver, NeighbourResolver, EvaluationResolver, ComparisonResolver] as const;
+export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver, SweepResolver, NeighbourResolver, EvaluationResolver, ComparisonResolver, ExportResolver] as const;
 
 /** When the server requires a reader key, every top-level query field checks for one. */
 const requireReader: MiddlewareFn<RequestContext> = ({ context, info }, next) => {
