@@ -39,6 +39,7 @@ import { WorkerRepository } from './db/repositories/worker.repository';
 import { WorkerHeartbeat, type AbandonedJobQueue } from './pipeline/worker-heartbeat.service';
 import { ExportRepository } from './db/repositories/export.repository';
 import { ExportService } from './export/export.service';
+import { ImageQueryService } from './embedding/image-query.service';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -57,6 +58,7 @@ export interface Services {
   health: HealthRepository;
   pipeline: PipelineService;
   exports: ExportService;
+  imageQueries: ImageQueryService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
@@ -79,6 +81,12 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const checkpoints = new CheckpointStore(config.dataDir);
   const encoderExport = new EncoderExportService(runs, checkpoints, new OnnxModelStore((runId) => checkpoints.runDir(runId)));
   const embeddingService = new EmbeddingService(runs, embeddings, profiles, checkpoints, encoderExport, config.training);
+  const neighbours = new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
+    memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
+    maxK: pageLimit,
+    // the API's own thread keeps one core; the searches get the rest
+    searchPool: new SearchWorkerPool(Math.min(4, availableParallelism() - 1)),
+  });
   const evaluations = new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue);
   return {
     apiKeys: new ApiKeyService(new ApiKeyRepository(dataSource), config.adminKey),
@@ -89,12 +97,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, config.training),
     embeddings: embeddingService,
     encoderExport,
-    neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
-      memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
-      maxK: pageLimit,
-      // the API's own thread keeps one core; the searches get the rest
-      searchPool: new SearchWorkerPool(Math.min(4, availableParallelism() - 1)),
-    }),
+    neighbours,
     evaluations,
     comparisons: new ComparisonService(comparisonRepository, sweeps),
     // a step a stop cut off is queued again by the workers' pipeline (src/pipeline), not by the demo
@@ -102,6 +105,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     pipeline: new PipelineService(new PipelineRepository(dataSource), queue),
     health: new HealthRepository(dataSource),
     exports: new ExportService(runs, embeddings, new ExportRepository(dataSource), config.dataDir),
+    imageQueries: new ImageQueryService(runs, checkpoints, encoderExport, neighbours, config.training),
   };
 }
 

@@ -1,6 +1,4 @@
 import type { Logger } from 'pino';
-import { CROP_SIZE } from '../data/crops/crop.plan';
-import { renderCrop } from '../data/crops/crop.renderer';
 import { decodeGrey } from '../data/crops/sharp-image.adapter';
 import type { EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
 import type { ScreenImage } from '../db/repositories/screen-images.query';
@@ -9,7 +7,6 @@ import type { RunRepository } from '../db/repositories/run.repository';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import type { CheckpointStore } from '../training/checkpoint.store';
 import { REPRESENTATION_DIM } from '../training/networks/encoder';
-import type { Paradigm } from '../training/setups';
 import type { TrainingConfig } from '../training/training-profiles';
 import type { TrainingEnvironment } from '../training/training.service';
 import { ByteBudgetCache } from './byte-budget.cache';
@@ -18,8 +15,8 @@ import type { InferenceChoice } from './encoders/tile-encoder';
 import type { EncoderExportService } from './onnx/encoder-export.service';
 import { buildProfiles } from './profile.builder';
 import { TileBatchQueue, type EncodedImage } from './tile-batch.queue';
-import { planTiles, tileSettingsOf, type TileSettings } from './tile.plan';
-import { elementwiseMedian } from '../numeric/vector';
+import { tileSettingsOf, type TileSettings } from './tile.plan';
+import { aggregateTiles, PIXELS_PER_TILE, renderTiles } from './image-tiles';
 
 export interface EmbedJob {
   signal: AbortSignal;
@@ -76,10 +73,7 @@ export class EmbeddingService {
     if (!run || run.status !== 'succeeded') return { status: 'skipped', images: 0, tiles: 0, generation: 0, profiles: 0, seconds: 0 };
     const checkpoint = await this.checkpoints.load(runId);
     if (!checkpoint) throw new Error(`run ${runId} succeeded but has no checkpoint to embed with`);
-    const encoder = await openTileEncoder(
-      { paradigm: run.setup!.paradigm as Paradigm, weights: checkpoint.paradigm.weights, onnxModel: () => this.exports.modelOf(run, checkpoint) },
-      { ...this.options, warn: (message) => job.logger.warn({ run: runId }, message) },
-    );
+    const encoder = await openTileEncoder(this.exports.sourceOf(run, checkpoint), { ...this.options, warn: (message) => job.logger.warn({ run: runId }, message) });
     // one COPY in flight while the next tiles are encoded: Postgres works on the other core
     let writing: Promise<void> = Promise.resolve();
     try {
@@ -94,7 +88,7 @@ export class EmbeddingService {
       const writeEvery = this.options.writeEvery ?? 1024;
       const keep = (done: EncodedImage[]) => {
         for (const { image, rows } of done) {
-          const row = { imageId: image.id, vector: aggregate(rows, tiles.aggregation) };
+          const row = { imageId: image.id, vector: aggregateTiles(rows, tiles.aggregation) };
           vectors.set(row.imageId, row.vector);
           pending.push(row);
         }
@@ -160,7 +154,6 @@ interface TileStep {
 export type TileInputCache = ByteBudgetCache<string, Float32Array>;
 
 const TILE_INPUT_CACHE_BYTES = 256 * 1024 * 1024;
-const PIXELS_PER_TILE = CROP_SIZE * CROP_SIZE;
 
 async function prepareStep(images: ScreenImage[], settings: TileSettings, concurrency: number, cache: TileInputCache): Promise<TileStep> {
   const inputs: Float32Array[] = new Array(images.length);
@@ -176,9 +169,7 @@ async function prepareStep(images: ScreenImage[], settings: TileSettings, concur
     const decoded = await Promise.all(group.map(({ image }) => decodeGrey(image.path)));
     decoded.forEach((grey, g) => {
       const { image, i } = group[g];
-      const views = planTiles(grey.width, grey.height, settings.tileSize);
-      const pixels = new Float32Array(views.length * PIXELS_PER_TILE);
-      views.forEach((view, t) => renderCrop(grey, view, pixels, t * PIXELS_PER_TILE));
+      const pixels = renderTiles(grey, settings);
       inputs[i] = pixels;
       cache.set(key(image), pixels, pixels.byteLength);
     });
@@ -189,13 +180,4 @@ async function prepareStep(images: ScreenImage[], settings: TileSettings, concur
   const pixels = new Float32Array(tiles * PIXELS_PER_TILE);
   inputs.forEach((input, i) => pixels.set(input, offsets[i] * PIXELS_PER_TILE));
   return { images, offsets, tiles, pixels };
-}
-
-function aggregate(rows: Float32Array[], aggregation: TileSettings['aggregation']): Float32Array {
-  if (rows.length === 1) return Float32Array.from(rows[0]);
-  if (aggregation === 'median') return elementwiseMedian(rows);
-  const out = new Float32Array(rows[0].length);
-  for (const row of rows) for (let d = 0; d < out.length; d += 1) out[d] += row[d];
-  for (let d = 0; d < out.length; d += 1) out[d] /= rows.length;
-  return out;
 }
