@@ -161,4 +161,12 @@ describe('export of embeddings, profiles and evaluations', () => {
     await expect(services.exports.exportToFile({ run: runId, what: 'embeddings', format: 'xlsx' }, out)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     await expect(fs.stat(out)).rejects.toThrow();
   });
+
+  it('leaves neither the file nor a temporary behind when an export fails midway', async () => {
+    const out = path.join(dataDir, 'failed.parquet');
+    // a vector of the wrong length: found only when its page is read, after the file was begun
+    await database.dataSource.query(`UPDATE embeddings SET vector = '\\x0000803f'::bytea WHERE run_id = $1 AND image_id = $2`, [runId, imageIds.at(-1)]);
+    await expect(services.exports.exportToFile({ run: runId, what: 'embeddings', format: 'parquet' }, out)).rejects.toThrow(/1 dimensions where the run's have 2048/);
+    expect((await fs.readdir(dataDir)).filter((name) => name.startsWith('failed.parquet'))).toEqual([]);
+  });
 });
