@@ -113,7 +113,6 @@ export class NeighbourService {
     const profiles = [...loaded.profiles!.values()];
     const query = pickProfile(profiles, compound, cellLine, request.concentration);
     if (!query) throw new NotFoundError('profile', `${compound.name} in ${cellLine.name}${request.concentration === undefined ? '' : ` at ${request.concentration}`}`);
-    // other compounds' profiles in the same cell line; the nearest concentration of each compound counts
     // other compounds' profiles in the same cell line
     const candidates = profiles.filter((p) => p.cellLineId === cellLine.id && p.compoundId !== compound.id);
     return this.rankCompounds(loaded, query.vector, candidates, request.k, cellLine, compound.moa);
