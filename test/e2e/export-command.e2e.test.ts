@@ -70,7 +70,7 @@ describe('morphospace export', () => {
     // each is a process of its own: started together, they take the time of one
     const failures = await Promise.all(cases.map(([args]) => refused(args)));
     failures.forEach((failure, i) => {
-      expect(failure.code).toBe(2);
+      expect(failure.code, `${cases[i][0].join(' ')}: ${failure.stderr}`).toBe(2);
       // the message is one line; log lines (JSON, from the logger) are not part of it
       const said = failure.stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
       expect(said).toHaveLength(1);
