@@ -42,6 +42,9 @@ import { WorkerRepository } from './db/repositories/worker.repository';
 import { WorkerHeartbeat, type AbandonedJobQueue } from './pipeline/worker-heartbeat.service';
 import { LiveUpdateService } from './live/live-update.service';
 import { MetricsService, type QueueStatisticsSource } from './monitoring/metrics.service';
+import { ExportRepository } from './db/repositories/export.repository';
+import { ExportService } from './export/export.service';
+import { ImageQueryService } from './embedding/image-query.service';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -62,6 +65,8 @@ export interface Services {
   pipeline: PipelineService;
   /** subscriptions' updates: fed by the API process's change listener (src/db/change.listener.ts) */
   live: LiveUpdateService;
+  exports: ExportService;
+  imageQueries: ImageQueryService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
@@ -86,6 +91,12 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const encoderExport = new EncoderExportService(runs, checkpoints, new OnnxModelStore((runId) => checkpoints.runDir(runId)));
   const classicalEmbedding = new ClassicalEmbeddingService(runs, embeddings, profiles);
   const embeddingService = new EmbeddingService(runs, embeddings, profiles, checkpoints, encoderExport, classicalEmbedding, config.training);
+  const neighbours = new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
+    memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
+    maxK: pageLimit,
+    // the API's own thread keeps one core; the searches get the rest
+    searchPool: new SearchWorkerPool(Math.min(4, availableParallelism() - 1)),
+  });
   const evaluations = new EvaluationService(runs, embeddings, new EvaluationRepository(dataSource), queue);
   const runService = new RunService(runs, sweeps, catalog, pageLimit);
   return {
@@ -97,12 +108,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, new BaselineService(runs, checkpoints, config.training), config.training),
     embeddings: embeddingService,
     encoderExport,
-    neighbours: new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
-      memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
-      maxK: pageLimit,
-      // the API's own thread keeps one core; the searches get the rest
-      searchPool: new SearchWorkerPool(Math.min(4, availableParallelism() - 1)),
-    }),
+    neighbours,
     evaluations,
     comparisons,
     // a step a stop cut off is queued again by the workers' pipeline (src/pipeline), not by the demo
@@ -111,6 +117,8 @@ export function createServices(config: Config, database: Database, queue?: Servi
     pipeline: new PipelineService(new PipelineRepository(dataSource), queue),
     health: new HealthRepository(dataSource),
     live: new LiveUpdateService(runs, runService, sweeps),
+    exports: new ExportService(runs, embeddings, new ExportRepository(dataSource), config.dataDir),
+    imageQueries: new ImageQueryService(runs, checkpoints, encoderExport, neighbours, config.training),
   };
 }
 

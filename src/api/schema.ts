@@ -12,9 +12,10 @@ import { NeighbourResolver } from './resolvers/neighbour.resolver';
 import { ComparisonResolver } from './resolvers/comparison.resolver';
 import { EvaluationResolver } from './resolvers/evaluation.resolver';
 import { LiveUpdateResolver } from './resolvers/live-update.resolver';
+import { ExportResolver } from './resolvers/export.resolver';
 import { EVALUATION_TASKS } from '../evaluation/tasks/task.registry';
 
-export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver, SweepResolver, NeighbourResolver, EvaluationResolver, ComparisonResolver, LiveUpdateResolver] as const;
+export const RESOLVERS = [CatalogResolver, RunResolver, ApiKeyResolver, ScreenResolver, SweepResolver, NeighbourResolver, EvaluationResolver, ComparisonResolver, LiveUpdateResolver, ExportResolver] as const;
 
 /** When the server requires a reader key, every top-level query field checks for one. */
 const requireReader: MiddlewareFn<RequestContext> = ({ context, info }, next) => {

@@ -17,6 +17,7 @@ import { integerFlag } from './bench-ingest.command';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
 import { latencyPercentile, round } from './bench-figures';
+import { benchImageQuery } from './bench-image-query';
 
 interface BenchSearchFlags extends ConfigFlags {
   n: string;
@@ -26,6 +27,7 @@ interface BenchSearchFlags extends ConfigFlags {
   seconds: string;
   clients: string;
   projected: string;
+  imageQueries: string;
 }
 
 /** Concurrent GraphQL clients, on their own thread so that they do not compete with the server's. */
@@ -66,7 +68,8 @@ Promise.all(Array.from({ length: clients }, (_, c) => client(c))).then(() => par
  * `morphospace bench search`: builds a cosine HNSW index over synthetic clustered vectors (in
  * process, timed), then measures raw search (in process, one thread), recall@k against exact
  * search, and the same searches as GraphQL nearestImages queries over HTTP from concurrent
- * clients, on the same index loaded by the API from the data dir.
+ * clients, on the same index loaded by the API from the data dir; then the latency of
+ * nearestCompoundsForImage (bench-image-query.ts).
  */
 export function registerBenchSearchCommand(bench: Command): void {
   withConfigOptions(bench.command('search').description('Vector index build time, recall and query throughput, raw and over GraphQL'))
@@ -77,6 +80,7 @@ export function registerBenchSearchCommand(bench: Command): void {
     .option('--seconds <s>', 'measured time per throughput figure', '10')
     .option('--clients <n>', 'concurrent GraphQL clients', '8')
     .option('--projected <p>', 'dimensions the graph is built on', String(DEFAULT_INDEX_PARAMETERS.projectedDimensions))
+    .option('--image-queries <count>', 'nearestCompoundsForImage queries timed after a tiny run is trained for them (0: none)', '50')
     .action(async (flags: BenchSearchFlags) => {
       const n = integerFlag('--n', flags.n, 100, 10_000_000);
       const dim = integerFlag('--dim', flags.dim, 2, 65_536);
@@ -84,6 +88,7 @@ export function registerBenchSearchCommand(bench: Command): void {
       const queryCount = integerFlag('--queries', flags.queries, 1, n);
       const seconds = integerFlag('--seconds', flags.seconds, 1, 3600);
       const clients = integerFlag('--clients', flags.clients, 1, 256);
+      const imageQueries = integerFlag('--image-queries', flags.imageQueries, 0, 100_000);
       const parameters = { ...DEFAULT_INDEX_PARAMETERS, projectedDimensions: integerFlag('--projected', flags.projected, 2, 4096) };
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-bench-search-'));
       const config = configFrom({ ...flags, logLevel: flags.logLevel ?? 'warn', dataDir, port: '0' });
@@ -147,6 +152,7 @@ export function registerBenchSearchCommand(bench: Command): void {
             recallAt10: round(recalled / (queries.length * k), 4),
             failedQueries: result.failures,
           });
+          if (imageQueries > 0) printJsonLine(await benchImageQuery(config, database, `${api.url}/graphql`, imageQueries, logger));
         } finally {
           await api.close();
         }

@@ -9,6 +9,7 @@ import { registerServeCommands, registerWorkerCommand } from './serve.command';
 import { registerSweepCommand } from './sweep.command';
 import { registerReportCommand } from './report.command';
 import { registerExportModelCommand } from './export-model.command';
+import { registerExportCommand } from './export.command';
 
 /** Every `morphospace` subcommand, each defined in its own *.command.ts file. */
 export function registerCommands(program: Command): void {
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerBenchCommand(program);
   registerReportCommand(program);
   registerExportModelCommand(program);
+  registerExportCommand(program);
 }

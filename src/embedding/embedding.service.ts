@@ -1,6 +1,4 @@
 import type { Logger } from 'pino';
-import { CROP_SIZE } from '../data/crops/crop.plan';
-import { renderCrop } from '../data/crops/crop.renderer';
 import { decodeGrey } from '../data/crops/sharp-image.adapter';
 import type { EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
 import type { ScreenImage } from '../db/repositories/screen-images.query';
@@ -18,8 +16,8 @@ import type { EncoderExportService } from './onnx/encoder-export.service';
 import type { ClassicalEmbeddingService } from './classical-embedding.service';
 import { buildProfiles } from './profile.builder';
 import { TileBatchQueue, type EncodedImage } from './tile-batch.queue';
-import { planTiles, tileSettingsOf, type TileSettings } from './tile.plan';
-import { elementwiseMedian } from '../numeric/vector';
+import { tileSettingsOf, type TileSettings } from './tile.plan';
+import { aggregateTiles, PIXELS_PER_TILE, renderTiles } from './image-tiles';
 
 export interface EmbedJob {
   signal: AbortSignal;
@@ -79,11 +77,7 @@ export class EmbeddingService {
     if (run.setup?.baseline === 'classical') return this.classical.embedRun(run, job);
     const checkpoint = await this.checkpoints.load(runId, 'best');
     if (!checkpoint) throw new Error(`run ${runId} succeeded but has no checkpoint to embed with`);
-    const encoder = await openTileEncoder(
-      // the checkpoint names the paradigm whose weights it holds (a baseline's setup has none of its own)
-      { paradigm: checkpoint.paradigm.paradigm, weights: checkpoint.paradigm.weights, onnxModel: () => this.exports.modelOf(run, checkpoint) },
-      { ...this.options, warn: (message) => job.logger.warn({ run: runId }, message) },
-    );
+    const encoder = await openTileEncoder(this.exports.sourceOf(run, checkpoint), { ...this.options, warn: (message) => job.logger.warn({ run: runId }, message) });
     // one COPY in flight while the next tiles are encoded: Postgres works on the other core
     let writing: Promise<void> = Promise.resolve();
     try {
@@ -98,7 +92,7 @@ export class EmbeddingService {
       const writeEvery = this.options.writeEvery ?? 1024;
       const keep = (done: EncodedImage[]) => {
         for (const { image, rows } of done) {
-          const row = { imageId: image.id, vector: aggregate(rows, tiles.aggregation) };
+          const row = { imageId: image.id, vector: aggregateTiles(rows, tiles.aggregation) };
           vectors.set(row.imageId, row.vector);
           pending.push(row);
         }
@@ -164,7 +158,6 @@ interface TileStep {
 export type TileInputCache = ByteBudgetCache<string, Float32Array>;
 
 const TILE_INPUT_CACHE_BYTES = 256 * 1024 * 1024;
-const PIXELS_PER_TILE = CROP_SIZE * CROP_SIZE;
 
 async function prepareStep(images: ScreenImage[], settings: TileSettings, concurrency: number, cache: TileInputCache): Promise<TileStep> {
   const inputs: Float32Array[] = new Array(images.length);
@@ -180,9 +173,7 @@ async function prepareStep(images: ScreenImage[], settings: TileSettings, concur
     const decoded = await Promise.all(group.map(({ image }) => decodeGrey(image.path)));
     decoded.forEach((grey, g) => {
       const { image, i } = group[g];
-      const views = planTiles(grey.width, grey.height, settings.tileSize);
-      const pixels = new Float32Array(views.length * PIXELS_PER_TILE);
-      views.forEach((view, t) => renderCrop(grey, view, pixels, t * PIXELS_PER_TILE));
+      const pixels = renderTiles(grey, settings);
       inputs[i] = pixels;
       cache.set(key(image), pixels, pixels.byteLength);
     });
@@ -193,13 +184,4 @@ async function prepareStep(images: ScreenImage[], settings: TileSettings, concur
   const pixels = new Float32Array(tiles * PIXELS_PER_TILE);
   inputs.forEach((input, i) => pixels.set(input, offsets[i] * PIXELS_PER_TILE));
   return { images, offsets, tiles, pixels };
-}
-
-function aggregate(rows: Float32Array[], aggregation: TileSettings['aggregation']): Float32Array {
-  if (rows.length === 1) return Float32Array.from(rows[0]);
-  if (aggregation === 'median') return elementwiseMedian(rows);
-  const out = new Float32Array(rows[0].length);
-  for (const row of rows) for (let d = 0; d < out.length; d += 1) out[d] += row[d];
-  for (let d = 0; d < out.length; d += 1) out[d] /= rows.length;
-  return out;
 }

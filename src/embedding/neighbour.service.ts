@@ -118,10 +118,47 @@ export class NeighbourService {
     const profiles = [...loaded.profiles!.values()];
     const query = pickProfile(profiles, compound, cellLine, request.concentration);
     if (!query) throw new NotFoundError('profile', `${compound.name} in ${cellLine.name}${request.concentration === undefined ? '' : ` at ${request.concentration}`}`);
-    // other compounds' profiles in the same cell line; the nearest concentration of each compound counts
-    const candidates = new Set(profiles.filter((p) => p.cellLineId === cellLine.id && p.compoundId !== compound.id).map((p) => p.id));
-    const concentrations = Math.max(1, ...countBy(profiles.filter((p) => candidates.has(p.id)), (p) => p.compoundId).values());
-    const hits = loaded.index.search(query.vector, request.k * concentrations, { filter: candidates });
+    // other compounds' profiles in the same cell line
+    const candidates = profiles.filter((p) => p.cellLineId === cellLine.id && p.compoundId !== compound.id);
+    return this.rankCompounds(loaded, query.vector, candidates, request.k, cellLine, compound.moa);
+  }
+
+  /**
+   * The k compounds whose treatment profiles in the cell line are nearest to a vector (a new
+   * image's embedding): ranked as nearestCompounds ranks them, over every compound of the line.
+   * With no query compound, `sharesMoa` is false.
+   */
+  async nearestCompoundsToVector(request: {
+    run: string;
+    vector: Float32Array;
+    cellLine: string;
+    k: number;
+    metric: IndexMetric;
+    normalization: ProfileNormalization;
+  }): Promise<CompoundNeighbour[]> {
+    this.checkK(request.k);
+    const run = await this.run(request.run);
+    const cellLine = await this.cellLine(request.cellLine);
+    const loaded = await this.index(run.id, `profiles-${request.normalization}`, request.metric);
+    if (request.vector.length !== loaded.index.dimensions) {
+      throw new BadUserInputError(`the run's profiles have ${loaded.index.dimensions} dimensions; the query has ${request.vector.length}`, 'vector');
+    }
+    const candidates = [...loaded.profiles!.values()].filter((p) => p.cellLineId === cellLine.id);
+    if (candidates.length === 0) throw new NotFoundError('profiles of cell line', cellLine.name);
+    return this.rankCompounds(loaded, request.vector, candidates, request.k, cellLine, null);
+  }
+
+  /** The nearest concentration of each compound counts: candidates are searched deep enough for k compounds. */
+  private async rankCompounds(
+    loaded: LoadedIndex,
+    query: Float32Array,
+    candidates: readonly StoredProfile[],
+    k: number,
+    cellLine: CellLineEntity,
+    queryMoa: string | null,
+  ): Promise<CompoundNeighbour[]> {
+    const concentrations = Math.max(1, ...countBy(candidates, (p) => p.compoundId).values());
+    const hits = loaded.index.search(query, k * concentrations, { filter: new Set(candidates.map((p) => p.id)) });
     const seen = new Set<number>();
     const nearest: Array<{ profile: StoredProfile; distance: number }> = [];
     for (const hit of hits) {
@@ -129,7 +166,7 @@ export class NeighbourService {
       if (seen.has(profile.compoundId)) continue;
       seen.add(profile.compoundId);
       nearest.push({ profile, distance: hit.distance });
-      if (nearest.length === request.k) break;
+      if (nearest.length === k) break;
     }
     const compounds = new Map((await this.catalog.compoundsById([...seen])).map((c) => [c.id, c]));
     return nearest.map(({ profile, distance }) => {
@@ -139,7 +176,7 @@ export class NeighbourService {
         cellLine,
         concentration: profile.concentration,
         distance,
-        sharesMoa: compound.moa !== null && other.moa !== null && compound.moa.toLowerCase() === other.moa.toLowerCase(),
+        sharesMoa: queryMoa !== null && other.moa !== null && queryMoa.toLowerCase() === other.moa.toLowerCase(),
         profileId: profile.id,
       };
     });
@@ -201,7 +238,7 @@ export class NeighbourService {
     return cellLine;
   }
 
-  private checkK(k: number): void {
+  checkK(k: number): void {
     if (!Number.isInteger(k) || k < 1 || k > this.options.maxK) throw new BadUserInputError(`k must be an integer from 1 to ${this.options.maxK}, got ${k}`, 'k');
   }
 }

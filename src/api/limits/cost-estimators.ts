@@ -15,6 +15,8 @@ export const ROOT_FIELD_COSTS: Readonly<Record<string, number>> = {
   clustering: 200,
   compareResources: 100,
   comparisonReport: 200,
+  // decodes and embeds an image before its neighbour search
+  nearestCompoundsForImage: 100,
 };
 
 /** A size from an argument: only finite counts, and never below 0, so no field can lower another's cost. */
@@ -31,7 +33,8 @@ export const fieldCostEstimator: ComplexityEstimator = ({ type, field, args, chi
   const items = size(args.first) ?? size(args.k);
   if (items !== undefined) {
     const vector = Array.isArray(args.vector) ? Math.ceil(args.vector.length / VECTOR_VALUES_PER_COST) : 0;
-    return 1 + items * childComplexity + vector;
+    const computation = type.name === 'Query' ? (ROOT_FIELD_COSTS[field.name] ?? 0) : 0;
+    return 1 + items * childComplexity + vector + computation;
   }
   if (type.name === 'Query' && ROOT_FIELD_COSTS[field.name] !== undefined) return ROOT_FIELD_COSTS[field.name] + childComplexity;
   if (field.name === 'vector') return Math.ceil(REPRESENTATION_DIM / VECTOR_VALUES_PER_COST);

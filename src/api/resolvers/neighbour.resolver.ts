@@ -28,6 +28,23 @@ export class NeighbourResolver {
     return found.map((hit) => ({ ...hit, moa: hit.compound.moa }));
   }
 
+  @Query(() => [CompoundNeighbourType], {
+    description:
+      "The k compounds whose treatment profiles in the cell line are nearest to a new image: embedded by the run's encoder, tiled as the run's screen was, ranked as nearestCompounds ranks (sharesMoa is false: there is no query compound). At most 4 MiB and 2048x2048 pixels; a bad or oversized image is BAD_USER_INPUT",
+  })
+  async nearestCompoundsForImage(
+    @Arg('run', () => ID) run: string,
+    @Arg('image', () => String, { description: 'base64 of a PNG or TIFF file' }) image: string,
+    @Arg('cellLine', () => ID, { description: 'id or name' }) cellLine: string,
+    @Arg('k', () => Int, { defaultValue: 10 }) k: number,
+    @Arg('metric', () => DistanceMetricValue, { defaultValue: DistanceMetricValue.COSINE }) metric: DistanceMetricValue,
+    @Arg('normalization', () => ProfileNormalizationValue, { defaultValue: ProfileNormalizationValue.NONE }) normalization: ProfileNormalizationValue,
+    @Ctx() { services }: RequestContext,
+  ) {
+    const found = await services.imageQueries.nearestCompounds({ run, image, cellLine, k, metric, normalization });
+    return found.map((hit) => ({ ...hit, moa: hit.compound.moa }));
+  }
+
   @Query(() => [ImageNeighbourType], { description: "The k images nearest to an image (or a vector) in a run's representation" })
   async nearestImages(
     @Arg('run', () => ID) run: string,

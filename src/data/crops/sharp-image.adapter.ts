@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { decodePngGrey } from './png-grey.decoder';
+import { UnreadableImageError } from './unreadable-image.error';
+import { errorMessage } from '../../util/error-text';
 
 /** A decoded single-channel 8-bit image, row-major. */
 export interface GreyImage {
@@ -19,11 +21,54 @@ export interface GreyImage {
  * ~300 crops/s here (per-call overhead), the typed-array path >10,000.
  */
 export async function decodeGrey(path: string): Promise<GreyImage> {
-  const file = await readFile(path);
+  return decodeGreyFile(await readFile(path), path);
+}
+
+/**
+ * Image bytes from outside (a query by image): PNG or TIFF only, at most `maxPixels`, checked
+ * from the header before anything is decoded. Decoded as a screen image is, so an image of the
+ * screen gives exactly the pixels it was embedded from. Anything wrong is an UnreadableImageError
+ * with the reason.
+ */
+export async function decodeGreyUpload(file: Buffer, limits: { maxPixels: number }): Promise<GreyImage> {
+  const format = formatOf(file);
+  if (!format) throw new UnreadableImageError('not a PNG or TIFF image (its first bytes are neither signature)');
+  let width: number | undefined;
+  let height: number | undefined;
+  try {
+    ({ width, height } = await sharp(file).metadata());
+  } catch (error) {
+    throw new UnreadableImageError(`the ${format} header cannot be read: ${firstLine(error)}`);
+  }
+  if (!width || !height) throw new UnreadableImageError(`the ${format} has no width and height`);
+  if (width * height > limits.maxPixels) throw new UnreadableImageError(`the image is ${width}x${height} = ${width * height} pixels; at most ${limits.maxPixels} are accepted`);
+  try {
+    return await decodeGreyFile(file, 'the image');
+  } catch (error) {
+    throw new UnreadableImageError(`the ${format} cannot be decoded: ${firstLine(error)}`);
+  }
+}
+
+async function decodeGreyFile(file: Buffer, path: string): Promise<GreyImage> {
   const fast = await decodePngGrey(file);
   if (fast) return fast;
   return decodeWithSharp(file, path);
 }
+
+function formatOf(file: Buffer): 'PNG' | 'TIFF' | undefined {
+  if (file.subarray(0, 8).equals(PNG_SIGNATURE)) return 'PNG';
+  const head = file.subarray(0, 4);
+  if (head.equals(TIFF_LITTLE_ENDIAN) || head.equals(TIFF_BIG_ENDIAN)) return 'TIFF';
+  return undefined;
+}
+
+function firstLine(error: unknown): string {
+  return errorMessage(error).split('\n')[0];
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const TIFF_LITTLE_ENDIAN = Buffer.from([0x49, 0x49, 0x2a, 0x00]);
+const TIFF_BIG_ENDIAN = Buffer.from([0x4d, 0x4d, 0x00, 0x2a]);
 
 async function decodeWithSharp(file: Buffer, path: string): Promise<GreyImage> {
   // toColourspace('b-w') makes sharp emit one channel; a grey PNG otherwise comes back as sRGB

@@ -5,6 +5,7 @@ import type { CheckpointStore, RunCheckpoint } from '../../training/checkpoint.s
 import type { TrainingConfig } from '../../training/training-profiles';
 import { isUuid } from '../../catalog/page-request';
 import { tileSettingsOf } from '../tile.plan';
+import type { EncoderSource } from '../encoders/tile-encoder.selector';
 import { buildEncoderOnnx } from './encoder-onnx.builder';
 import type { OnnxModelInfo, OnnxModelStore } from './onnx-model.store';
 
@@ -22,6 +23,12 @@ export class EncoderExportService {
 
   info(runId: string): Promise<OnnxModelInfo | null> {
     return this.models.info(runId);
+  }
+
+  /** The run's encoder at this checkpoint, in the forms tile-encoder.selector.ts opens. */
+  sourceOf(run: RunEntity, checkpoint: RunCheckpoint): EncoderSource {
+    // the checkpoint names the paradigm whose weights it holds (a baseline's setup has none of its own)
+    return { paradigm: checkpoint.paradigm.paradigm, weights: checkpoint.paradigm.weights, onnxModel: () => this.modelOf(run, checkpoint) };
   }
 
   /** The model of this checkpoint of the run, written beside it when not stored yet. */
