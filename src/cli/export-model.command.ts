@@ -1,11 +1,10 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { openDatabase } from '../db/database';
 import { createLogger } from '../logger';
 import { createServices } from '../services';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
+import { outputFile } from './output-file';
 import { UsageError } from './usage-error';
 import { replaceFile } from '../util/durable-write';
 
@@ -22,9 +21,7 @@ export function registerExportModelCommand(program: Command): void {
     .action(async (options: ExportModelOptions) => {
       if (!options.run) throw new UsageError('--run <id> is required');
       if (!options.out) throw new UsageError('--out <file.onnx> is required');
-      const out = path.resolve(options.out);
-      const stat = await fs.stat(path.dirname(out)).catch(() => undefined);
-      if (!stat?.isDirectory()) throw new UsageError(`--out: the directory ${path.dirname(out)} does not exist`);
+      const out = await outputFile(options.out);
       const config = configFrom(options);
       const database = await openDatabase(config, createLogger(config.logLevel), { migrate: true });
       try {

@@ -1,5 +1,3 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { openDatabase } from '../db/database';
 import { EXPORT_FORMATS, EXPORT_KINDS } from '../export/export.service';
@@ -7,6 +5,7 @@ import { createLogger } from '../logger';
 import { createServices } from '../services';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
+import { outputFile } from './output-file';
 import { UsageError } from './usage-error';
 
 interface ExportOptions extends ConfigFlags {
@@ -28,9 +27,7 @@ export function registerExportCommand(program: Command): void {
       if (!options.what || !(EXPORT_KINDS as readonly string[]).includes(options.what)) throw new UsageError(`--what must be one of ${EXPORT_KINDS.join(', ')}`);
       if (!options.format || !(EXPORT_FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
       if (!options.out) throw new UsageError('--out <file> is required');
-      const out = path.resolve(options.out);
-      const stat = await fs.stat(path.dirname(out)).catch(() => undefined);
-      if (!stat?.isDirectory()) throw new UsageError(`--out: the directory ${path.dirname(out)} does not exist`);
+      const out = await outputFile(options.out);
       const config = configFrom(options);
       const database = await openDatabase(config, createLogger(config.logLevel), { migrate: true });
       try {
