@@ -43,7 +43,7 @@ describe('per-row fields are batched per request (issue 15)', () => {
     schema = await buildApiSchema({ requireReaderForQueries: false });
     await services.screens.generateAndRegister({ preset: 'tiny', seed: 3, name: 'tiny' });
     const runs = new RunRepository(dataSource);
-    // 7 sweeps of the 16 learned setups: 112 runs, each with two finished epochs
+    // 7 sweeps of the 16 learned setups and the 2 baselines: 126 runs, each with two finished epochs
     for (let sweep = 0; sweep < 7; sweep++) {
       const created = await services.sweeps.create({ screen: 'tiny', profile: 'quick', overrides: {} });
       for (const run of created.runs) for (const epoch of [1, 2]) await runs.recordEpoch(run.id, { ...EPOCH, epoch });
@@ -78,7 +78,7 @@ describe('per-row fields are batched per request (issue 15)', () => {
 
   it('counts the status of every sweep of a page in one statement', async () => {
     const { data, statements } = await statementsOf('{ sweeps(first: 7) { edges { node { id statusCounts { status count } } } } }');
-    expect(data.sweeps.edges.map((edge: any) => edge.node.statusCounts)).toEqual(Array.from({ length: 7 }, () => [{ status: 'queued', count: 16 }]));
+    expect(data.sweeps.edges.map((edge: any) => edge.node.statusCounts)).toEqual(Array.from({ length: 7 }, () => [{ status: 'queued', count: 18 }]));
     expect(statements.filter((statement) => /GROUP BY sweep_id, status/.test(statement))).toHaveLength(1);
   });
 
@@ -92,7 +92,7 @@ describe('per-row fields are batched per request (issue 15)', () => {
     expect(result.errors).toBeUndefined();
     const created = (result.data as any).createSweep;
     expect(created.sweep).toEqual({ screen: { name: 'tiny' } });
-    expect(created.runs.map((run: any) => `${run.setup.name} on ${run.screen.name}`).sort()).toEqual(['self-supervised/one-crop on tiny', 'unsupervised/one-crop on tiny']);
+    expect(created.runs.map((run: any) => `${run.setup.name} on ${run.screen.name}`).sort()).toEqual(['baseline/classical on tiny', 'baseline/untrained on tiny', 'self-supervised/one-crop on tiny', 'unsupervised/one-crop on tiny']);
     // one to find the setups by name, one for the loader to fetch both by id
     expect(log.statements.filter((statement) => /FROM "setups"/.test(statement))).toHaveLength(2);
   });
