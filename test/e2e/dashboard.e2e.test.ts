@@ -59,7 +59,10 @@ describe('the dashboard in headless Chromium', () => {
     await page.goto(`${server.url}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     for (const id of ['heatmap', 'resources', 'umap']) {
-      await page.waitForFunction((plot) => Number(document.getElementById(plot)?.dataset.points ?? 0) > 0, id, { timeout: 60_000 });
+      await page.waitForFunction((plot) => Number(document.getElementById(plot)?.dataset.points ?? 0) > 0, id, { timeout: 60_000 }).catch(async (error: Error) => {
+        const shown = await page.$eval(`#${id}`, (element) => element.textContent ?? '');
+        throw new Error(`the ${id} plot got no data: ${error.message}; it shows "${shown.slice(0, 300)}"; page errors: ${problems.join(' | ') || 'none'}`);
+      });
     }
     await page.waitForSelector('#nearest tbody tr td:nth-child(2)', { timeout: 60_000 });
 

@@ -205,7 +205,8 @@ async function lookUpNearest(event) {
 
 async function refresh() {
   const signature = await loadRuns();
-  if (signature === state.signature) return;
+  // loadRuns refills the run lists: their best-setup labels come back from the last report
+  if (signature === state.signature) return offerBestRun();
   const first = state.signature === '';
   state.signature = signature;
   await Promise.all([drawHeatmap().catch((error) => message($('heatmap'), error.message)), loadResources().catch((error) => message($('resources'), error.message))]);

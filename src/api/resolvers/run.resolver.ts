@@ -58,7 +58,10 @@ export class RunResolver {
   }
 }
 
-/** The run's stored progress as the API shows it; null before training starts. */
+/**
+ * The run's stored progress as the API shows it; null before training starts, and for a
+ * baseline run, which trains no epoch (finishing sets only its fraction).
+ */
 export function progressOf(run: RunEntity): RunProgress | null {
-  return run.progress ? { ...(run.progress as unknown as RunProgress), updatedAt: new Date(String(run.progress.updatedAt)) } : null;
+  return typeof run.progress?.epoch === 'number' ? { ...(run.progress as unknown as RunProgress), updatedAt: new Date(String(run.progress.updatedAt)) } : null;
 }
