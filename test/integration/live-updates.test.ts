@@ -100,7 +100,8 @@ describe('live updates from LISTEN/NOTIFY', () => {
     // one update per status change of the sweep's runs, each with the counts as they are then
     await counts.next();
     await counts.next();
-    expect((await counts.next()).statusCounts).toEqual({ running: 1, failed: 1 });
+    // the sweep's two baseline runs wait in the queue throughout
+    expect((await counts.next()).statusCounts).toEqual({ running: 1, failed: 1, queued: 2 });
     await updates.close();
     await counts.close();
   });
@@ -115,9 +116,10 @@ describe('live updates from LISTEN/NOTIFY', () => {
     } finally {
       await admin.end();
     }
-    // the sweep's two runs as they are now, then news again
-    const resynced = [await updates.next(), await updates.next()];
-    expect(resynced.map((update) => update.change)).toEqual(['resync', 'resync']);
+    // the sweep's runs (two learned, two baselines) as they are now, then news again
+    const resynced = [];
+    for (let i = 0; i < runIds.length; i++) resynced.push(await updates.next());
+    expect(resynced.map((update) => update.change)).toEqual(runIds.map(() => 'resync'));
     expect(resynced.map((update) => update.run.id).sort()).toEqual([...runIds].sort());
     await runs.cancel(runIds[1]);
     expect(await updates.next()).toMatchObject({ change: 'status', run: { id: runIds[1], status: 'cancelled' } });

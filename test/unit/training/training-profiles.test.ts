@@ -10,7 +10,7 @@ describe('training profiles', () => {
   });
 
   it('standard stops early on validation loss and tiles at the training scale; quick and paper never stop early', () => {
-    expect(trainingConfig('standard')).toMatchObject({ patience: 3, cropsPerEpoch: 1024, learningRate: 1e-3, embedTileSize: 64 });
+    expect(trainingConfig('standard')).toMatchObject({ patience: 3, cropsPerEpoch: 2048, learningRate: 1e-4, embedTileSize: 64 });
     expect(trainingConfig('standard').epochs).toBeGreaterThan(trainingConfig('standard').patience);
     expect(stoppingRuleOf(trainingConfig('quick')).patience).toBe(0);
     expect(stoppingRuleOf(trainingConfig('paper')).patience).toBe(0);
