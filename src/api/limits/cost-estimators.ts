@@ -12,6 +12,7 @@ export const ROOT_FIELD_COSTS: Readonly<Record<string, number>> = {
   similarity: 100,
   classification: 100,
   meanAveragePrecision: 100,
+  moaAccuracy: 100,
   clustering: 200,
   compareResources: 100,
   comparisonReport: 200,

@@ -3,6 +3,7 @@ import { clusteringTask } from './clustering/clustering.task';
 import type { EvaluationTask } from './evaluation-task';
 import type { ReportColumn } from './task-report';
 import { mapTask } from './map/map.task';
+import { nscTask } from './nsc/nsc.task';
 import { similarityTask } from './similarity/similarity.task';
 
 /**
@@ -10,7 +11,7 @@ import { similarityTask } from './similarity/similarity.task';
  * task is its folder next to these and one line here; the service, the job's parameters,
  * the GraphQL enum, the comparison report and the demo's progress all read this list.
  */
-const REGISTRY = [similarityTask, classificationTask, clusteringTask, mapTask] as const;
+const REGISTRY = [similarityTask, classificationTask, clusteringTask, mapTask, nscTask] as const;
 
 export type TaskName = (typeof REGISTRY)[number]['name'];
 
