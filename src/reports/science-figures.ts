@@ -19,9 +19,13 @@ export interface ScienceFigures {
   dCosine: number | null;
   /** drug consistency within clusters, at the run's best clustering sweep point */
   clusteringConsistency: number | null;
+  /** 1-NN MoA accuracy over treatment profiles, the neighbour not of the same compound */
+  nsc: number | null;
+  /** the same, the neighbour also from another batch */
+  nscb: number | null;
 }
 
-export const HEADLINE_METRICS = ['topDoseRocAuc', 'moaConsistencyMap', 'activityMap', 'dCosine', 'clusteringConsistency'] as const;
+export const HEADLINE_METRICS = ['topDoseRocAuc', 'moaConsistencyMap', 'activityMap', 'dCosine', 'clusteringConsistency', 'nsc', 'nscb'] as const;
 
 const REPORT_COLUMN: Record<(typeof HEADLINE_METRICS)[number], string> = {
   topDoseRocAuc: 'classification.topDoseRocAuc',
@@ -29,6 +33,8 @@ const REPORT_COLUMN: Record<(typeof HEADLINE_METRICS)[number], string> = {
   activityMap: 'map.activity',
   dCosine: 'similarity.cosine.d',
   clusteringConsistency: 'clustering.consistency',
+  nsc: 'nsc.nsc',
+  nscb: 'nsc.nscb',
 };
 
 /** One entry per report row: the learned setups, then the baselines. */
@@ -43,6 +49,8 @@ export function scienceFigures(report: ComparisonReport): ScienceFigures[] {
       activityMap: value('activityMap'),
       dCosine: value('dCosine'),
       clusteringConsistency: value('clusteringConsistency'),
+      nsc: value('nsc'),
+      nscb: value('nscb'),
     };
   });
 }

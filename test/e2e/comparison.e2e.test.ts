@@ -95,8 +95,8 @@ describe('comparisons, reports and the README walkthrough over HTTP', () => {
     expect(rows.slice(3).map((row: any) => [row.setup, row.baseline])).toEqual([['baseline/untrained', 'untrained'], ['baseline/classical', 'classical']]);
     const weakly = rows.find((row: any) => row.setup === FIXTURE_SETUPS[0]);
     expect(weakly.runIds).toEqual([sweep.runIds[0], expect.any(String)]);
-    expect(columns.filter((column: any) => column.headline).map((column: any) => column.key)).toEqual(['similarity.cosine.d', 'classification.topDoseRocAuc', 'clustering.consistency', 'map.consistency']);
-    for (const key of ['similarity.cosine.d', 'classification.accuracy', 'classification.topDoseRocAuc', 'clustering.silhouette', 'map.activity', 'resources.wallSeconds']) {
+    expect(columns.filter((column: any) => column.headline).map((column: any) => column.key)).toEqual(['similarity.cosine.d', 'classification.topDoseRocAuc', 'clustering.consistency', 'map.consistency', 'nsc.nsc']);
+    for (const key of ['similarity.cosine.d', 'classification.accuracy', 'classification.topDoseRocAuc', 'clustering.silhouette', 'map.activity', 'nsc.nsc', 'resources.wallSeconds']) {
       const ranks = report.rows.map((row: any) => row.cells[key].rank).filter((rank: number | null) => rank !== null).sort();
       expect(ranks.length, key).toBeGreaterThan(0);
       expect(ranks.length, key).toBeLessThanOrEqual(3);
@@ -126,11 +126,11 @@ describe('comparisons, reports and the README walkthrough over HTTP', () => {
       for (const entry of row.cells) expect(entry).toMatchObject({ rank: null, tiedWithBest: null, beats: null });
     }
     expect(best.every((entry: { setup: string }) => FIXTURE_SETUPS.includes(entry.setup))).toBe(true);
-    expect(best.map((entry: { task: string }) => entry.task)).toEqual(expect.arrayContaining(['similarity', 'classification', 'clustering', 'map', 'resources', 'overall']));
+    expect(best.map((entry: { task: string }) => entry.task)).toEqual(expect.arrayContaining(['similarity', 'classification', 'clustering', 'map', 'nsc', 'resources', 'overall']));
     expect(summary.learnedSetups).toBe(3);
     expect(summary.beatUntrainedOnEveryHeadline).toBeLessThanOrEqual(2);
     expect(summary.setupsBeatingUntrained).not.toContain('unsupervised/one-crop');
-    expect(summary.againstClassical).toHaveLength(4);
+    expect(summary.againstClassical).toHaveLength(5);
 
     const markdown = await graphql(server.url, `{ comparisonReport(sweep: "${sweep.sweepId}", format: MARKDOWN) { content } }`);
     const md: string = markdown.body.data.comparisonReport.content;

@@ -135,6 +135,6 @@ describe('live updates over graphql-ws', () => {
     expect(counts.every((count) => Object.values(count).reduce((total, n) => total + n, 0) === 3)).toBe(true);
     expect(counts.at(-1)!.succeeded).toBeGreaterThanOrEqual(1);
 
-    expect(evaluations.results[0].data!.evaluationFinished).toEqual({ run: { id: runId, status: 'SUCCEEDED' }, tasks: ['SIMILARITY', 'CLASSIFICATION', 'CLUSTERING', 'MAP'] });
+    expect(evaluations.results[0].data!.evaluationFinished).toEqual({ run: { id: runId, status: 'SUCCEEDED' }, tasks: ['SIMILARITY', 'CLASSIFICATION', 'CLUSTERING', 'MAP', 'NSC'] });
   }, 300_000);
 });

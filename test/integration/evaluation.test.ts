@@ -16,6 +16,8 @@ import { DEFAULT_EVALUATION_PARAMETERS } from '../../src/evaluation/tasks/evalua
 import type { LineData } from '../../src/evaluation/tasks/evaluation-task';
 import { aggregateMap, mapOfLine } from '../../src/evaluation/tasks/map/map-line';
 import { mapParameters } from '../../src/evaluation/tasks/map/map.task';
+import { moaNeighbours, treatmentProfiles } from '../../src/evaluation/tasks/nsc/nsc-line';
+import { aggregateNsc } from '../../src/evaluation/tasks/nsc/nsc.task';
 import { pairParameters } from '../../src/evaluation/tasks/similarity/similarity.parameters';
 import { aggregateSimilarity, similarityOfLine } from '../../src/evaluation/tasks/similarity/similarity.task';
 import { jsonSafe } from '../../src/evaluation/json-safe';
@@ -88,7 +90,7 @@ describe('evaluation of a run on the tiny screen', () => {
   it('stores every task per cell line plus an aggregate, and a re-run replaces them', async () => {
     await createJobHandlers({ services })['run.evaluate']({ runId }, { jobId: 'evaluate', logger, signal: never() });
     // pair MTX-PTX + MoA groups antifolate and taxane: 3 result sets; map: activity + consistency
-    const expected = { similarity: 3 * 4, classification: 4, clustering: 4, map: 2 * 4 };
+    const expected = { similarity: 3 * 4, classification: 4, clustering: 4, map: 2 * 4, nsc: 4 };
     for (const [task, n] of Object.entries(expected)) expect(await rowCount(task)).toBe(n);
     const lines: Array<{ task: string; n: number }> = await database.dataSource.query(
       'SELECT task, count(DISTINCT cell_line_id)::int AS n FROM evaluations WHERE run_id = $1 AND cell_line_id IS NOT NULL GROUP BY task ORDER BY task',
@@ -96,8 +98,8 @@ describe('evaluation of a run on the tiny screen', () => {
     );
     expect(lines.every((line) => line.n === 3)).toBe(true);
     const again = await services.evaluations.evaluateRun(runId, {}, { logger, signal: never() });
-    expect(again).toMatchObject({ status: 'succeeded', cellLines: 3, images: 144, rows: 28 });
-    expect(await rowCount()).toBe(28);
+    expect(again).toMatchObject({ status: 'succeeded', cellLines: 3, images: 144, rows: 32 });
+    expect(await rowCount()).toBe(32);
     const stored: Array<{ text: string }> = await database.dataSource.query('SELECT result::text AS text FROM evaluations WHERE run_id = $1', [runId]);
     for (const row of stored) expect(row.text).not.toMatch(/NaN|Infinity/);
   }, 60_000);
@@ -196,6 +198,54 @@ describe('evaluation of a run on the tiny screen', () => {
     expect(reader.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('answers NSC and NSCB with the confusion between MoAs; on the tiny screen every treatment is on both plates, so NSCB has no candidate', async () => {
+    const NSC = `query ($run: ID!, $cellLine: ID) { moaAccuracy(run: $run, cellLine: $cellLine) { parameters
+      nsc { accuracy { value reason } perMoaAccuracy { value } queried correct skipped moas confusion byMoa { moa queried correct } overCellLines { median { value } cellLines } }
+      nscb { accuracy { value reason } queried skipped overCellLines { median { value reason } } }
+      cellLines { cellLine treatments unmatched nsc { accuracy { value } queried overCellLines { cellLines } } treatmentNeighbours { compound concentration moa batches wells queried nsc { compound moa similarity } nscb { compound } } } } }`;
+    const before = await rowCount('nsc');
+    const { data, errors } = await query(NSC, { run: runId });
+    expect(errors).toBeUndefined();
+    const result = data.moaAccuracy;
+    expect(result.parameters).toEqual({ control: 'DMSO', profile: 'median-of-wells', metric: 'cosine' });
+    // 5 drugs x 2 doses per cell line; Metformin's MoA has no other compound
+    expect(result.cellLines.map((l: any) => [l.cellLine, l.treatments, l.unmatched])).toEqual([
+      ['ACHN', 10, 2],
+      ['HT29', 10, 2],
+      ['MDAMB231', 10, 2],
+    ]);
+    expect(result.nsc).toMatchObject({ queried: 24, skipped: 0 });
+    const diagonal = result.nsc.confusion.reduce((sum: number, row: number[], i: number) => sum + row[i], 0);
+    expect(result.nsc.correct).toBe(diagonal);
+    expect(result.nsc.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(24);
+    expect(result.nsc.accuracy.value).toBeCloseTo(diagonal / 24, 12);
+    expect(result.nsc.byMoa.map((entry: any) => [entry.moa, entry.queried])).toEqual([
+      ['antifolate', 12],
+      ['microtubule stabiliser', 12],
+    ]);
+    expect(result.nsc.overCellLines.cellLines).toBe(3);
+    expect(result.cellLines[0].nsc.overCellLines).toBeNull();
+    for (const line of result.cellLines) {
+      for (const t of line.treatmentNeighbours) {
+        expect(t.batches).toEqual(['R1P1', 'R2P1']);
+        expect(t.wells).toBe(2);
+        expect(t.nscb).toBeNull();
+        if (t.queried) expect(t.nsc.compound).not.toBe(t.compound);
+        else expect(t.nsc).toBeNull();
+      }
+    }
+    expect(result.nscb).toMatchObject({ queried: 0, skipped: 24, accuracy: { value: null } });
+    expect(result.nscb.accuracy.reason).toMatch(/NSCB/);
+    expect(result.nscb.overCellLines.median.reason).toMatch(/shares a batch/);
+    // stored by the evaluation: one cell line asked for is read, not recomputed
+    const one = await query(NSC, { run: runId, cellLine: 'HT29' });
+    expect(one.data.moaAccuracy.cellLines.map((l: any) => l.cellLine)).toEqual(['HT29']);
+    expect(await rowCount('nsc')).toBe(before);
+    expectNoNaN(data);
+    const code = async (variables: Record<string, unknown>) => (await query(`query ($run: ID!, $control: String!) { moaAccuracy(run: $run, control: $control) { runId } }`, variables)).errors?.[0]?.extensions?.code;
+    expect(await code({ run: runId, control: 'Aspirin' })).toBe('NOT_FOUND');
+  });
+
   it('says NOT_FOUND for a run, cell line or compound the screen does not have, BAD_USER_INPUT for bad parameters', async () => {
     const code = async (source: string, variables: Record<string, unknown>, role?: 'writer') => (await query(source, variables, role)).errors?.[0]?.extensions?.code;
     expect(await code(`query { classification(run: "00000000-0000-4000-8000-000000000000") { runId } }`, {})).toBe('NOT_FOUND');
@@ -228,6 +278,7 @@ describe('evaluation of a run on the tiny screen', () => {
       const clustering = clusteringOfLine(line, clusteringParameters(p));
       const activity = mapOfLine(line, mapParameters(p, 'activity'));
       const consistency = mapOfLine(line, mapParameters(p, 'consistency'));
+      const nsc = moaNeighbours('ACHN', treatmentProfiles(line, 'DMSO'));
       const all = jsonSafe({
         similarity,
         aggregate: aggregateSimilarity(pairParameters('Methotrexate', 'Pemetrexed', 'DMSO'), [similarity]),
@@ -237,14 +288,18 @@ describe('evaluation of a run on the tiny screen', () => {
         activity,
         activityAggregate: aggregateMap('activity', [activity]),
         consistency,
+        nsc,
+        nscAggregate: aggregateNsc([nsc]),
       });
-      expectNoNaN({ similarity, classification, clustering, activity, consistency });
+      expectNoNaN({ similarity, classification, clustering, activity, consistency, nsc });
       expect(similarity.metrics.cosine.relativeDistance).toEqual({ value: null, reason: expect.stringContaining('has no images of') });
       expect(classification).toEqual({ cellLine: 'ACHN', status: 'undefined', reason: expect.stringMatching(/single class/) });
       expect(activity.meanAveragePrecision.value).toBeNull();
       expect(activity.meanAveragePrecision.reason).toMatch(/ACHN/);
       expect(consistency.meanAveragePrecision.value).toBeNull();
       expect(all.activityAggregate.meanAveragePrecision.reason).toBeTruthy();
+      expect(all.nsc.nsc.accuracy).toEqual({ value: null, reason: expect.stringMatching(compound === 'DMSO' ? /ACHN has no treatment with a MoA/ : /ACHN: no MoA has two compounds/) });
+      expect(all.nscAggregate.nscb.overCellLines.median.value).toBeNull();
     }
   });
 });

@@ -111,7 +111,7 @@ describe('comparison report', () => {
 describe('demo progress', () => {
   const stage = (status: string, embedded: boolean, tasks: string[], fraction = 0): RunStage => ({ runId: status, setup: 's', status, fraction, embedded, evaluatedTasks: tasks });
   it('is done when every run is evaluated or has failed', () => {
-    const all = ['similarity', 'classification', 'clustering', 'map'];
+    const all = ['similarity', 'classification', 'clustering', 'map', 'nsc'];
     expect(summarise([stage('succeeded', true, all), stage('running', false, [], 0.5)])).toMatchObject({ trained: 1, training: 1, embedded: 1, evaluated: 1, fraction: 0.75, done: false });
     expect(summarise([stage('succeeded', true, all), stage('failed', false, [])])).toMatchObject({ evaluated: 1, failed: 1, done: true });
     expect(summarise([stage('succeeded', true, ['map'])]).done).toBe(false);
