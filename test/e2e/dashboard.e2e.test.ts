@@ -86,6 +86,15 @@ describe('the dashboard in headless Chromium', () => {
     const neighbours = await page.$$eval('#nearest tbody tr', (rows) => rows.map((row) => (row as HTMLTableRowElement).cells[1]?.textContent));
     expect(neighbours.length).toBe(5);
     expect(neighbours).not.toContain('Methotrexate');
+    // MoA accuracy: one row per cell line and the pooled one; the confusion has a header row and one row per MoA
+    await page.waitForSelector('#moa-accuracy[data-rows="3"]', { timeout: 60_000 });
+    const moaRows = await page.$$eval('#moa-accuracy tbody tr', (rows) => rows.map((row) => Array.from((row as HTMLTableRowElement).cells, (cell) => cell.textContent)));
+    expect(moaRows.map((row) => row[0])).toEqual(['ACHN', 'HT29', 'MDAMB231', 'all (pooled)']);
+    expect(moaRows[3][3]).toMatch(/^\d+\.\d% \(\d+\/24\)$/);
+    // the tiny screen has every treatment on both plates: NSCB has no candidate, and the note says why
+    expect(moaRows[3][5]).toBe('– (0/0)');
+    expect(await page.$eval('#moa-note', (note) => note.textContent)).toMatch(/shares a batch|NSCB/);
+    expect(await page.$$eval('#moa-confusion tr', (rows) => rows.length)).toBeGreaterThanOrEqual(3);
 
     // the UMAP opens on the best setup overall; coloured by mechanism of action it redraws the same points
     const { body } = await graphql(server.url, `{ comparisonReport(sweep: "${sweep.sweepId}") { best { task setup runIds } } }`);

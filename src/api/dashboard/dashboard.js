@@ -101,6 +101,7 @@ async function loadRuns() {
   const finished = state.runs.filter((run) => run.status === 'SUCCEEDED').map((run) => [run.id, run.setup.name]);
   fillSelect($('umap-run'), finished, true);
   fillSelect($('nearest-run'), finished, true);
+  fillSelect($('moa-run'), finished, true);
   return state.runs.map((run) => `${run.id}:${run.status}:${run.epochsCompleted}`).join(',');
 }
 
@@ -214,12 +215,14 @@ async function refresh() {
   if (first) {
     await drawUmap().catch((error) => message($('umap'), error.message));
     await lookUpNearest();
+    await drawMoaAccuracy();
   }
 }
 
 async function main() {
   $('resource-figure').addEventListener('change', drawResources);
-  for (const id of ['umap-run', 'nearest-run']) $(id).addEventListener('change', () => state.picked.add(id));
+  for (const id of ['umap-run', 'nearest-run', 'moa-run']) $(id).addEventListener('change', () => state.picked.add(id));
+  $('moa-run').addEventListener('change', drawMoaAccuracy);
   for (const id of ['umap-run', 'umap-cell-line', 'umap-colour']) $(id).addEventListener('change', () => drawUmap());
   $('nearest-form').addEventListener('submit', lookUpNearest);
   $('sweep-select').addEventListener('change', () => {

@@ -79,14 +79,14 @@ async function drawHeatmap() {
   show(container, plot, cells.length);
 }
 
-/** The run lists (UMAP, nearest compounds) labelled from the report (replicates, baselines), the best setup's first run chosen. */
+/** The run lists (UMAP, nearest compounds, MoA accuracy) labelled from the report (replicates, baselines), the best setup's first run chosen. */
 function offerBestRun() {
   if (!state.report) return;
   const labels = new Map();
   for (const row of state.report.rows) row.runIds.forEach((id, i) => labels.set(id, `${row.setup}${row.baseline ? ' (baseline)' : ''}${row.replicates > 1 ? ` · replicate ${i + 1}` : ''}`));
   const overall = state.best.find((best) => best.task === 'overall');
   const bestRun = overall && overall.runIds[0];
-  for (const id of ['umap-run', 'nearest-run']) {
+  for (const id of ['umap-run', 'nearest-run', 'moa-run']) {
     const select = $(id);
     for (const entry of select.options) {
       const label = labels.get(entry.value);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * The dashboard's files: its own (this folder's index.html, heatmap.js, live.js, dashboard.js, dashboard.css) and
+ * The dashboard's files: its own (this folder's index.html, heatmap.js, live.js, moa-accuracy.js, dashboard.js, dashboard.css) and
  * the plotting and graphql-ws libraries' browser builds, read from node_modules. Nothing is built or fetched
  * at run time. Found from the TypeScript sources and from dist/ alike: the page's files from
  * the package root's src/api/dashboard, the libraries from the nearest node_modules.
@@ -12,6 +12,7 @@ const OWN_FILES: Record<string, string> = {
   '/': 'index.html',
   '/dashboard/heatmap.js': 'heatmap.js',
   '/dashboard/live.js': 'live.js',
+  '/dashboard/moa-accuracy.js': 'moa-accuracy.js',
   '/dashboard/dashboard.js': 'dashboard.js',
   '/dashboard/dashboard.css': 'dashboard.css',
 };
