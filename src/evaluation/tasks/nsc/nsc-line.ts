@@ -39,7 +39,9 @@ export function treatmentProfiles(line: LineData, control: string): TreatmentPro
   const byTreatment = new Map<string, Array<{ plate: string; vector: Float32Array }>>();
   for (const { plate, treatment, rows } of wells.values()) {
     const vector = elementwiseMedian(rows.map((r) => data.subarray(r * dim, (r + 1) * dim)));
-    byTreatment.set(treatment, [...(byTreatment.get(treatment) ?? []), { plate, vector }]);
+    const treatmentWells = byTreatment.get(treatment);
+    if (treatmentWells) treatmentWells.push({ plate, vector });
+    else byTreatment.set(treatment, [{ plate, vector }]);
   }
   return [...treatments]
     .map(([key, treatment]) => {
