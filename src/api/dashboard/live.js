@@ -59,6 +59,7 @@ function watchSweep() {
   const redrawEvaluated = () => {
     drawHeatmap().catch((error) => message($('heatmap'), error.message));
     drawUmap().catch((error) => message($('umap'), error.message));
+    drawMoaAccuracy();
   };
   for (const run of state.runs) {
     live.unsubscribe.push(client.subscribe({ query: 'subscription($run: ID!) { evaluationFinished(run: $run) { tasks } }', variables: { run: run.id } }, sink(redrawEvaluated)));
