@@ -61,8 +61,9 @@ export function treatmentProfiles(line: LineData, control: string): TreatmentPro
  * other compound's treatment. NSCB: besides, it shares no batch with the query (a treatment's
  * batches are those of its wells' plates), so a neighbour found through a shared plate effect
  * does not count. A treatment whose MoA no other compound has is not queried (it could never
- * be right); one with no eligible candidate is skipped and counted. Ties go to the candidate
- * first in (compound, concentration) order; a zero profile has similarity 0 to every other.
+ * be right); one with no eligible candidate is skipped and counted. Ties go to the earlier
+ * candidate (treatmentProfiles sorts by compound, then concentration); a zero profile has
+ * similarity 0 to every other.
  */
 export function moaNeighbours(cellLine: string, treatments: readonly TreatmentProfile[]): NscCellLineResult {
   const units = treatments.map((t) => normalized(t.vector));
