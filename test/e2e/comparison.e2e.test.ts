@@ -145,7 +145,8 @@ describe('comparisons, reports and the README walkthrough over HTTP', () => {
     const html = await graphql(server.url, `{ comparisonReport(sweep: "${sweep.sweepId}", format: HTML) { content } }`);
     const page: string = html.body.data.comparisonReport.content;
     expect(page).toMatch(/^<!doctype html>/);
-    expect(page.match(/<tr><th scope="row">/g)).toHaveLength(3 + 4);
+    // the 3 learned setups, then one row per headline (one per task) against the classical baseline
+    expect(page.match(/<tr><th scope="row">/g)).toHaveLength(3 + 5);
     expect(page.match(/<tr class="baseline"><th scope="row">/g)).toHaveLength(2);
     expect(page).toContain('Baselines (not ranked)');
     expect(page).not.toMatch(/<script/);
