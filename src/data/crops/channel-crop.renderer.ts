@@ -35,18 +35,3 @@ export function renderChannelCrop(image: ChannelImage, view: CropView, out: Floa
     for (let i = 0; i < pixels; i += 1) out[offset + i * channels + c] = plane[i];
   });
 }
-
-/** Stacks same-sized grey images into one planar image; `names` say which file a wrong size came from. */
-export function stackChannels(greys: readonly GreyImage[], names: readonly string[]): ChannelImage {
-  if (greys.length === 1) return { ...greys[0], channels: 1 };
-  const { width, height } = greys[0];
-  const area = width * height;
-  const data = new Uint8Array(area * greys.length);
-  greys.forEach((grey, c) => {
-    if (grey.width !== width || grey.height !== height) {
-      throw new Error(`channel ${names[c]} is ${grey.width}x${grey.height}, channel ${names[0]} ${width}x${height}: an image's channels must share their size`);
-    }
-    data.set(grey.data, c * area);
-  });
-  return { data, width, height, channels: greys.length };
-}

@@ -2,8 +2,9 @@ import { SeededRandom } from '../../util/seeded-random';
 import type { Strategy } from '../../training/setups';
 import { CROP_SIZE, cropsPerImage, planCrops } from './crop.plan';
 import type { ChannelImage } from '../channels/channel-image';
-import { renderChannelCrop, stackChannels } from './channel-crop.renderer';
-import { decodeGrey } from './sharp-image.adapter';
+import { readChannelImage, type ChannelScreen } from '../channels/channel-image.reader';
+import { GREY_CHANNELS } from '../channels/screen-channel';
+import { renderChannelCrop } from './channel-crop.renderer';
 
 export interface LabelledImage {
   /** stable id (database id or manifest path): seeds the image's crops */
@@ -11,16 +12,10 @@ export interface LabelledImage {
   path: string;
   label: number;
   /** one file per channel, in the screen's channel order; absent: `path` holds every channel */
-  channelPaths?: readonly string[];
+  channelPaths?: string[] | null;
+  /** its plate: which of the screen's per-plate channel normalisations applies */
+  plate?: string;
 }
-
-/** How an image's pixels are read: the default decodes its file, or stacks its channel files. */
-export type ImageDecoder = (image: LabelledImage) => Promise<ChannelImage>;
-
-export const decodeLabelledImage: ImageDecoder = async (image) => {
-  const paths = image.channelPaths ?? [image.path];
-  return stackChannels(await Promise.all(paths.map((path) => decodeGrey(path))), paths);
-};
 
 /**
  * One training batch. Rows are CROP-MAJOR: row k * images + i is crop k of
@@ -57,10 +52,8 @@ export interface CropStreamOptions {
   prefetch?: number;
   /** images decoded at once (sharp runs on the libuv pool); default 4 */
   decodeConcurrency?: number;
-  /** the screen's channel count, which every image must have; default 1 */
-  channels?: number;
-  /** default decodeLabelledImage */
-  decode?: ImageDecoder;
+  /** the screen's channels and their normalisation; default one grey channel */
+  screen?: ChannelScreen;
 }
 
 /**
@@ -85,7 +78,7 @@ export async function* streamCropBatches(options: CropStreamOptions): AsyncGener
       strategy,
       seed,
       epoch,
-      { decodeConcurrency: concurrency, channels: options.channels, decode: options.decode },
+      { decodeConcurrency: concurrency, screen: options.screen },
     );
 
   const ahead: Array<Promise<CropBatch>> = [];
@@ -110,12 +103,12 @@ export async function buildBatch(
   strategy: Strategy,
   seed: number,
   epoch: number,
-  reading: Pick<CropStreamOptions, 'decodeConcurrency' | 'channels' | 'decode'> = {},
+  reading: Pick<CropStreamOptions, 'decodeConcurrency' | 'screen'> = {},
 ): Promise<CropBatch> {
   const crops = cropsPerImage(strategy);
   const n = images.length;
-  const channels = reading.channels ?? 1;
-  const decode = reading.decode ?? decodeLabelledImage;
+  const screen = reading.screen ?? { channels: GREY_CHANNELS };
+  const channels = screen.channels.length;
   const pixels = CROP_SIZE * CROP_SIZE * channels;
   const data = new Float32Array(n * crops * pixels);
   const labels = new Int32Array(n * crops);
@@ -125,11 +118,10 @@ export async function buildBatch(
   await forEachLimited(images, reading.decodeConcurrency ?? 4, async (image, i) => {
     let decoded: ChannelImage;
     try {
-      decoded = await decode(image);
+      decoded = await readChannelImage(process.cwd(), { path: image.path, channelPaths: image.channelPaths ?? null, plate: image.plate ?? '' }, screen);
     } catch (error) {
       throw new Error(`cannot decode ${image.path}: ${(error as Error).message}`);
     }
-    if (decoded.channels !== channels) throw new Error(`${image.path} has ${decoded.channels} channels, the screen ${channels}`);
     const views = planCrops(strategy, decoded.width, decoded.height, seed, epoch, image.id);
     views.forEach((view, k) => {
       const row = k * n + i;

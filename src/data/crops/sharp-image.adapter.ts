@@ -30,7 +30,36 @@ export async function decodeGrey(path: string): Promise<ChannelImage & GreyImage
  * the pure path. Fewer pages than asked, or pages of different sizes, are an UnreadableImageError.
  */
 export async function decodePlanes(path: string, pages: number): Promise<ChannelPlanes> {
-  const file = await readFile(path);
+  return planesOf(await readFile(path), path, pages);
+}
+
+/**
+ * An uploaded image of a screen with `pages` channels (a query by image): a multi-page TIFF with
+ * exactly that many pages, one per channel in the screen's order, at most `maxPixels` a page.
+ * Anything else is an UnreadableImageError saying what is expected.
+ */
+export async function decodePlanesUpload(file: Buffer, pages: number, limits: { maxPixels: number }): Promise<ChannelPlanes> {
+  const expected = `a screen of ${pages} channels takes a multi-page TIFF of ${pages} pages, one per channel in the screen's order`;
+  if (formatOf(file) !== 'TIFF') throw new UnreadableImageError(`not a TIFF image: ${expected}`);
+  let metadata: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
+  try {
+    metadata = await sharp(file).metadata();
+  } catch (error) {
+    throw new UnreadableImageError(`the TIFF header cannot be read: ${firstLine(error)}`);
+  }
+  if ((metadata.pages ?? 1) !== pages) throw new UnreadableImageError(`the TIFF has ${metadata.pages ?? 1} page(s): ${expected}`);
+  const width = metadata.width ?? 0;
+  const height = metadata.pageHeight ?? metadata.height ?? 0;
+  if (width * height > limits.maxPixels) throw new UnreadableImageError(`a page is ${width}x${height} = ${width * height} pixels; at most ${limits.maxPixels} are accepted`);
+  try {
+    return await planesOf(file, 'the image', pages);
+  } catch (error) {
+    if (error instanceof UnreadableImageError) throw error;
+    throw new UnreadableImageError(`the TIFF cannot be decoded: ${firstLine(error)}`);
+  }
+}
+
+async function planesOf(file: Buffer, path: string, pages: number): Promise<ChannelPlanes> {
   if (pages === 1) {
     const fast = await decodePngGrey(file);
     if (fast) return { planes: [Uint16Array.from(fast.data)], width: fast.width, height: fast.height, maxValue: 255 };
