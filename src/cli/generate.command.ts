@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parseSyntheticChannels, SYNTHETIC_CHANNELS, type SyntheticChannel } from '../data/synthetic/channel.catalog';
 import { generateScreen } from '../data/synthetic/screen.generator';
 import { PRESET_NAMES, isPresetName, type LargePresetOptions, type PresetName } from '../data/synthetic/screen.presets';
 import { progressReporter } from './cli-progress';
@@ -12,6 +13,7 @@ export interface GenerateCommandOptions {
   out: string;
   overrides: LargePresetOptions;
   limit?: number;
+  channels?: SyntheticChannel[];
 }
 
 /** Raw commander values -> validated options; bad values are usage errors (exit 2). */
@@ -31,6 +33,7 @@ export function parseGenerateOptions(raw: Record<string, unknown>): GenerateComm
     out: resolve(raw.out),
     overrides,
     limit: optionalInteger(raw.limit, '--limit', 1, Number.MAX_SAFE_INTEGER),
+    channels: raw.channels === undefined ? undefined : channelsOf(raw.channels),
   };
 }
 
@@ -46,6 +49,7 @@ export function registerGenerateCommand(program: Command): void {
     .option('--concentrations <n>', 'override: doses per compound')
     .option('--image-size <px>', 'override: image side in pixels')
     .option('--limit <n>', 'stop after n images (streaming check of large screens)')
+    .option('--channels <list>', `stained channels, one PNG each, comma-separated from ${SYNTHETIC_CHANNELS.join(', ')} (default: one grey image)`)
     .action(async (raw: Record<string, unknown>) => {
       const options = parseGenerateOptions(raw);
       const progress = progressReporter('generate');
@@ -56,6 +60,7 @@ export function registerGenerateCommand(program: Command): void {
           outDir: options.out,
           overrides: options.overrides,
           limit: options.limit,
+          channels: options.channels,
           onProgress: (done, total) => progress.update(done, total),
         });
         progress.stop();
@@ -64,6 +69,14 @@ export function registerGenerateCommand(program: Command): void {
         progress.stop();
       }
     });
+}
+
+function channelsOf(value: unknown): SyntheticChannel[] {
+  try {
+    return parseSyntheticChannels(String(value));
+  } catch (error) {
+    throw new UsageError(`--channels: ${(error as Error).message}`);
+  }
 }
 
 function integer(value: unknown, flag: string, min: number, max: number): number {

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { parseDelimited } from './import/manifest.reader';
 
 /**
@@ -24,12 +25,19 @@ export interface ManifestRow extends ImageFields {
   control: boolean;
 }
 
-export function manifestHeader(): string {
-  return `${MANIFEST_COLUMNS.join(',')}\n`;
+/**
+ * A multi-channel screen's manifest adds the CellProfiler columns FileName_<channel> and
+ * PathName_<channel> (the file's directory, relative to the manifest's) per channel, in the
+ * screen's channel order; `path` is then the first channel's file.
+ */
+export function manifestHeader(channels: readonly string[] = []): string {
+  return `${[...MANIFEST_COLUMNS, ...channels.flatMap((channel) => [`FileName_${channel}`, `PathName_${channel}`])].map(csvField).join(',')}\n`;
 }
 
-export function manifestLine(row: ManifestRow): string {
-  return `${[row.path, row.cellLine, row.compound, String(row.concentration), row.plate, row.well, String(row.site), row.moa, row.control ? 'true' : 'false']
+/** `channelFiles`: per channel of the header, the file's path relative to the manifest's directory. */
+export function manifestLine(row: ManifestRow, channelFiles: readonly string[] = []): string {
+  const channelFields = channelFiles.flatMap((file) => [posix.basename(file), posix.dirname(file)]);
+  return `${[row.path, row.cellLine, row.compound, String(row.concentration), row.plate, row.well, String(row.site), row.moa, row.control ? 'true' : 'false', ...channelFields]
     .map(csvField)
     .join(',')}\n`;
 }

@@ -1,11 +1,13 @@
-import { decodeGrey } from '../data/crops/sharp-image.adapter';
+import { readChannelImage } from '../data/channels/channel-image.reader';
+import { GREY_CHANNELS } from '../data/channels/screen-channel';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
 import type { ProfileRepository } from '../db/repositories/profile.repository';
 import type { RunRepository } from '../db/repositories/run.repository';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import { mapConcurrently } from '../util/map-concurrently';
-import { CLASSICAL_FEATURES, extractClassicalFeatures, GroupStandardizer } from './classical/classical-features';
+import { classicalFeatureSpecs, extractChannelFeatures } from './classical/channel-features';
+import { GroupStandardizer } from './classical/classical-features';
 import type { EmbedJob, EmbedOutcome } from './embedding.service';
 import { buildProfiles } from './profile.builder';
 
@@ -21,7 +23,7 @@ const WRITE_EVERY = 1024;
  * (embedding/classical), z-scored per cell line, written as the run's embeddings and profiled
  * like any run's. Two passes: the first extracts every image's raw features and accumulates its
  * cell line's moments, the second standardises and writes. Between them the raw features are
- * held (CLASSICAL_FEATURES.length floats an image, 1/40 of a learned embedding) rather than the
+ * held (48 floats an image and channel, 1/40 of a learned embedding) rather than the
  * images decoded twice. Safe to run twice, as EmbeddingService's embedRun.
  */
 export class ClassicalEmbeddingService {
@@ -33,8 +35,8 @@ export class ClassicalEmbeddingService {
 
   async embedRun(run: RunEntity, job: EmbedJob): Promise<EmbedOutcome> {
     const started = performance.now();
-    const dim = CLASSICAL_FEATURES.length;
     const images = await this.embeddings.imagesOf(run.screenId);
+    const dim = classicalFeatureSpecs(images[0]?.screen.channels ?? GREY_CHANNELS).length;
     await this.embeddings.begin(run.id, dim, { features: 'classical', standardized: 'per cell line', runtime: CLASSICAL_RUNTIME });
 
     const raw = new Float32Array(images.length * dim);
@@ -42,7 +44,7 @@ export class ClassicalEmbeddingService {
     for (let start = 0; start < images.length; start += IMAGES_PER_STEP) {
       if (job.signal.aborted) throw new JobInterruptedError('run.embed');
       const step = images.slice(start, start + IMAGES_PER_STEP);
-      const features = await mapConcurrently(step, DECODE_CONCURRENCY, async (image) => extractClassicalFeatures(await decodeGrey(image.path)));
+      const features = await mapConcurrently(step, DECODE_CONCURRENCY, async (image) => extractChannelFeatures(await readChannelImage('/', image, image.screen)));
       features.forEach((row, i) => {
         raw.set(row, (start + i) * dim);
         standardizer.accumulate(String(step[i].cellLineId), row);

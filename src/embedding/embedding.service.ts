@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { decodeGrey } from '../data/crops/sharp-image.adapter';
+import { readChannelImage } from '../data/channels/channel-image.reader';
 import type { EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
 import type { ScreenImage } from '../db/repositories/screen-images.query';
 import type { ProfileRepository } from '../db/repositories/profile.repository';
@@ -84,7 +84,8 @@ export class EmbeddingService {
       const tiles = tileSettingsOf((run.config as Partial<TrainingConfig>).embedTileSize);
       const images = await this.embeddings.imagesOf(run.screenId);
       await this.embeddings.begin(runId, REPRESENTATION_DIM, { ...tiles, epoch: checkpoint.epoch, runtime: encoder.runtime });
-      const queue = new TileBatchQueue(this.options.batchTiles ?? encoder.batchTiles, REPRESENTATION_DIM, PIXELS_PER_TILE);
+      const channels = images[0]?.screen.channels.length ?? 1;
+      const queue = new TileBatchQueue(this.options.batchTiles ?? encoder.batchTiles, REPRESENTATION_DIM, PIXELS_PER_TILE * channels);
       const encode = (pixels: Float32Array, count: number) => encoder.encode(pixels, count);
       const vectors = new Map<number, Float32Array>();
       let tileCount = 0;
@@ -170,7 +171,7 @@ async function prepareStep(images: ScreenImage[], settings: TileSettings, concur
   });
   for (let start = 0; start < missing.length; start += concurrency) {
     const group = missing.slice(start, start + concurrency);
-    const decoded = await Promise.all(group.map(({ image }) => decodeGrey(image.path)));
+    const decoded = await Promise.all(group.map(({ image }) => readChannelImage('/', image, image.screen)));
     decoded.forEach((grey, g) => {
       const { image, i } = group[g];
       const pixels = renderTiles(grey, settings);
@@ -179,9 +180,10 @@ async function prepareStep(images: ScreenImage[], settings: TileSettings, concur
     });
   }
   const offsets = [0];
-  for (const input of inputs) offsets.push(offsets[offsets.length - 1] + input.length / PIXELS_PER_TILE);
+  const values = PIXELS_PER_TILE * (images[0]?.screen.channels.length ?? 1);
+  for (const input of inputs) offsets.push(offsets[offsets.length - 1] + input.length / values);
   const tiles = offsets[offsets.length - 1];
-  const pixels = new Float32Array(tiles * PIXELS_PER_TILE);
-  inputs.forEach((input, i) => pixels.set(input, offsets[i] * PIXELS_PER_TILE));
+  const pixels = new Float32Array(tiles * values);
+  inputs.forEach((input, i) => pixels.set(input, offsets[i] * values));
   return { images, offsets, tiles, pixels };
 }

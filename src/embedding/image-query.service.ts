@@ -1,5 +1,7 @@
 import { isUuid } from '../catalog/page-request';
-import { decodeGreyUpload, type GreyImage } from '../data/crops/sharp-image.adapter';
+import type { ChannelImage } from '../data/channels/channel-image';
+import { normalisePlanes, type ChannelNormalisation, type ChannelRange } from '../data/channels/channel-normalisation';
+import { decodeGreyUpload, decodePlanesUpload } from '../data/crops/sharp-image.adapter';
 import { UnreadableImageError } from '../data/crops/unreadable-image.error';
 import type { ProfileNormalization } from '../db/entities/profile.entity';
 import type { RunEntity } from '../db/entities/run.entity';
@@ -27,7 +29,7 @@ const OPEN_ENCODERS = 2;
 
 export interface ImageQuery {
   run: string;
-  /** base64 of a PNG or TIFF file (a data: URL prefix is accepted) */
+  /** base64 of a PNG or TIFF file (a data: URL prefix is accepted); for a screen of C channels a TIFF of C pages */
   image: string;
   cellLine: string;
   k: number;
@@ -56,8 +58,8 @@ export class ImageQueryService {
     const run = isUuid(query.run) ? await this.runs.byId(query.run) : null;
     if (!run) throw new NotFoundError('run', query.run);
     if (run.setup?.baseline === 'classical') throw new BadUserInputError('a classical-baseline run has hand-crafted features and no encoder to embed an image with', 'run');
-    const grey = await decodeUpload(query.image);
-    const vector = await this.embed(run, grey);
+    const image = await decodeUpload(query.image, run.screen?.channels.length ?? 1, run.screen?.channelNormalisation ?? null);
+    const vector = await this.embed(run, image);
     return this.neighbours.nearestCompoundsToVector({ run: run.id, vector, cellLine: query.cellLine, k: query.k, metric: query.metric, normalization: query.normalization });
   }
 
@@ -66,15 +68,16 @@ export class ImageQueryService {
     return this.encoders.close();
   }
 
-  private async embed(run: RunEntity, grey: GreyImage): Promise<Float32Array> {
+  private async embed(run: RunEntity, image: ChannelImage): Promise<Float32Array> {
     const settings = tileSettingsOf((run.config as Partial<TrainingConfig>).embedTileSize);
-    const pixels = renderTiles(grey, settings);
-    const tiles = pixels.length / PIXELS_PER_TILE;
+    const pixels = renderTiles(image, settings);
+    const values = PIXELS_PER_TILE * image.channels;
+    const tiles = pixels.length / values;
     const rows = await this.encoders.use(run.id, () => this.open(run), async (encoder) => {
       const out: Float32Array[] = [];
       for (let start = 0; start < tiles; start += encoder.batchTiles) {
         const count = Math.min(encoder.batchTiles, tiles - start);
-        const encoded = await encoder.encode(pixels.subarray(start * PIXELS_PER_TILE, (start + count) * PIXELS_PER_TILE), count);
+        const encoded = await encoder.encode(pixels.subarray(start * values, (start + count) * values), count);
         for (let t = 0; t < count; t++) out.push(encoded.subarray(t * REPRESENTATION_DIM, (t + 1) * REPRESENTATION_DIM));
       }
       return out;
@@ -90,16 +93,30 @@ export class ImageQueryService {
   }
 }
 
-async function decodeUpload(base64: string): Promise<GreyImage> {
+async function decodeUpload(base64: string, channels: number, normalisation: ChannelNormalisation | null): Promise<ChannelImage> {
   const text = base64.replace(/^data:image\/[a-z+.-]+;base64,/i, '').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) throw new BadUserInputError('image must be a base64-encoded PNG or TIFF file', 'image');
   const bytes = Math.floor((text.length * 3) / 4) - (text.match(/=+$/)?.[0].length ?? 0);
   if (bytes === 0) throw new BadUserInputError('image is empty', 'image');
   if (bytes > MAX_IMAGE_BYTES) throw new BadUserInputError(`image is ${bytes} bytes; at most ${MAX_IMAGE_BYTES} are accepted`, 'image');
   try {
-    return await decodeGreyUpload(Buffer.from(text, 'base64'), { maxPixels: MAX_IMAGE_PIXELS });
+    const file = Buffer.from(text, 'base64');
+    if (channels === 1) return { ...(await decodeGreyUpload(file, { maxPixels: MAX_IMAGE_PIXELS })), channels: 1 };
+    const planes = await decodePlanesUpload(file, channels, { maxPixels: MAX_IMAGE_PIXELS });
+    return { data: normalisePlanes(planes, typicalRanges(normalisation, channels)), width: planes.width, height: planes.height, channels };
   } catch (error) {
     if (error instanceof UnreadableImageError) throw new BadUserInputError(`image: ${error.message}`, 'image');
     throw error;
   }
+}
+
+/**
+ * An uploaded image has no plate: each channel is stretched with the median of the screen's
+ * per-plate ranges (the bit depth alone when the screen has none).
+ */
+function typicalRanges(normalisation: ChannelNormalisation | null, channels: number): ChannelRange[] | undefined {
+  const plates = Object.values(normalisation ?? {});
+  if (plates.length === 0) return undefined;
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+  return Array.from({ length: channels }, (_, c) => [median(plates.map((ranges) => ranges[c][0])), median(plates.map((ranges) => ranges[c][1]))] as ChannelRange);
 }

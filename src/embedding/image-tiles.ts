@@ -1,20 +1,22 @@
 import { CROP_SIZE } from '../data/crops/crop.plan';
-import { renderCrop } from '../data/crops/crop.renderer';
-import type { GreyImage } from '../data/crops/sharp-image.adapter';
+import type { ChannelImage } from '../data/channels/channel-image';
+import { renderChannelCrop } from '../data/crops/channel-crop.renderer';
 import { elementwiseMedian } from '../numeric/vector';
 import { planTiles, type TileSettings } from './tile.plan';
 
 export const PIXELS_PER_TILE = CROP_SIZE * CROP_SIZE;
 
 /**
- * An image's network inputs: its tiles (tile.plan.ts) rendered to 64x64, one after another.
+ * An image's network inputs: its tiles (tile.plan.ts) rendered to 64x64 (NHWC, every channel
+ * cut alike), one after another.
  * The embed job and a query by a new image both go through here, so an image of the screen
  * sent as a query becomes exactly the inputs it was embedded from.
  */
-export function renderTiles(grey: GreyImage, settings: TileSettings): Float32Array {
-  const views = planTiles(grey.width, grey.height, settings.tileSize);
-  const pixels = new Float32Array(views.length * PIXELS_PER_TILE);
-  views.forEach((view, t) => renderCrop(grey, view, pixels, t * PIXELS_PER_TILE));
+export function renderTiles(image: ChannelImage, settings: TileSettings): Float32Array {
+  const views = planTiles(image.width, image.height, settings.tileSize);
+  const values = PIXELS_PER_TILE * image.channels;
+  const pixels = new Float32Array(views.length * values);
+  views.forEach((view, t) => renderChannelCrop(image, view, pixels, t * values));
   return pixels;
 }
 

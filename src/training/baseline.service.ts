@@ -54,7 +54,7 @@ export class BaselineService {
   private async writeInitialEncoder(run: RunEntity): Promise<void> {
     const config = run.config as unknown as TrainingConfig;
     const meter = new ResourceMeter(tfMemoryProbe);
-    const paradigm = createParadigm(UNTRAINED_CARRIER, { seed: initialisationSeed(config.seed, run.setup!.name) });
+    const paradigm = createParadigm(UNTRAINED_CARRIER, { seed: initialisationSeed(config.seed, run.setup!.name), inputChannels: run.screen?.channels.length ?? 1 });
     try {
       const path = await this.checkpoints.save(run.id, { epoch: 0, paradigm: paradigm.exportCheckpoint(), random: new SeededRandom(`${config.seed}/${run.setup!.name}/epochs`).state() });
       await this.runs.setCheckpoint(run.id, path);

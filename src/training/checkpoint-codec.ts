@@ -20,6 +20,8 @@ interface Entry {
 
 interface Header {
   paradigm: string;
+  /** absent in checkpoints from before screens had channels: 1 */
+  inputChannels?: number;
   optimizerStep: number;
   entries: Entry[];
 }
@@ -37,7 +39,7 @@ export function encodeCheckpoint(checkpoint: ParadigmCheckpoint): Buffer {
   };
   add('weights', checkpoint.weights);
   add('optimizer', checkpoint.optimizer.moments);
-  const header: Header = { paradigm: checkpoint.paradigm, optimizerStep: checkpoint.optimizer.step, entries };
+  const header: Header = { paradigm: checkpoint.paradigm, inputChannels: checkpoint.inputChannels, optimizerStep: checkpoint.optimizer.step, entries };
   let json = Buffer.from(JSON.stringify(header), 'utf8');
   const pad = (4 - ((12 + json.length) % 4)) % 4;
   json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
@@ -74,6 +76,7 @@ export function decodeCheckpoint(buffer: Buffer): ParadigmCheckpoint {
   }
   return {
     paradigm: header.paradigm as ParadigmCheckpoint['paradigm'],
+    inputChannels: header.inputChannels ?? 1,
     weights,
     optimizer: { step: header.optimizerStep, moments },
   };

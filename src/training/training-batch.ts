@@ -7,15 +7,15 @@ import type { TrainingBatch } from './paradigms/trainable-paradigm';
  * crop-major, so crop k of every image is one contiguous block of `images` rows.
  */
 export interface CropRows {
-  /** [rows, 64, 64, 1], values in [0, 1] */
+  /** [rows, 64, 64, channels] (NHWC), values in [0, 1] */
   data: Float32Array;
   /** per row: 1 = drug, 0 = control */
   labels: Int32Array;
   images: number;
   cropsPerImage: number;
+  /** default 1 */
+  channels?: number;
 }
-
-const PIXELS = 64 * 64;
 
 /**
  * Tensors for one training step. Weakly-supervised, unsupervised and regularized train
@@ -25,16 +25,18 @@ const PIXELS = 64 * 64;
  */
 export function makeTrainingBatch(paradigm: Paradigm, rows: CropRows): TrainingBatch {
   const total = rows.images * rows.cropsPerImage;
-  if (rows.data.length !== total * PIXELS) {
-    throw new Error(`crop batch has ${rows.data.length} values, expected ${total} x 64 x 64`);
+  const channels = rows.channels ?? 1;
+  const values = 64 * 64 * channels;
+  if (rows.data.length !== total * values) {
+    throw new Error(`crop batch has ${rows.data.length} values, expected ${total} x 64 x 64 x ${channels}`);
   }
   if (paradigm === 'self-supervised') {
     const n = rows.images;
-    const view = (k: number) => tf.tensor4d(rows.data.subarray(k * n * PIXELS, (k + 1) * n * PIXELS), [n, 64, 64, 1]);
+    const view = (k: number) => tf.tensor4d(rows.data.subarray(k * n * values, (k + 1) * n * values), [n, 64, 64, channels]);
     return rows.cropsPerImage >= 2 ? { x: view(0), x2: view(1) } : { x: view(0) };
   }
   return {
-    x: tf.tensor4d(rows.data, [total, 64, 64, 1]),
+    x: tf.tensor4d(rows.data, [total, 64, 64, channels]),
     labels: tf.tensor1d(rows.labels.subarray(0, total), 'int32'),
   };
 }

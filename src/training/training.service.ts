@@ -1,5 +1,7 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
+import type { ChannelScreen } from '../data/channels/channel-image.reader';
+import { GREY_CHANNELS } from '../data/channels/screen-channel';
 import { streamCropBatches, type LabelledImage } from '../data/crops/crop-batch.streamer';
 import { splitByPlate } from '../data/split.service';
 import type { RunEntity } from '../db/entities/run.entity';
@@ -79,9 +81,10 @@ export class TrainingService {
     const trainPlates = new Set(split.trainPlates);
     const trainImages = all.filter((image) => trainPlates.has(image.plate)).map(labelled);
     const validationImages = all.filter((image) => !trainPlates.has(image.plate)).map(labelled);
+    const screen: ChannelScreen = all[0]?.screen ?? { channels: GREY_CHANNELS };
 
     // seeded by the sweep's settings, not the run id: the same sweep trains the same weights
-    const paradigm = createParadigm(paradigmName, { seed: initialisationSeed(config.seed, run.setup!.name), learningRate: config.learningRate });
+    const paradigm = createParadigm(paradigmName, { seed: initialisationSeed(config.seed, run.setup!.name), learningRate: config.learningRate, inputChannels: screen.channels.length });
     try {
       const checkpoint = await this.checkpoints.load(run.id);
       let random = new SeededRandom(`${config.seed}/${run.setup!.name}/epochs`);
@@ -101,7 +104,7 @@ export class TrainingService {
       // a run killed after the epoch that stopped it trains no further one when resumed
       for (let epoch = (checkpoint?.epoch ?? 0) + 1; epoch <= config.epochs && !stoppingDecision(finished, rule).stop; epoch += 1) {
         const epochImages = drawEpochImages(trainImages, imagesPerEpoch(config, paradigmName, strategy), needsLabels(paradigmName), random);
-        const outcome = await this.trainEpoch(run, paradigm, { epoch, config, strategy, images: epochImages, validation: validationImages, job });
+        const outcome = await this.trainEpoch(run, paradigm, { epoch, config, strategy, images: epochImages, validation: validationImages, screen, job });
         if (outcome === 'cancelled') return 'cancelled';
         const best = rule.patience > 0 && stoppingDecision([...finished, outcome], rule).bestEpoch === epoch;
         const path = await this.checkpoints.save(run.id, { epoch, paradigm: paradigm.exportCheckpoint(), random: random.state(), epochRecord: outcome }, { best });
@@ -123,7 +126,7 @@ export class TrainingService {
   private async trainEpoch(
     run: RunEntity,
     paradigm: TrainableParadigm,
-    work: { epoch: number; config: TrainingConfig; strategy: Strategy; images: LabelledImage[]; validation: LabelledImage[]; job: TrainingJob },
+    work: { epoch: number; config: TrainingConfig; strategy: Strategy; images: LabelledImage[]; validation: LabelledImage[]; screen: ChannelScreen; job: TrainingJob },
   ): Promise<EpochRecord | 'cancelled'> {
     const { epoch, config, strategy, images, job } = work;
     const meter = new ResourceMeter(tfMemoryProbe);
@@ -132,7 +135,7 @@ export class TrainingService {
     let steps = 0;
     let lastProgress = 0;
     await this.reportProgress(run.id, job, { epoch, epochs: config.epochs, batch: 0, batches, fraction: (epoch - 1) / config.epochs });
-    for await (const batch of streamCropBatches({ images, batchSize: config.batchSize, strategy, seed: config.seed, epoch })) {
+    for await (const batch of streamCropBatches({ images, batchSize: config.batchSize, strategy, seed: config.seed, epoch, screen: work.screen })) {
       if (job.signal.aborted) throw new JobInterruptedError('run.train');
       const tensors = makeTrainingBatch(paradigm.name, batch);
       try {
@@ -149,7 +152,7 @@ export class TrainingService {
       }
     }
     const usage = meter.usage();
-    return { epoch, trainLoss: lossSum / Math.max(1, steps), validationLoss: await this.validationLoss(paradigm, work.validation, config), ...usage };
+    return { epoch, trainLoss: lossSum / Math.max(1, steps), validationLoss: await this.validationLoss(paradigm, work.validation, config, work.screen), ...usage };
   }
 
   /** Progress names the job and process too: which worker is training the run (worker liveness is the heartbeat's, src/pipeline). */
@@ -158,13 +161,13 @@ export class TrainingService {
   }
 
   /** Loss on held-out plates, one fixed crop per image, no augmentation. */
-  private async validationLoss(paradigm: TrainableParadigm, validation: LabelledImage[], config: TrainingConfig): Promise<number | null> {
+  private async validationLoss(paradigm: TrainableParadigm, validation: LabelledImage[], config: TrainingConfig, screen: ChannelScreen): Promise<number | null> {
     if (validation.length === 0) return null;
     const sample = new SeededRandom(`validation/${config.seed}`).shuffle([...validation]).slice(0, config.validationImages ?? DEFAULT_VALIDATION_IMAGES);
     const strategy: Strategy = { crop: 'one-crop', augment: false };
     let total = 0;
     let count = 0;
-    for await (const batch of streamCropBatches({ images: sample, batchSize: config.batchSize, strategy, seed: config.seed, epoch: 0, shuffle: false })) {
+    for await (const batch of streamCropBatches({ images: sample, batchSize: config.batchSize, strategy, seed: config.seed, epoch: 0, shuffle: false, screen })) {
       const tensors = makeTrainingBatch(paradigm.name, batch);
       try {
         total += paradigm.evaluate(tensors).loss * batch.images;
@@ -195,5 +198,5 @@ function drawEpochImages(images: readonly LabelledImage[], count: number, balanc
 }
 
 function labelled(image: TrainingImage): LabelledImage {
-  return { id: image.id, path: image.path, label: image.label };
+  return { id: image.id, path: image.path, label: image.label, channelPaths: image.channelPaths, plate: image.plate };
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePngGrey } from '../../src/data/crops/png-grey.decoder';
 import { MANIFEST_COLUMNS, parseManifest } from '../../src/data/manifest.codec';
 import { CELL_LINES } from '../../src/data/synthetic/cell-line.catalog';
-import { COMPOUNDS, compoundByName, doseLadder } from '../../src/data/synthetic/compound.catalog';
+import { CHANNEL_DRUGS, COMPOUNDS, DRUGS, compoundByName, doseLadder } from '../../src/data/synthetic/compound.catalog';
 import type { GroundTruth } from '../../src/data/synthetic/ground-truth.builder';
 import { imageCount } from '../../src/data/synthetic/plate.layout';
 import { encodeGreyPng } from '../../src/data/synthetic/png.encoder';
@@ -161,7 +161,8 @@ describe('ground truth over the whole catalog', () => {
   });
 
   it('covers the reference study: 31 drugs and 2 controls, and a large preset near 770k images', () => {
-    expect(COMPOUNDS.filter((c) => !c.control)).toHaveLength(31);
+    expect(DRUGS).toHaveLength(31);
+    expect(COMPOUNDS.filter((c) => !c.control)).toHaveLength(31 + CHANNEL_DRUGS.length);
     expect(COMPOUNDS.filter((c) => c.control).map((c) => c.name)).toEqual(['DMSO', 'PBS']);
     const count = imageCount(largePreset());
     expect(count).toBeGreaterThan(700_000);

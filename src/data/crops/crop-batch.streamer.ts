@@ -1,14 +1,20 @@
 import { SeededRandom } from '../../util/seeded-random';
 import type { Strategy } from '../../training/setups';
 import { CROP_SIZE, cropsPerImage, planCrops } from './crop.plan';
-import { renderCrop } from './crop.renderer';
-import { decodeGrey, type GreyImage } from './sharp-image.adapter';
+import type { ChannelImage } from '../channels/channel-image';
+import { readChannelImage, type ChannelScreen } from '../channels/channel-image.reader';
+import { GREY_CHANNELS } from '../channels/screen-channel';
+import { renderChannelCrop } from './channel-crop.renderer';
 
 export interface LabelledImage {
   /** stable id (database id or manifest path): seeds the image's crops */
   id: string | number;
   path: string;
   label: number;
+  /** one file per channel, in the screen's channel order; absent: `path` holds every channel */
+  channelPaths?: string[] | null;
+  /** its plate: which of the screen's per-plate channel normalisations applies */
+  plate?: string;
 }
 
 /**
@@ -18,7 +24,7 @@ export interface LabelledImage {
  */
 export interface CropBatch {
   index: number;
-  /** [rows, 64, 64, 1], values in [0, 1] */
+  /** [rows, 64, 64, channels] (NHWC), values in [0, 1] */
   data: Float32Array;
   shape: [number, number, number, number];
   /** per row */
@@ -28,6 +34,7 @@ export interface CropBatch {
   /** distinct images in this batch */
   images: number;
   cropsPerImage: number;
+  channels: number;
 }
 
 export interface CropStreamOptions {
@@ -45,6 +52,8 @@ export interface CropStreamOptions {
   prefetch?: number;
   /** images decoded at once (sharp runs on the libuv pool); default 4 */
   decodeConcurrency?: number;
+  /** the screen's channels and their normalisation; default one grey channel */
+  screen?: ChannelScreen;
 }
 
 /**
@@ -69,7 +78,7 @@ export async function* streamCropBatches(options: CropStreamOptions): AsyncGener
       strategy,
       seed,
       epoch,
-      concurrency,
+      { decodeConcurrency: concurrency, screen: options.screen },
     );
 
   const ahead: Array<Promise<CropBatch>> = [];
@@ -94,33 +103,35 @@ export async function buildBatch(
   strategy: Strategy,
   seed: number,
   epoch: number,
-  decodeConcurrency = 4,
+  reading: Pick<CropStreamOptions, 'decodeConcurrency' | 'screen'> = {},
 ): Promise<CropBatch> {
   const crops = cropsPerImage(strategy);
   const n = images.length;
-  const pixels = CROP_SIZE * CROP_SIZE;
+  const screen = reading.screen ?? { channels: GREY_CHANNELS };
+  const channels = screen.channels.length;
+  const pixels = CROP_SIZE * CROP_SIZE * channels;
   const data = new Float32Array(n * crops * pixels);
   const labels = new Int32Array(n * crops);
   const imageIds: Array<string | number> = new Array(n * crops);
   const cropIndex = new Uint8Array(n * crops);
 
-  await forEachLimited(images, decodeConcurrency, async (image, i) => {
-    let decoded: GreyImage;
+  await forEachLimited(images, reading.decodeConcurrency ?? 4, async (image, i) => {
+    let decoded: ChannelImage;
     try {
-      decoded = await decodeGrey(image.path);
+      decoded = await readChannelImage(process.cwd(), { path: image.path, channelPaths: image.channelPaths ?? null, plate: image.plate ?? '' }, screen);
     } catch (error) {
       throw new Error(`cannot decode ${image.path}: ${(error as Error).message}`);
     }
     const views = planCrops(strategy, decoded.width, decoded.height, seed, epoch, image.id);
     views.forEach((view, k) => {
       const row = k * n + i;
-      renderCrop(decoded, view, data, row * pixels);
+      renderChannelCrop(decoded, view, data, row * pixels);
       labels[row] = image.label;
       imageIds[row] = image.id;
       cropIndex[row] = k;
     });
   });
-  return { index, data, shape: [n * crops, CROP_SIZE, CROP_SIZE, 1], labels, imageIds, cropIndex, images: n, cropsPerImage: crops };
+  return { index, data, shape: [n * crops, CROP_SIZE, CROP_SIZE, channels], labels, imageIds, cropIndex, images: n, cropsPerImage: crops, channels };
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {

@@ -44,7 +44,7 @@ export function renderField(request: RenderRequest): Uint8Array {
 }
 
 /** Rejection sampling keeps cells from piling up, like contact inhibition; in crowded fields the last try wins. */
-function placeCell(
+export function placeCell(
   rng: SeededRandom,
   size: number,
   radius: number,
@@ -165,7 +165,7 @@ function drawCell(
 }
 
 /** Two octaves of smooth value noise in [-1, 1]: the granular look of cytoplasm. */
-function valueNoise(size: number, rng: SeededRandom): Float32Array {
+export function valueNoise(size: number, rng: SeededRandom): Float32Array {
   const field = new Float32Array(size * size);
   for (const [spacing, weight] of [
     [6, 0.65],
@@ -191,7 +191,7 @@ function valueNoise(size: number, rng: SeededRandom): Float32Array {
   return field;
 }
 
-function gaussianBlur(signal: Float32Array, size: number, sigma: number): void {
+export function gaussianBlur(signal: Float32Array, size: number, sigma: number): void {
   const radius = Math.max(1, Math.ceil(2.5 * sigma));
   const kernel = new Float32Array(2 * radius + 1);
   let total = 0;
@@ -224,7 +224,7 @@ function gaussianBlur(signal: Float32Array, size: number, sigma: number): void {
 }
 
 /** Camera model: background and signal under a linear illumination ramp, plus Gaussian read noise. */
-function expose(signal: Float32Array, size: number, nuisance: Nuisance, rng: SeededRandom): Uint8Array {
+export function expose(signal: Float32Array, size: number, nuisance: Nuisance, rng: SeededRandom): Uint8Array {
   const pixels = new Uint8Array(size * size);
   const gx = (nuisance.illumination * Math.cos(nuisance.illuminationAngle)) / size;
   const gy = (nuisance.illumination * Math.sin(nuisance.illuminationAngle)) / size;
@@ -249,7 +249,7 @@ function expose(signal: Float32Array, size: number, nuisance: Nuisance, rng: See
   return pixels;
 }
 
-function clamp01(value: number): number {
+export function clamp01(value: number): number {
   return value < 0 ? 0 : value > 1 ? 1 : value;
 }
 

@@ -60,7 +60,18 @@ export const DRUGS: readonly CompoundSpec[] = [
   drug('Decitabine', 'dnmt', 'DNMT1', 10),
 ];
 
-export const COMPOUNDS: readonly CompoundSpec[] = [...DRUGS, ...CONTROLS];
+/**
+ * Drugs only multi-channel screens add (channel.catalog.ts), so every channel has a mechanism
+ * acting on it: outside the reference design, which the grey presets keep.
+ */
+export const CHANNEL_DRUGS: readonly CompoundSpec[] = [
+  drug('Nocodazole', 'microtubuleDestabiliser', 'beta-tubulin (colchicine site)', 1),
+  drug('Colchicine', 'microtubuleDestabiliser', 'tubulin (colchicine site)', 0.3),
+  drug('Cytochalasin B', 'actinDisruptor', 'actin filament barbed ends', 10),
+  drug('Cytochalasin D', 'actinDisruptor', 'actin filament barbed ends', 1),
+];
+
+export const COMPOUNDS: readonly CompoundSpec[] = [...DRUGS, ...CHANNEL_DRUGS, ...CONTROLS];
 
 const BY_NAME = new Map(COMPOUNDS.map((compound) => [compound.name, compound]));
 

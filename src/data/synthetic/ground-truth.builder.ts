@@ -1,4 +1,5 @@
 import { cellLineByName } from './cell-line.catalog';
+import { buildChannelTruth, type ChannelTruth } from './channel-truth.builder';
 import { compoundByName, doseLadder } from './compound.catalog';
 import { MOAS } from './moa.catalog';
 import { BASE_MORPHOLOGY, PARAMETER_DOCS, type Morphology, type Nuisance } from './morphology.model';
@@ -17,6 +18,8 @@ export interface GroundTruth {
   cellLines: Record<string, { tissue: string; baseline: Morphology; sensitivity: number; resistance: Record<string, number> }>;
   plates: Record<string, Nuisance>;
   treatments: TreatmentTruth[];
+  /** multi-channel screens only: the channels, which one each MoA acts on, and each treatment's channel parameters */
+  channels?: ChannelTruth;
 }
 
 export function buildGroundTruth(preset: ScreenPreset, seed: number): GroundTruth {
@@ -65,6 +68,7 @@ export function buildGroundTruth(preset: ScreenPreset, seed: number): GroundTrut
     cellLines,
     plates,
     treatments,
+    ...(preset.channels ? { channels: buildChannelTruth(preset, seed, treatments, new Map(names.map((name) => [name, MOAS[compoundByName(name).moa].name]))) } : {}),
   };
 }
 

@@ -124,6 +124,11 @@ export const MOAS = {
     description: 'MEDICA 16 (ACLY): barely acts',
     effect: { cellCount: -0.04, texture: -0.03 },
   },
+  actinDisruptor: {
+    name: 'actin disruptor',
+    description: 'cytochalasins: actin filaments cut and capped, cells retract and turn irregular',
+    effect: { cellCount: -0.25, cellRadius: -0.1, irregularity: 0.45, elongation: -0.3 },
+  },
   control: {
     name: 'control',
     description: 'vehicle or buffer: no effect',

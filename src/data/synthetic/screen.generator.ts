@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ThreadPool } from '../../util/thread-pool';
 import { manifestHeader, manifestLine } from '../manifest.codec';
+import type { SyntheticChannel } from './channel.catalog';
+import { withChannels } from './channel-truth.builder';
 import { buildGroundTruth } from './ground-truth.builder';
 import { renderImageBatch, type ImageBatchRequest } from './image-batch.renderer';
 import { imageCount, imageSpecs, plateLayout, type ImageSpec } from './plate.layout';
@@ -16,6 +18,8 @@ export interface GenerateScreenOptions {
   overrides?: LargePresetOptions;
   /** stop after this many images (streaming smoke tests of `large`) */
   limit?: number;
+  /** stained channels, one PNG each (channel.catalog.ts); absent or empty: one grey PNG per site */
+  channels?: readonly SyntheticChannel[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -30,6 +34,8 @@ export interface ScreenSummary {
   cellLines: number;
   compounds: number;
   imageSize: number;
+  /** multi-channel screens only */
+  channels?: SyntheticChannel[];
   bytes: number;
   seconds: number;
 }
@@ -40,13 +46,16 @@ const IMAGES_PER_BATCH = 32;
 export const GROUND_TRUTH_FILE = 'ground-truth.json';
 
 /**
- * Writes a synthetic screen: images/<plate>/<well>_s<site>.png, manifest.csv
- * and ground-truth.json. Streams batch by batch (memory does not grow with
+ * Writes a synthetic screen: images/<plate>/<well>_s<site>.png (with channels:
+ * <well>_s<site>_<channel>.png per channel), manifest.csv and ground-truth.json. Streams batch by batch (memory does not grow with
  * the screen) and is byte-for-byte reproducible for a preset and seed.
  */
 export async function generateScreen(options: GenerateScreenOptions): Promise<ScreenSummary> {
   const started = process.hrtime.bigint();
-  const preset = typeof options.preset === 'string' ? presetByName(options.preset, options.overrides) : options.preset;
+  const named = typeof options.preset === 'string' ? presetByName(options.preset, options.overrides) : options.preset;
+  const preset = options.channels && options.channels.length > 0 ? withChannels(named, options.channels) : named;
+  const channels = preset.channels ?? [];
+  const filesOf = (spec: ImageSpec): string[] => (channels.length > 0 ? channels.map((channel) => spec.path.replace(/\.png$/, `_${channel}.png`)) : [spec.path]);
   const seed = options.seed;
   const truth = buildGroundTruth(preset, seed);
   const total = Math.min(imageCount(preset), options.limit ?? Number.POSITIVE_INFINITY);
@@ -64,16 +73,17 @@ export async function generateScreen(options: GenerateScreenOptions): Promise<Sc
   const writeOldest = async () => {
     const { specs, pngs } = inFlight.shift()!;
     const rendered = await pngs;
-    specs.forEach((spec, i) => writeFileSync(join(options.outDir, spec.path), rendered[i]));
+    const files = specs.map(filesOf);
+    files.forEach((paths, i) => paths.forEach((path, c) => writeFileSync(join(options.outDir, path), rendered[i * paths.length + c])));
     bytes += rendered.reduce((sum, png) => sum + png.length, 0);
-    writeSync(manifest, specs.map(manifestLine).join(''));
+    writeSync(manifest, specs.map((spec, i) => (channels.length > 0 ? manifestLine({ ...spec, path: files[i][0] }, files[i]) : manifestLine(spec))).join(''));
     done += specs.length;
     options.onProgress?.(done, total);
     // let progress bars draw and signals arrive during long runs
     await yieldToEventLoop();
   };
   try {
-    writeSync(manifest, manifestHeader());
+    writeSync(manifest, manifestHeader(channels));
     for (const specs of batches(imageSpecs(preset), total, IMAGES_PER_BATCH)) {
       inFlight.push({ specs, pngs: pool.run({ preset, seed, specs }) });
       if (inFlight.length >= 2 * pool.size) await writeOldest();
@@ -100,6 +110,7 @@ export async function generateScreen(options: GenerateScreenOptions): Promise<Sc
     cellLines: preset.cellLines.length,
     compounds: preset.compounds.length + preset.controls.length,
     imageSize: preset.imageSize,
+    ...(channels.length > 0 ? { channels: [...channels] } : {}),
     bytes,
     seconds: Number(seconds.toFixed(3)),
   };

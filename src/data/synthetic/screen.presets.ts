@@ -1,4 +1,5 @@
 import { CELL_LINES } from './cell-line.catalog';
+import type { SyntheticChannel } from './channel.catalog';
 import { DRUGS } from './compound.catalog';
 
 /** The shape of a synthetic screen; everything else follows from it and the seed. */
@@ -16,6 +17,8 @@ export interface ScreenPreset {
   replicates: number;
   sitesPerWell: number;
   imageSize: number;
+  /** stained channels, one PNG each; absent: one grey image per site (channel-truth.builder.ts withChannels) */
+  channels?: SyntheticChannel[];
 }
 
 export const PRESET_NAMES = ['tiny', 'demo', 'large'] as const;

@@ -16,6 +16,10 @@ export class ImageEntity extends TreatmentColumns {
   @Column({ type: 'text' })
   path: string;
 
+  /** one file per channel in the screen's order, relative to the root, the first equal to `path`; null: one file holds every channel */
+  @Column({ type: 'text', array: true, nullable: true })
+  channelPaths: string[] | null;
+
   @Column({ type: 'text' })
   plate: string;
 

@@ -1,4 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ChannelNormalisation } from '../../data/channels/channel-normalisation';
+import type { ScreenChannel } from '../../data/channels/screen-channel';
 
 export type ScreenSource = 'synthetic' | 'import';
 
@@ -27,6 +29,15 @@ export class ScreenEntity {
 
   @Column({ type: 'integer', default: 0 })
   imageCount: number;
+
+  /** the ordered channels every image of the screen has; a grey screen has one */
+  // the default as Postgres prints jsonb (a space after each colon and comma), so the schema check matches it
+  @Column({ type: 'jsonb', default: () => `'[{"name": "grey", "role": "grey"}]'` })
+  channels: ScreenChannel[];
+
+  /** per plate, the [low, high] intensity range of each channel (robust percentiles); null for a grey screen */
+  @Column({ type: 'jsonb', nullable: true })
+  channelNormalisation: ChannelNormalisation | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -1,11 +1,18 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import type { ChannelScreen } from '../../data/channels/channel-image.reader';
+import type { ChannelNormalisation } from '../../data/channels/channel-normalisation';
+import type { ScreenChannel } from '../../data/channels/screen-channel';
 
 /** An image with what training, embedding, profiling and filtering need to know about it. */
 export interface ScreenImage {
   id: number;
   /** absolute */
   path: string;
+  /** absolute, one file per channel in the screen's order; null: `path` holds every channel */
+  channelPaths: string[] | null;
+  /** the screen's channels and normalisation, one object shared by all its images: readChannelImage's `screen` */
+  screen: ChannelScreen;
   cellLineId: number;
   compoundId: number;
   concentration: number;
@@ -18,16 +25,24 @@ export interface ScreenImage {
 
 /** A screen's images in id order, paths made absolute: the one query training and embedding read them with. */
 export async function screenImages(dataSource: DataSource, screenId: string): Promise<ScreenImage[]> {
-  const rows: Array<{ id: number; root: string; path: string; cell_line_id: number; compound_id: number; concentration: number; plate: string; well: string; is_control: boolean; compound: string }> =
+  const [screenRow]: Array<{ root: string; channels: ScreenChannel[]; channel_normalisation: ChannelNormalisation | null }> = await dataSource.query(
+    `SELECT root, channels, channel_normalisation FROM screens WHERE id = $1`,
+    [screenId],
+  );
+  if (!screenRow) return [];
+  const screen: ChannelScreen = { channels: screenRow.channels, normalisation: screenRow.channel_normalisation };
+  const rows: Array<{ id: number; path: string; channel_paths: string[] | null; cell_line_id: number; compound_id: number; concentration: number; plate: string; well: string; is_control: boolean; compound: string }> =
     await dataSource.query(
-      `SELECT i.id, s.root, i.path, i.cell_line_id, i.compound_id, i.concentration, i.plate, i.well, c.is_control, c.name AS compound
-         FROM images i JOIN screens s ON s.id = i.screen_id JOIN compounds c ON c.id = i.compound_id
+      `SELECT i.id, i.path, i.channel_paths, i.cell_line_id, i.compound_id, i.concentration, i.plate, i.well, c.is_control, c.name AS compound
+         FROM images i JOIN compounds c ON c.id = i.compound_id
         WHERE i.screen_id = $1 ORDER BY i.id`,
       [screenId],
     );
   return rows.map((row) => ({
     id: row.id,
-    path: path.resolve(row.root, row.path),
+    path: path.resolve(screenRow.root, row.path),
+    channelPaths: row.channel_paths?.map((file) => path.resolve(screenRow.root, file)) ?? null,
+    screen,
     cellLineId: row.cell_line_id,
     compoundId: row.compound_id,
     concentration: row.concentration,

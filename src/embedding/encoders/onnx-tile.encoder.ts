@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CROP_SIZE } from '../../data/crops/crop.plan';
+import { onnxInputChannels } from '../onnx/encoder-onnx.builder';
 import { OnnxSession, ONNXRUNTIME_MODULE, SESSION_BATCH_TILES } from './onnx-session';
 import type { SessionReply, SessionRequest } from './onnx-session.messages';
 import type { TileEncoder } from './tile-encoder';
@@ -31,12 +32,17 @@ export class OnnxTileEncoder implements TileEncoder {
     readonly device: string,
   ) {}
 
+  /** the values of one tile: 64 x 64 x the model's channels */
+  static tileValues(model: Uint8Array): number {
+    return CROP_SIZE * CROP_SIZE * onnxInputChannels(model);
+  }
+
   static async open(model: Uint8Array, threads: number, moduleName = ONNXRUNTIME_MODULE, workerFile = SESSION_WORKER_FILE): Promise<OnnxTileEncoder> {
     if (!existsSync(workerFile)) {
       const session = await OnnxSession.open(model, threads, moduleName);
       return new OnnxTileEncoder(session, session.device);
     }
-    const thread = new SessionThread(workerFile);
+    const thread = new SessionThread(workerFile, OnnxTileEncoder.tileValues(model));
     try {
       const opened = await thread.call({ kind: 'open', model, threads, moduleName });
       if (opened.kind !== 'opened') throw new Error(`the ONNX session thread answered ${opened.kind} to open`);
@@ -60,7 +66,10 @@ export class OnnxTileEncoder implements TileEncoder {
 class SessionThread implements SessionPort {
   private readonly worker: Worker;
 
-  constructor(workerFile: string) {
+  constructor(
+    workerFile: string,
+    private readonly tileValues: number,
+  ) {
     this.worker = new Worker(workerFile);
   }
 
@@ -86,7 +95,7 @@ class SessionThread implements SessionPort {
 
   async run(pixels: Float32Array, count: number): Promise<Float32Array> {
     // a copy of just these tiles, moved rather than cloned: a view would clone its whole buffer
-    const tiles = pixels.slice(0, count * CROP_SIZE * CROP_SIZE);
+    const tiles = pixels.slice(0, count * this.tileValues);
     const reply = await this.call({ kind: 'run', pixels: tiles, count }, [tiles.buffer]);
     if (reply.kind !== 'embeddings') throw new Error(`the ONNX session thread answered ${reply.kind} to run`);
     return reply.embeddings;

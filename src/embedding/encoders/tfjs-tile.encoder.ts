@@ -22,7 +22,8 @@ export class TfjsTileEncoder implements TileEncoder {
 
   static async open(paradigm: Paradigm, weights: NamedArrays, options: { backend?: BackendName | 'auto'; threads?: number }): Promise<TfjsTileEncoder> {
     const backend = await selectBackend(options);
-    const model = createParadigm(paradigm, { seed: 0 });
+    // the first layer's width is the channel count the weights were trained on
+    const model = createParadigm(paradigm, { seed: 0, inputChannels: weights['encoder.conv1.weight']?.shape[2] ?? 1 });
     try {
       model.importWeights(weights);
     } catch (error) {
@@ -33,8 +34,9 @@ export class TfjsTileEncoder implements TileEncoder {
   }
 
   async encode(pixels: Float32Array, count: number): Promise<Float32Array> {
-    const x = pixels.subarray(0, count * CROP_SIZE * CROP_SIZE);
-    const out = tf.tidy(() => this.paradigm.encode(tf.tensor4d(x, [count, CROP_SIZE, CROP_SIZE, 1])));
+    const channels = this.paradigm.inputChannels;
+    const x = pixels.subarray(0, count * CROP_SIZE * CROP_SIZE * channels);
+    const out = tf.tidy(() => this.paradigm.encode(tf.tensor4d(x, [count, CROP_SIZE, CROP_SIZE, channels])));
     try {
       return (await out.data()) as Float32Array;
     } finally {

@@ -4,8 +4,8 @@ import type { InferenceSetting } from '../../config';
 export type InferenceChoice = InferenceSetting;
 
 /**
- * A trained encoder ready to embed 64x64 grey tiles (values in [0, 1], row-major, one tile
- * after another). Implemented by the adapters: only they touch onnxruntime or tfjs.
+ * A trained encoder ready to embed 64x64 tiles of the channels it was trained on (values in
+ * [0, 1], NHWC: row-major pixels, channels interleaved, one tile after another). Implemented by the adapters: only they touch onnxruntime or tfjs.
  */
 export interface TileEncoder {
   /** what the run records: 'onnx', or the tfjs backend ('wasm', 'tensorflow', ...) */

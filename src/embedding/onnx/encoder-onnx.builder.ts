@@ -25,13 +25,15 @@ const IR_VERSION = 7;
  * The study's encoder (see training/networks/encoder.ts) as an ONNX graph built from a run's
  * weights: Conv+Relu+MaxPool, Conv+Relu+MaxPool, Conv+Relu, Conv, then Transpose NCHW->NHWC
  * and Flatten, so the 2048 values come out in the (height, width, channel) order of the
- * tfjs embedding. The input is [batch, 1, 64, 64]: with one channel, NCHW and our NHWC tiles
- * are the same bytes.
+ * tfjs embedding. The input is [batch, C, 64, 64] (NCHW), C the channels the encoder was
+ * trained on: with one channel, NCHW and our NHWC tiles are the same bytes; with more, the
+ * session adapter transposes the tiles (onnx-session.ts).
  */
 export function buildEncoderOnnx(weights: NamedArrays, metadata: EncoderOnnxMetadata): Uint8Array {
   const initializers: onnx.ITensorProto[] = [];
   const nodes: onnx.INodeProto[] = [];
   let current = ONNX_INPUT;
+  const channels = weights['encoder.conv1.weight']?.shape[2] ?? 1;
   LAYERS.forEach((layer, index) => {
     const weight = weights[`encoder.${layer}.weight`];
     const bias = weights[`encoder.${layer}.bias`];
@@ -64,16 +66,16 @@ export function buildEncoderOnnx(weights: NamedArrays, metadata: EncoderOnnxMeta
       name: 'morphospace-encoder',
       node: nodes,
       initializer: initializers,
-      input: [valueInfo(ONNX_INPUT, ['batch', 1, TILE, TILE])],
+      input: [valueInfo(ONNX_INPUT, ['batch', channels, TILE, TILE])],
       output: [valueInfo(ONNX_OUTPUT, ['batch', 2048])],
     },
-    metadataProps: Object.entries(metadataProps(metadata)).map(([key, value]) => ({ key, value })),
+    metadataProps: Object.entries(metadataProps(metadata, channels)).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
 }
 
 /** The key/value pairs a reader needs to feed the model as the embed job does. */
-export function metadataProps(metadata: EncoderOnnxMetadata): Record<string, string> {
+export function metadataProps(metadata: EncoderOnnxMetadata, channels = 1): Record<string, string> {
   const tiles =
     metadata.tileSize === 'whole'
       ? "the image's centred square, resized to 64x64"
@@ -82,15 +84,25 @@ export function metadataProps(metadata: EncoderOnnxMetadata): Record<string, str
     'morphospace.run': metadata.runId,
     'morphospace.paradigm': metadata.paradigm,
     'morphospace.epoch': String(metadata.epoch),
-    'preprocessing.colour': 'grey (one channel; colour images converted to luminance)',
+    'preprocessing.colour':
+      channels === 1
+        ? 'grey (one channel; colour images converted to luminance)'
+        : `${channels} channels in the screen's channel order, each stretched to 8 bits with its plate's robust percentiles`,
     'preprocessing.scale': 'pixel / 255 for 8-bit images, giving [0, 1]',
     'preprocessing.tile_size': String(metadata.tileSize === 'whole' ? 'whole' : metadata.tileSize),
     'preprocessing.tiles': tiles,
     'preprocessing.resize': 'area averaging when shrinking, bilinear when enlarging',
     'preprocessing.aggregation': `${metadata.aggregation} of the tile embeddings is the image embedding`,
-    'input.layout': 'image: float32 [batch, 1, 64, 64] (NCHW), row-major pixels of one tile each',
+    'input.layout': `image: float32 [batch, ${channels}, 64, 64] (NCHW), row-major pixels of one tile each`,
     'output.layout': 'embedding: float32 [batch, 2048], the [16, 16, 8] feature map flattened in (height, width, channel) order',
   };
+}
+
+/** The channels a model built here takes: its input's second dimension. */
+export function onnxInputChannels(model: Uint8Array): number {
+  const dims = onnx.ModelProto.decode(model).graph?.input?.[0]?.type?.tensorType?.shape?.dim;
+  const channels = Number(dims?.[1]?.dimValue ?? 1);
+  return Number.isInteger(channels) && channels > 0 ? channels : 1;
 }
 
 function hwioToOihw(data: Float32Array, kh: number, kw: number, cin: number, cout: number): Float32Array {

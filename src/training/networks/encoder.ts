@@ -7,16 +7,17 @@ export const REPRESENTATION_SHAPE = [16, 16, 8] as const;
 export const REPRESENTATION_DIM = 16 * 16 * 8;
 
 /**
- * The study's encoder on a 64x64 grey crop (NHWC [n,64,64,1]): conv3x3 64, ReLU,
+ * The study's encoder on a 64x64 crop of C channels (NHWC [n,64,64,C]; C = 1 for a grey
+ * screen, the study's case; only the first layer's width follows C): conv3x3 64, ReLU,
  * maxpool; conv 32, ReLU, maxpool; conv 16, ReLU; conv 8 (no activation, as in the
  * reference) -> [n,16,16,8], flattened to the 2048-d representation (HWC order).
  */
 export class Encoder {
   private readonly convs: Conv3x3[];
 
-  constructor(params: ParameterSet, prefix: string, rng: SeededRandom) {
+  constructor(params: ParameterSet, prefix: string, rng: SeededRandom, inputChannels = 1) {
     this.convs = [
-      conv3x3(params, `${prefix}.conv1`, 1, 64, rng),
+      conv3x3(params, `${prefix}.conv1`, inputChannels, 64, rng),
       conv3x3(params, `${prefix}.conv2`, 64, 32, rng),
       conv3x3(params, `${prefix}.conv3`, 32, 16, rng),
       conv3x3(params, `${prefix}.conv4`, 16, 8, rng),

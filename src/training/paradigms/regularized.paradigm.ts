@@ -17,7 +17,7 @@ export class RegularizedParadigm extends TrainableParadigm {
 
   constructor(options: ParadigmOptions = {}) {
     super(options);
-    this.decoder = new Decoder(this.params, 'decoder', this.rng);
+    this.decoder = new Decoder(this.params, 'decoder', this.rng, this.inputChannels);
     this.head = new ClassifierHead(this.params, 'head', REPRESENTATION_DIM, this.rng);
   }
 

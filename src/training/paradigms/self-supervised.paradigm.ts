@@ -28,7 +28,7 @@ export class SelfSupervisedParadigm extends TrainableParadigm {
     this.emaDecay = options.emaDecay ?? 0.99;
     this.projector = new ProjectionMlp(this.params, 'projector', REPRESENTATION_DIM, PROJECTION_HIDDEN, PROJECTION_DIM, this.rng);
     this.predictor = new ProjectionMlp(this.params, 'predictor', PROJECTION_DIM, PROJECTION_HIDDEN, PROJECTION_DIM, this.rng);
-    this.targetEncoder = new Encoder(this.targetParams, 'encoder', this.rng);
+    this.targetEncoder = new Encoder(this.targetParams, 'encoder', this.rng, this.inputChannels);
     this.targetProjector = new ProjectionMlp(this.targetParams, 'projector', REPRESENTATION_DIM, PROJECTION_HIDDEN, PROJECTION_DIM, this.rng);
     // the target starts as a copy of the online network
     this.targetParams.import(this.params.export());

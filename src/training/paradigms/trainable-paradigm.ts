@@ -8,7 +8,7 @@ import { ParameterSet, type NamedArrays } from '../networks/parameter-set';
 
 /** One mini-batch. The caller owns the tensors (trainStep does not dispose them). */
 export interface TrainingBatch {
-  /** grey crops [n,64,64,1], values in [0,1] */
+  /** crops [n,64,64,C] (C = the paradigm's inputChannels), values in [0,1] */
   x: tf.Tensor4D;
   /** 1 = drug, 0 = control; required by weakly-supervised and regularized */
   labels?: tf.Tensor1D;
@@ -30,11 +30,15 @@ export interface ParadigmOptions {
   learningRate?: number;
   /** BYOL target EMA decay; default 0.99 */
   emaDecay?: number;
+  /** channels of the screen's images: the encoder's first layer and the decoder's output; default 1 */
+  inputChannels?: number;
 }
 
 /** What a checkpoint holds besides the run's own bookkeeping. */
 export interface ParadigmCheckpoint {
   paradigm: Paradigm;
+  /** the images' channels the network takes (checkpoints from before channels: 1) */
+  inputChannels: number;
   weights: NamedArrays;
   optimizer: AdamState;
 }
@@ -52,11 +56,15 @@ export abstract class TrainableParadigm {
   protected readonly optimizer: Adam;
   /** every paradigm's representation; its weights are drawn first, before the paradigm's own networks */
   protected readonly encoder: Encoder;
+  readonly inputChannels: number;
 
   constructor(protected readonly options: ParadigmOptions = {}) {
+    const channels = options.inputChannels ?? 1;
+    if (!Number.isInteger(channels) || channels < 1) throw new Error(`inputChannels must be a positive integer, got ${channels}`);
+    this.inputChannels = channels;
     this.rng = SeededRandom.derive('morphospace-init', options.seed ?? 0);
     this.optimizer = new Adam({ learningRate: options.learningRate ?? 1e-4 });
-    this.encoder = new Encoder(this.params, 'encoder', this.rng);
+    this.encoder = new Encoder(this.params, 'encoder', this.rng, channels);
   }
 
   /** Tensors needed by the loss that must not be differentiated (e.g. BYOL targets). */
@@ -149,6 +157,11 @@ export abstract class TrainableParadigm {
   }
 
   importWeights(weights: NamedArrays): void {
+    const first = weights['encoder.conv1.weight'];
+    // the first layer's input width is the channel count: a clear refusal instead of a shape error
+    if (first && first.shape[2] !== this.inputChannels) {
+      throw new Error(`the weights take ${first.shape[2]}-channel images, this network ${this.inputChannels}-channel ones`);
+    }
     this.params.import(weights);
   }
 
@@ -161,12 +174,15 @@ export abstract class TrainableParadigm {
   }
 
   exportCheckpoint(): ParadigmCheckpoint {
-    return { paradigm: this.name, weights: this.exportWeights(), optimizer: this.exportOptimizerState() };
+    return { paradigm: this.name, inputChannels: this.inputChannels, weights: this.exportWeights(), optimizer: this.exportOptimizerState() };
   }
 
   importCheckpoint(checkpoint: ParadigmCheckpoint): void {
     if (checkpoint.paradigm !== this.name) {
       throw new Error(`checkpoint is for ${checkpoint.paradigm}, not ${this.name}`);
+    }
+    if (checkpoint.inputChannels !== this.inputChannels) {
+      throw new Error(`checkpoint is for ${checkpoint.inputChannels}-channel images, this screen has ${this.inputChannels} channels`);
     }
     this.importWeights(checkpoint.weights);
     this.importOptimizerState(checkpoint.optimizer);

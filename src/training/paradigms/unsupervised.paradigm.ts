@@ -10,7 +10,7 @@ export class UnsupervisedParadigm extends TrainableParadigm {
 
   constructor(options: ParadigmOptions = {}) {
     super(options);
-    this.decoder = new Decoder(this.params, 'decoder', this.rng);
+    this.decoder = new Decoder(this.params, 'decoder', this.rng, this.inputChannels);
   }
 
   protected losses(batch: TrainingBatch): LossTerms {

@@ -6,6 +6,7 @@ describe('checkpoint codec', () => {
   it('round-trips weights, optimizer moments and step exactly', () => {
     const checkpoint: ParadigmCheckpoint = {
       paradigm: 'regularized',
+      inputChannels: 1,
       weights: {
         'encoder.conv1.weight': { shape: [3, 3, 1, 2], data: Float32Array.from({ length: 18 }, (_, i) => i / 7 - 1) },
         'head.fc2.bias': { shape: [2], data: Float32Array.of(Number.MIN_VALUE, -0) },
@@ -25,9 +26,19 @@ describe('checkpoint codec', () => {
     expect(() => decodeCheckpoint(Buffer.from('nope'))).toThrow(/not a morphospace checkpoint/);
     const buffer = encodeCheckpoint({
       paradigm: 'unsupervised',
+      inputChannels: 1,
       weights: { w: { shape: [4], data: new Float32Array(4) } },
       optimizer: { step: 0, moments: {} },
     });
     expect(() => decodeCheckpoint(buffer.subarray(0, buffer.length - 4))).toThrow(/truncated/);
+  });
+
+  it('records the channels the network takes; a checkpoint from before channels takes one', () => {
+    const checkpoint: ParadigmCheckpoint = { paradigm: 'unsupervised', inputChannels: 3, weights: {}, optimizer: { step: 0, moments: {} } };
+    expect(decodeCheckpoint(encodeCheckpoint(checkpoint)).inputChannels).toBe(3);
+    const buffer = encodeCheckpoint({ ...checkpoint, inputChannels: 1 });
+    const old = Buffer.from(buffer.toString('latin1').replace('"inputChannels":1,', ' '.repeat(18)), 'latin1');
+    expect(old.includes('inputChannels')).toBe(false);
+    expect(decodeCheckpoint(old).inputChannels).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import { CheckpointStore, type RunCheckpoint } from '../../../src/training/check
 function checkpointAt(epoch: number): RunCheckpoint {
   return {
     epoch,
-    paradigm: { paradigm: 'unsupervised', weights: { w: { shape: [4], data: Float32Array.of(epoch, 1, 2, 3) } }, optimizer: { step: epoch, moments: {} } },
+    paradigm: { paradigm: 'unsupervised', inputChannels: 1, weights: { w: { shape: [4], data: Float32Array.of(epoch, 1, 2, 3) } }, optimizer: { step: epoch, moments: {} } },
     random: [1, 2, 3, epoch],
     epochRecord: { epoch, trainLoss: 1 / epoch, validationLoss: null } as RunCheckpoint['epochRecord'],
   };
