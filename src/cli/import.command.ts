@@ -14,6 +14,11 @@ interface ImportCommandOptions {
   name: string;
   skipInvalid?: boolean;
   pattern?: string;
+  channels?: string;
+  channelRoles?: string;
+  layout?: string;
+  imageCsv?: string;
+  moaCsv?: string;
   databaseUrl?: string;
   dataDir?: string;
   logLevel?: string;
@@ -33,6 +38,17 @@ required fields, numbers). Without --skip-invalid any problem refuses the whole 
 lines on stderr) and nothing is written. Importing the same screen again changes nothing; the same
 name with different content is refused. Prints one JSON line: screen, imported, skipped, unchanged.
 
+Channels (see README, "Real screens"): several FileName_<channel> columns make a multi-channel screen,
+one file per channel, in column order (--channels a,b picks and orders them). --channels a,b,c with a
+path column (or a pattern) reads each file as a multi-page TIFF whose pages are the channels;
+--channels 3 names them page-1..page-3. --channel-roles DAPI=DNA,Tubulin=tubulin sets roles (default:
+the name). Every channel file must exist and have the first one's size, or the row is refused.
+
+Layouts (--layout, instead of --manifest):
+  bbbc021         --image-csv BBBC021_v1_image.csv --moa-csv BBBC021_v1_moa.csv --root DIR: channels
+                  DAPI (DNA), Tubulin, Actin; MCF-7; DMSO the control; the treatments the MoA table
+                  annotates are imported; batch = the plate name before '_' (Week1_22123 -> Week1)
+
 File-name patterns (--pattern, instead of --manifest; --root required; "line" = the file's position
 in the sorted listing of image files below --root):
 ${PATTERN_SYNTAX.split('\n')
@@ -46,15 +62,35 @@ export function registerImportCommand(program: Command): void {
     .requiredOption('--name <name>', 'name of the screen')
     .option('--skip-invalid', 'import the valid rows and report the others instead of refusing')
     .option('--pattern <pattern>', 'parse metadata from image file names instead of a manifest')
+    .option('--channels <names>', 'channel names in order, comma-separated, or a page count (see below)')
+    .option('--channel-roles <name=role,...>', 'the role of each named channel, e.g. DAPI=DNA')
+    .option('--layout <layout>', 'read a known dataset\'s own files: bbbc021')
+    .option('--image-csv <file>', 'the layout\'s image table (bbbc021: BBBC021_v1_image.csv)')
+    .option('--moa-csv <file>', 'the layout\'s MoA table (bbbc021: BBBC021_v1_moa.csv)')
     .addHelpText('after', MANIFEST_HELP)
     .action(async (options: ImportCommandOptions) => {
-      if ((options.manifest === undefined) === (options.pattern === undefined)) throw new UsageError('give either --manifest FILE or --pattern PATTERN');
+      if (options.layout !== undefined) {
+        if (options.manifest !== undefined || options.pattern !== undefined) throw new UsageError('--layout reads its own files: give no --manifest or --pattern');
+        if (options.imageCsv === undefined || options.moaCsv === undefined) throw new UsageError(`--layout ${options.layout} needs --image-csv FILE and --moa-csv FILE`);
+      } else if ((options.manifest === undefined) === (options.pattern === undefined)) throw new UsageError('give either --manifest FILE or --pattern PATTERN (or --layout)');
       if (options.pattern !== undefined && options.root === undefined) throw new UsageError('--pattern needs --root DIR');
+      const channelRoles = options.channelRoles === undefined ? undefined : parseRoles(options.channelRoles);
       const runtime = await openRuntime(configFrom(options));
       const progress = progressReporter('check');
       try {
         const result = await runtime.services.screens.importScreen(
-          { name: options.name, manifest: options.manifest, root: options.root, pattern: options.pattern, skipInvalid: options.skipInvalid ?? false },
+          {
+            name: options.name,
+            manifest: options.manifest,
+            root: options.root,
+            pattern: options.pattern,
+            skipInvalid: options.skipInvalid ?? false,
+            channels: options.channels?.split(','),
+            channelRoles,
+            layout: options.layout,
+            imageCsv: options.imageCsv,
+            moaCsv: options.moaCsv,
+          },
           // the command runs as the machine's own user: it reads what that user can, as any command would
           { onProgress: (done, total) => progress.update(done, total), reach: 'anywhere' },
         );
@@ -79,4 +115,15 @@ export function reportImport(result: ImportResult): void {
     skipped: result.skipped.length,
     unchanged: result.unchanged,
   });
+}
+
+/** 'DAPI=DNA,Tubulin=tubulin' -> { DAPI: 'DNA', Tubulin: 'tubulin' } */
+function parseRoles(text: string): Record<string, string> {
+  const roles: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const [name, role, ...rest] = pair.split('=').map((part) => part.trim());
+    if (!name || !role || rest.length > 0) throw new UsageError(`--channel-roles takes name=role pairs separated by commas, got "${pair}"`);
+    roles[name] = role;
+  }
+  return roles;
 }

@@ -4,7 +4,10 @@ import type { ScreenEntity } from '../db/entities/screen.entity';
 import type { CompoundAnnotation, NewImage, ScreenRepository } from '../db/repositories/screen.repository';
 import { BadUserInputError } from '../errors/app-errors';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
+import { sampleNormalisation } from './channels/channel-normalisation.sampler';
+import { candidatesFromBbbc021 } from './import/bbbc021.layout';
 import { checkCandidates, type ImportProgress } from './import/candidate.checker';
+import type { ChannelRequest } from './import/channel-list';
 import type { ImageInspector } from './import/image.inspector';
 import { candidatesFromManifest, candidatesFromPattern, nonEmpty, type Candidates } from './import/import-candidates';
 import { ImportRefusedError } from './import/import-refused.error';
@@ -17,8 +20,12 @@ import type { GroundTruth } from './synthetic/ground-truth.builder';
 import { generateScreen, GROUND_TRUTH_FILE, MANIFEST_FILE } from './synthetic/screen.generator';
 import { isPresetName, PRESET_NAMES } from './synthetic/screen.presets';
 
-export interface ImportScreenRequest {
+export interface ImportScreenRequest extends ChannelRequest {
   name: string;
+  /** a known dataset's own files instead of a manifest: 'bbbc021' (imageCsv, moaCsv, root) */
+  layout?: string | null;
+  imageCsv?: string | null;
+  moaCsv?: string | null;
   /** manifest CSV; exactly one of manifest and pattern */
   manifest?: string | null;
   /** directory image paths are relative to; default: the manifest's directory */
@@ -81,11 +88,12 @@ export class ScreenImportService {
 
   async importScreen(request: ImportScreenRequest, progress: ImportProgress = {}): Promise<ImportResult> {
     const name = checkImportName(request.name);
+    const paths = progress.reach === 'anywhere' ? ANYWHERE : this.options.importRoots;
+    if (nonEmpty(request.layout) !== undefined) return this.register(name, await layoutCandidates(request, paths), request.skipInvalid ?? false, progress);
     const hasManifest = nonEmpty(request.manifest) !== undefined;
     const hasPattern = nonEmpty(request.pattern) !== undefined;
     if (hasManifest === hasPattern) throw new BadUserInputError('give either a manifest or a file-name pattern, not both or neither', hasManifest ? 'pattern' : 'manifest');
-    const paths = progress.reach === 'anywhere' ? ANYWHERE : this.options.importRoots;
-    const candidates = hasManifest ? await candidatesFromManifest(request.manifest!, request.root, paths) : await candidatesFromPattern(request.pattern!, request.root, paths);
+    const candidates = hasManifest ? await candidatesFromManifest(request.manifest!, request.root, paths, request) : await candidatesFromPattern(request.pattern!, request.root, paths, request);
     return this.register(name, candidates, request.skipInvalid ?? false, progress);
   }
 
@@ -153,12 +161,13 @@ export class ScreenImportService {
     if (rows.length === 0) throw new BadUserInputError(`nothing to import for screen "${name}": no valid rows`);
 
     const images: NewImage[] = rows
-      .map(({ row, contentHash }) => ({ ...imageFields(row), contentHash }))
+      .map(({ row, contentHash }) => ({ ...imageFields(row), contentHash, channelPaths: row.channelPaths }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const contentDigest = digestOf(images);
     const compounds = compoundAnnotations(rows.map(({ row }) => row), candidates.compoundAnnotations);
     const cellLines = [...new Set(images.map((image) => image.cellLine))].sort().map((line) => ({ name: line, tissue: candidates.cellLineTissues?.get(line) ?? null }));
 
+    const multiChannel = candidates.channels.length > 1;
     const saved = await this.screens.save({
       name,
       source: candidates.source,
@@ -168,6 +177,14 @@ export class ScreenImportService {
       cellLines,
       compounds,
       images,
+      channels: candidates.channels,
+      // before the write, so a screen is never stored without its ranges
+      channelNormalisation: multiChannel
+        ? await sampleNormalisation(candidates.root, images.map((image) => ({ path: image.path, channelPaths: image.channelPaths ?? null, plate: image.plate })), candidates.channels.length, {
+            seed: candidates.splitSeed,
+            concurrency: this.concurrency,
+          })
+        : null,
     });
     if (!saved.created) {
       const stored = typeof saved.existing.origin.contentDigest === 'string' ? saved.existing.origin.contentDigest : digestOf(await this.screens.imagesOf(saved.existing.id));
@@ -189,6 +206,18 @@ export class ScreenImportService {
 
 
 
+
+/** Candidates from a dataset's own layout; the layout fixes the channels, so none may be given. */
+async function layoutCandidates(request: ImportScreenRequest, paths: ImportPaths): Promise<Candidates> {
+  const layout = nonEmpty(request.layout);
+  if (layout !== 'bbbc021') throw new BadUserInputError(`layout must be bbbc021, got "${layout}"`, 'layout');
+  if (nonEmpty(request.manifest) !== undefined || nonEmpty(request.pattern) !== undefined) throw new BadUserInputError('a layout reads its own files: give no manifest or pattern', 'layout');
+  if ((request.channels ?? []).length > 0 || Object.keys(request.channelRoles ?? {}).length > 0) throw new BadUserInputError('the bbbc021 layout has its channels (DAPI, Tubulin, Actin): give none', 'channels');
+  const imageCsv = nonEmpty(request.imageCsv);
+  const moaCsv = nonEmpty(request.moaCsv);
+  if (imageCsv === undefined || moaCsv === undefined) throw new BadUserInputError('the bbbc021 layout needs the image CSV and the MoA CSV', imageCsv === undefined ? 'imageCsv' : 'moaCsv');
+  return candidatesFromBbbc021({ imageCsv, moaCsv, root: request.root }, paths);
+}
 
 function checkImportName(name: string): string {
   const trimmed = (name ?? '').trim();

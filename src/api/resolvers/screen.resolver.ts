@@ -1,13 +1,13 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Resolver } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { GenerateScreenJob, ImportResult } from '../types/screen-import.types';
+import { ChannelRoleInput, GenerateScreenJob, ImportResult } from '../types/screen-import.types';
 
 @Resolver()
 export class ScreenResolver {
   @Authorized('writer')
   @Mutation(() => ImportResult, {
     description:
-      'Imports a screen from a manifest CSV or from image file names (paths on the server, below the import roots: MORPHOSPACE_IMPORT_ROOTS, by default <data dir>/imports; symlinks are followed and must stay below them too). Every row and image is checked first; any problem refuses the import (BAD_USER_INPUT, extensions.problems) unless skipInvalid',
+      'Imports a screen from a manifest CSV, from image file names, or from a dataset layout (bbbc021) (paths on the server, below the import roots: MORPHOSPACE_IMPORT_ROOTS, by default <data dir>/imports; symlinks are followed and must stay below them too). Every row and image is checked first; any problem refuses the import (BAD_USER_INPUT, extensions.problems) unless skipInvalid',
   })
   async importScreen(
     @Arg('name', () => String) name: string,
@@ -16,9 +16,26 @@ export class ScreenResolver {
     @Arg('pattern', () => String, { nullable: true, description: 'file-name pattern such as {cell_line}_{_}_{plate}_{well}_{compound}_{concentration}_{site}.png' })
     pattern: string | undefined,
     @Arg('skipInvalid', () => Boolean, { defaultValue: false }) skipInvalid: boolean,
+    @Arg('channels', () => [String], { nullable: true, description: 'channel names in order (several FileName_<channel> columns, or the pages of multi-page TIFFs), or one page count' })
+    channels: string[] | undefined,
+    @Arg('channelRoles', () => [ChannelRoleInput], { nullable: true, description: 'roles of named channels; default the name' }) channelRoles: ChannelRoleInput[] | undefined,
+    @Arg('layout', () => String, { nullable: true, description: "a dataset's own files instead of a manifest: bbbc021 (with imageCsv, moaCsv, root)" }) layout: string | undefined,
+    @Arg('imageCsv', () => String, { nullable: true, description: 'bbbc021: BBBC021_v1_image.csv' }) imageCsv: string | undefined,
+    @Arg('moaCsv', () => String, { nullable: true, description: 'bbbc021: BBBC021_v1_moa.csv' }) moaCsv: string | undefined,
     @Ctx() { services }: RequestContext,
   ) {
-    return services.screens.importScreen({ name, manifest: manifest ?? null, root: root ?? null, pattern: pattern ?? null, skipInvalid });
+    return services.screens.importScreen({
+      name,
+      manifest: manifest ?? null,
+      root: root ?? null,
+      pattern: pattern ?? null,
+      skipInvalid,
+      channels: channels ?? null,
+      channelRoles: channelRoles ? Object.fromEntries(channelRoles.map((entry) => [entry.name, entry.role])) : null,
+      layout: layout ?? null,
+      imageCsv: imageCsv ?? null,
+      moaCsv: moaCsv ?? null,
+    });
   }
 
   @Authorized('writer')

@@ -6,6 +6,15 @@ import { nameEnum } from './name-enum';
 
 export const BaselineEnum = nameEnum(SETUP_BASELINES, 'Baseline', 'untrained: the encoder at its seeded initialisation; classical: hand-crafted image features');
 
+@ObjectType({ description: 'One channel of a screen: its name in the files and the structure it shows' })
+export class ScreenChannel {
+  @Field(() => String, { description: 'e.g. DAPI, or a FileName_<channel> suffix' })
+  name: string;
+
+  @Field(() => String, { description: 'e.g. DNA, tubulin, actin; grey for a single-channel screen' })
+  role: string;
+}
+
 @ObjectType({ description: 'A set of images of treated cell lines, generated or imported' })
 export class Screen {
   @Field(() => ID)
@@ -19,6 +28,9 @@ export class Screen {
 
   @Field(() => Int)
   imageCount: number;
+
+  @Field(() => [ScreenChannel], { description: "the channels of every image, in order; a grey screen has one, 'grey'" })
+  channels: ScreenChannel[];
 
   @Field(() => GraphQLJSONObject, { description: 'generator preset and seed, or import manifest' })
   origin: Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Screen } from './catalog.types';
 
 @ObjectType({ description: 'A manifest row or image file left out of an import' })
@@ -44,4 +44,13 @@ export class GenerateScreenJob {
 
   @Field(() => Int)
   seed: number;
+}
+
+@InputType('ChannelRoleInput', { description: 'The role of one named channel, e.g. DAPI -> DNA' })
+export class ChannelRoleInput {
+  @Field(() => String)
+  name: string;
+
+  @Field(() => String)
+  role: string;
 }

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { JobInterruptedError } from '../../queue/job-interrupted.error';
 import { mapConcurrently } from '../../util/map-concurrently';
+import { inspectChannelFiles } from './channel-files.inspector';
 import type { Candidates } from './import-candidates';
 import type { ImageInspector } from './image.inspector';
 import { checkRow, type ImportProblem, type ImportRow } from './import-row';
@@ -18,14 +18,16 @@ export interface ImportProgress {
 /** Every row's fields and every image, all problems collected, lines in order. */
 export async function checkCandidates(candidates: Candidates, inspector: ImageInspector, concurrency: number, progress: ImportProgress): Promise<{ rows: Array<{ row: ImportRow; contentHash: string }>; problems: ImportProblem[] }> {
   const problems: ImportProblem[] = [...candidates.problems];
-  const checked: Array<{ line: number; path: string | null; row: ImportRow | null }> = [];
+  const checked: Array<{ line: number; path: string | null; channelPaths: string[] | null; row: ImportRow | null }> = [];
   const firstLineOfPath = new Map<string, number>();
   const compoundFirstSeen = new Map<string, { moa: string | null; moaLine: number; control: boolean; line: number }>();
 
+  const channelNames = candidates.channels.map((channel) => channel.name);
   for (const raw of candidates.raw) {
-    const result = checkRow(raw, candidates.root);
+    const result = checkRow(raw, candidates.root, channelNames);
     for (const reason of result.problems) problems.push({ line: raw.line, path: result.path, reason });
-    let inspectable = result.path;
+    // a row of per-channel files whose paths are wrong has nothing sound to inspect
+    let inspectable = raw.channelPaths && !result.channelPaths ? null : result.path;
     if (result.path !== null) {
       const first = firstLineOfPath.get(result.path);
       if (first !== undefined) {
@@ -46,7 +48,7 @@ export async function checkCandidates(candidates: Candidates, inspector: ImageIn
         }
       }
     }
-    checked.push({ line: raw.line, path: inspectable, row: result.row });
+    checked.push({ line: raw.line, path: inspectable, channelPaths: result.channelPaths, row: result.row });
   }
 
   const toInspect = checked.filter((entry) => entry.path !== null);
@@ -54,7 +56,7 @@ export async function checkCandidates(candidates: Candidates, inspector: ImageIn
   let done = 0;
   const inspections = await mapConcurrently(toInspect, concurrency, async (entry) => {
     if (progress.signal?.aborted) throw new JobInterruptedError('screen.generate');
-    const inspection = await reachable.inspect(path.join(candidates.root, entry.path!));
+    const inspection = await inspectChannelFiles(reachable, candidates.root, { path: entry.path!, channelPaths: entry.channelPaths }, candidates.channels);
     done += 1;
     progress.onProgress?.(done, toInspect.length);
     return inspection;

@@ -4,12 +4,13 @@ import sharp from 'sharp';
 
 /** What the importer needs to know about one image file. */
 export type ImageInspection =
-  | { ok: true; width: number; height: number; channels: number; contentHash: string }
+  | { ok: true; width: number; height: number; channels: number; pages: number; contentHash: string }
   | { ok: false; reason: string };
 
 /** The port the import rules depend on; the sharp adapter below is the real one. */
 export interface ImageInspector {
-  inspect(absolutePath: string): Promise<ImageInspection>;
+  /** `pages` > 1: the file is a multi-page TIFF whose first `pages` pages are the channels, each decoded */
+  inspect(absolutePath: string, options?: { pages?: number }): Promise<ImageInspection>;
 }
 
 /** Bands a grey conversion understands: grey, grey + alpha, RGB, RGBA (or CMYK). */
@@ -20,7 +21,7 @@ const MAX_CONVERTIBLE_CHANNELS = 4;
  * decodes it fully to grey, because a readable header says nothing about a truncated body.
  */
 export class SharpImageInspector implements ImageInspector {
-  async inspect(absolutePath: string): Promise<ImageInspection> {
+  async inspect(absolutePath: string, options: { pages?: number } = {}): Promise<ImageInspection> {
     let file: Buffer;
     try {
       file = await readFile(absolutePath);
@@ -37,9 +38,13 @@ export class SharpImageInspector implements ImageInspector {
       if (channels < 1 || channels > MAX_CONVERTIBLE_CHANNELS) {
         return { ok: false, reason: `has ${channels} channels (${metadata.space ?? 'unknown'} space): not grey or convertible to grey` };
       }
-      // failOn 'warning': libvips only warns about a truncated or damaged stream unless told otherwise
-      const { info } = await sharp(file, { failOn: 'warning' }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-      return { ok: true, width: info.width, height: info.height, channels, contentHash };
+      const pages = metadata.pages ?? 1;
+      const wanted = options.pages ?? 1;
+      if (wanted > 1 && pages !== wanted) return { ok: false, reason: `has ${pages} page(s), the screen has ${wanted} channels` };
+      // failOn 'warning': libvips only warns about a truncated or damaged stream unless told otherwise;
+      // several pages are decoded as one tall image, which libvips refuses when their sizes differ
+      const { info } = await sharp(file, { failOn: 'warning', ...(wanted > 1 ? { pages: wanted } : {}) }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+      return { ok: true, width: info.width, height: wanted > 1 ? (info.pageHeight ?? info.height / wanted) : info.height, channels, pages, contentHash };
     } catch (error) {
       return { ok: false, reason: `not a decodable image (${firstLine((error as Error).message)})` };
     }

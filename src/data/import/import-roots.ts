@@ -79,13 +79,13 @@ export class ImportRoots implements ImportPaths {
 
   inspector(inner: ImageInspector): ImageInspector {
     return {
-      inspect: async (absolute) => {
+      inspect: async (absolute, options) => {
         const located = await this.locate(absolute);
         if (located.kind === 'outside') return { ok: false, reason: 'is outside the import roots' };
         if (located.kind === 'missing') return { ok: false, reason: located.code === 'not found' ? 'file not found' : `cannot read file (${located.code})` };
         // a FIFO or device would make the read below wait forever or never end
         if (!(await isRegularFile(located.real))) return { ok: false, reason: 'is not a regular file' };
-        return inner.inspect(located.real);
+        return inner.inspect(located.real, options);
       },
     };
   }

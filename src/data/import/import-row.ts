@@ -9,6 +9,8 @@ export interface RawImportRow {
   /** manifest line (the header is line 1), or the file's position in the sorted listing for --pattern */
   line: number;
   fields: Partial<Record<ImportField, string>>;
+  /** one file per channel, in the screen's channel order, the first also in fields.path */
+  channelPaths?: string[];
 }
 
 /** One checked image, ready to be inspected and written. */
@@ -18,6 +20,8 @@ export interface ImportRow extends ImageFields {
   path: string;
   moa: string | null;
   control: boolean;
+  /** one file per channel relative to the root, the first equal to `path`; null: one file */
+  channelPaths: string[] | null;
 }
 
 export interface ImportProblem {
@@ -43,12 +47,23 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * Checks one row's fields (not the file): required fields present, numbers are numbers, the
  * path stays inside the root. Returns the row, or every reason it cannot be imported.
  */
-export function checkRow(raw: RawImportRow, root: string): { row: ImportRow | null; path: string | null; problems: string[] } {
+export function checkRow(
+  raw: RawImportRow,
+  root: string,
+  channelNames: readonly string[] = [],
+): { row: ImportRow | null; path: string | null; channelPaths: string[] | null; problems: string[] } {
   const problems: string[] = [];
   const text = (field: ImportField): string => (raw.fields[field] ?? '').trim();
 
   const relativePath = resolveImagePath(text('path'), root);
-  if (typeof relativePath !== 'string') problems.push(relativePath.problem);
+  const channelPaths = raw.channelPaths?.map((given, c) => {
+    const resolved = resolveImagePath(given.trim(), root);
+    if (typeof resolved === 'string') return resolved;
+    // the first channel's problem is the path's own, reported once
+    if (c > 0) problems.push(`channel ${channelNames[c] ?? c + 1}: ${resolved.problem}`);
+    return null;
+  });
+  if (typeof relativePath !== 'string') problems.push(channelPaths ? `channel ${channelNames[0] ?? 1}: ${relativePath.problem}` : relativePath.problem);
   for (const field of ['cell_line', 'compound', 'plate', 'well'] as const) {
     if (text(field) === '') problems.push(`${field} is missing`);
   }
@@ -78,9 +93,11 @@ export function checkRow(raw: RawImportRow, root: string): { row: ImportRow | nu
   }
 
   const pathText = typeof relativePath === 'string' ? relativePath : null;
-  if (problems.length > 0 || pathText === null) return { row: null, path: pathText, problems };
+  const resolvedChannels = channelPaths && channelPaths.every((file) => file !== null) ? (channelPaths as string[]) : null;
+  if (problems.length > 0 || pathText === null) return { row: null, path: pathText, channelPaths: resolvedChannels, problems };
   return {
     path: pathText,
+    channelPaths: resolvedChannels,
     problems,
     row: {
       line: raw.line,
@@ -93,6 +110,7 @@ export function checkRow(raw: RawImportRow, root: string): { row: ImportRow | nu
       site,
       moa: text('moa') === '' ? null : text('moa'),
       control,
+      channelPaths: resolvedChannels,
     },
   };
 }

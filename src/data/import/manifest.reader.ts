@@ -25,14 +25,18 @@ export class ManifestFormatError extends Error {}
 export interface ManifestColumns {
   path: string | { pathName: string | null; fileName: string };
   fields: Partial<Record<Exclude<ImportField, 'path'>, string>>;
+  /** one FileName_<channel> (+ PathName_<channel>) pair per channel, in the screen's channel order */
+  channels?: Array<{ name: string; pathName: string | null; fileName: string }>;
 }
 
 /**
  * Reads a manifest (CSV, or tab-separated when the header has tabs and no commas) into raw
  * rows with their line numbers. Quoted fields may hold commas, quotes and line breaks; a
- * record's line is the line it starts on. Blank lines are skipped.
+ * record's line is the line it starts on. Blank lines are skipped. Several FileName_<channel>
+ * columns make a multi-channel screen, one file per channel (`options.channels` picks and
+ * orders them by name; by default all, in column order).
  */
-export function readManifest(text: string): { columns: ManifestColumns; rows: RawImportRow[] } {
+export function readManifest(text: string, options: { channels?: readonly string[] } = {}): { columns: ManifestColumns; rows: RawImportRow[] } {
   const records = parseDelimited(text.replace(/^\uFEFF/, ''));
   const header = records.shift();
   if (!header || header.fields.every((field) => field.trim() === '')) throw new ManifestFormatError('manifest is empty');
@@ -49,6 +53,7 @@ export function readManifest(text: string): { columns: ManifestColumns; rows: Ra
     }
   }
 
+  const channelColumns = locateChannels(names, indexOf, options.channels);
   const pathColumns = locatePath(names, indexOf);
   const missing = [...REQUIRED.filter((field) => !fieldIndex.has(field)), ...(pathColumns ? [] : ['path'])];
   if (missing.length > 0) {
@@ -59,11 +64,51 @@ export function readManifest(text: string): { columns: ManifestColumns; rows: Ra
 
   const rows = records.map((record): RawImportRow => {
     const value = (index: number): string => record.fields[index] ?? '';
-    const row: RawImportRow = { line: record.line, fields: { path: readPath(value) } };
+    const channelPaths = channelColumns?.map((channel) => channel.read(value));
+    const row: RawImportRow = { line: record.line, fields: { path: channelPaths ? channelPaths[0] : readPath(value) } };
+    if (channelPaths) row.channelPaths = channelPaths;
     for (const [field, index] of fieldIndex) row.fields[field] = value(index);
     return row;
   });
-  return { columns: { path: pathDescription, fields }, rows };
+  const channels = channelColumns?.map(({ name, pathName, fileName }) => ({ name, pathName, fileName }));
+  return { columns: { path: pathDescription, fields, ...(channels ? { channels } : {}) }, rows };
+}
+
+type ColumnPair = { name: string; pathName: string | null; fileName: string; read: (value: (i: number) => string) => string };
+
+/**
+ * The per-channel file columns of a multi-channel manifest, or null for one file per row. With
+ * `wanted` names, the FileName_<name> of each (none found: the names are pages of one file);
+ * without, every FileName_ column when there are two or more.
+ */
+function locateChannels(names: string[], indexOf: (name: string) => number, wanted: readonly string[] | undefined): ColumnPair[] | null {
+  const fileColumns = names.filter((name) => /^FileName_./i.test(name));
+  if (wanted && wanted.length > 1) {
+    const found = wanted.map((name) => indexOf(`FileName_${name}`));
+    if (found.every((i) => i < 0)) return null;
+    const missing = wanted.filter((_, c) => found[c] < 0);
+    if (missing.length > 0) throw new ManifestFormatError(`line 1: no FileName_ column for channel(s) ${missing.join(', ')}; the manifest has ${fileColumns.join(', ')}`);
+    return wanted.map((_, c) => columnPair(names, indexOf, found[c]));
+  }
+  if (fileColumns.length < 2) return null;
+  return fileColumns.map((column) => columnPair(names, indexOf, names.indexOf(column)));
+}
+
+/** FileName_<X> joined to PathName_<X> when that exists. */
+function columnPair(names: string[], indexOf: (name: string) => number, fileIndex: number): ColumnPair {
+  const name = names[fileIndex].slice('FileName_'.length);
+  const pathIndex = indexOf(`PathName_${name}`);
+  return {
+    name,
+    pathName: pathIndex >= 0 ? names[pathIndex] : null,
+    fileName: names[fileIndex],
+    read: (value) => {
+      const directory = pathIndex >= 0 ? value(pathIndex).trim() : '';
+      const file = value(fileIndex).trim();
+      if (file === '') return '';
+      return directory === '' ? file : `${directory.replace(/[\\/]+$/, '')}/${file}`;
+    },
+  };
 }
 
 /** `path`, else the first FileName_<X> column joined to PathName_<X> when that exists. */
@@ -72,17 +117,8 @@ function locatePath(names: string[], indexOf: (name: string) => number): { read:
   if (direct >= 0) return { read: (value) => value(direct), columns: names[direct] };
   const fileIndex = names.findIndex((name) => /^FileName_/i.test(name));
   if (fileIndex < 0) return null;
-  const channel = names[fileIndex].slice('FileName_'.length);
-  const pathIndex = indexOf(`PathName_${channel}`);
-  return {
-    read: (value) => {
-      const directory = pathIndex >= 0 ? value(pathIndex).trim() : '';
-      const file = value(fileIndex).trim();
-      if (file === '') return '';
-      return directory === '' ? file : `${directory.replace(/[\\/]+$/, '')}/${file}`;
-    },
-    columns: { pathName: pathIndex >= 0 ? names[pathIndex] : null, fileName: names[fileIndex] },
-  };
+  const { read, pathName, fileName } = columnPair(names, indexOf, fileIndex);
+  return { read, columns: { pathName, fileName } };
 }
 
 export interface DelimitedRecord {

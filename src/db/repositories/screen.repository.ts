@@ -1,10 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ChannelNormalisation } from '../../data/channels/channel-normalisation';
+import type { ScreenChannel } from '../../data/channels/screen-channel';
 import type { ImageFields } from '../../data/manifest.codec';
 import { ScreenEntity, type ScreenSource } from '../entities/screen.entity';
 
 /** One image to write; cell line and compound by name, resolved to ids inside the transaction. */
 export interface NewImage extends ImageFields {
   contentHash: string;
+  /** one file per channel, the first equal to `path`; absent or null: one file */
+  channelPaths?: string[] | null;
 }
 
 export interface CompoundAnnotation {
@@ -23,13 +27,15 @@ export interface NewScreen {
   cellLines: Array<{ name: string; tissue: string | null }>;
   compounds: CompoundAnnotation[];
   images: NewImage[];
+  channels: ScreenChannel[];
+  channelNormalisation: ChannelNormalisation | null;
 }
 
 export type SaveScreenResult =
   | { created: true; screen: ScreenEntity; annotationConflicts: Array<{ existing: CompoundAnnotation; given: CompoundAnnotation }> }
   | { created: false; existing: ScreenEntity };
 
-/** Rows per INSERT: 9 arrays of this length stay far from any parameter or packet limit. */
+/** Rows per INSERT: 10 arrays of this length stay far from any parameter or packet limit. */
 const IMAGE_BATCH = 5000;
 
 /** Screens with their cell lines, compounds and images: written together or not at all. */
@@ -83,13 +89,17 @@ export class ScreenRepository {
           origin: screen.origin,
           split: screen.split,
           imageCount: screen.images.length,
+          channels: screen.channels,
+          channelNormalisation: screen.channelNormalisation,
         }),
       );
       for (let start = 0; start < screen.images.length; start += IMAGE_BATCH) {
         const batch = screen.images.slice(start, start + IMAGE_BATCH);
         await manager.query(
-          `INSERT INTO images (screen_id, path, cell_line_id, compound_id, concentration, plate, well, site, content_hash)
-           SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::int[], $9::text[])`,
+          // unnest flattens a text[][], so each image's channel paths travel as one JSON array text
+          `INSERT INTO images (screen_id, path, cell_line_id, compound_id, concentration, plate, well, site, content_hash, channel_paths)
+           SELECT $1, p, l, c, x, pl, w, si, h, CASE WHEN cp IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(cp::jsonb)) END
+             FROM unnest($2::text[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[]) AS t(p, l, c, x, pl, w, si, h, cp)`,
           [
             saved.id,
             batch.map((image) => image.path),
@@ -100,6 +110,7 @@ export class ScreenRepository {
             batch.map((image) => image.well),
             batch.map((image) => image.site),
             batch.map((image) => image.contentHash),
+            batch.map((image) => (image.channelPaths ? JSON.stringify(image.channelPaths) : null)),
           ],
         );
       }
