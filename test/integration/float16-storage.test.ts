@@ -10,6 +10,7 @@ import { comparePrecisions } from '../../src/evaluation/precision.benchmark';
 import { roundToFloat16 } from '../../src/embedding/vector-codec';
 import { createLogger } from '../../src/logger';
 import { createServices, type Services } from '../../src/services';
+import { RecordingQueue } from '../support/recording-queue';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
 const logger = createLogger('silent');
@@ -37,7 +38,7 @@ describe('a run stored in float16 (MORPHOSPACE_VECTOR_PRECISION=float16)', () =>
     const env = { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1' };
     const config = testConfig(testDatabase.url, env);
     database = await openDatabase(config, logger, { migrate: true });
-    float32 = createServices(config, database);
+    float32 = createServices(config, database, new RecordingQueue());
     float16 = createServices(testConfig(testDatabase.url, { ...env, MORPHOSPACE_VECTOR_PRECISION: 'float16' }), database);
     await float32.screens.generateAndRegister({ preset: 'tiny', seed: 7, name: 'tiny' });
     const { runs } = await float32.sweeps.create({
@@ -87,13 +88,18 @@ describe('a run stored in float16 (MORPHOSPACE_VECTOR_PRECISION=float16)', () =>
 
   it('compares every metric of the evaluation on float32 embeddings and the same rounded to float16', async () => {
     await float32.embeddings.embedRun(runId, { signal: never(), logger });
+    const stored = async () => (await database.dataSource.query('SELECT count(*)::int AS n, max(id) AS last FROM evaluations WHERE run_id = $1', [runId]))[0];
+    const before = await stored();
     const comparison = await comparePrecisions(database.dataSource, new RunRepository(database.dataSource), new EmbeddingRepository(database.dataSource), runId, { nullSize: 500 }, logger);
     expect(comparison.images).toBe(144);
     const names = comparison.metrics.map((metric) => `${metric.task}/${metric.metric}`);
-    for (const expected of ['classification/accuracy.value', 'similarity/distances.cosine.d.value']) expect(names).toContain(expected);
+    for (const expected of ['similarity/metrics.cosine.inverseDistance.value', 'classification/metrics.accuracy.median.value', 'clustering/sweep[].quality.silhouette.value', 'map/meanAveragePrecision.value']) {
+      expect(names).toContain(expected);
+    }
     expect(comparison.metrics.every((metric) => metric.values > 0 && Number.isFinite(metric.maxAbsDifference))).toBe(true);
-    // stored nothing: the comparison leaves the run's evaluations as they were
-    const [{ n }] = await database.dataSource.query('SELECT count(*)::int AS n FROM evaluations WHERE run_id = $1', [runId]);
-    expect(n).toBeGreaterThan(0);
+    // rounding moves the distances: a comparison that saw the same vectors twice would find none
+    expect(comparison.metrics.find((metric) => metric.metric === 'metrics.cosine.pairs[].medianAB.value')!.maxAbsDifference).toBeGreaterThan(0);
+    // nothing stored: the run's evaluations are the ones the first test wrote
+    expect(await stored()).toEqual(before);
   }, 120_000);
 });
