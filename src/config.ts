@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { VECTOR_PRECISIONS, type VectorPrecision } from './embedding/vector-codec';
 
 /** A configuration value that cannot be used: the process stops with exit code 2 naming the variable. */
 export class ConfigError extends Error {
@@ -70,6 +71,13 @@ export interface Config {
   training: TrainingSettings;
   start: StartSettings;
   pipeline: PipelineSettings;
+  storage: StorageSettings;
+}
+
+/** How embeddings are kept in PostgreSQL. */
+export interface StorageSettings {
+  /** what new embedding rows are written in; rows of either precision read back as float32 */
+  vectorPrecision: VectorPrecision;
 }
 
 /** What `morphospace start` runs besides the API. */
@@ -93,6 +101,7 @@ export interface ConfigOverrides {
   backend?: string;
   threads?: string | number;
   inference?: string;
+  vectorPrecision?: string;
   workers?: string;
   /** false is --no-demo; true (commander's default) leaves it to MORPHOSPACE_DEMO */
   demo?: boolean;
@@ -133,6 +142,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       demo: overrides.demo === false ? false : parseBoolean('MORPHOSPACE_DEMO', env.MORPHOSPACE_DEMO, true),
     },
     pipeline: parsePipeline(env),
+    storage: {
+      vectorPrecision: parseChoice('MORPHOSPACE_VECTOR_PRECISION (--vector-precision)', nonEmpty(overrides.vectorPrecision ?? env.MORPHOSPACE_VECTOR_PRECISION) ?? 'float32', VECTOR_PRECISIONS),
+    },
   };
 }
 

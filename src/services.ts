@@ -81,7 +81,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const pageLimit = config.limits.maxPageSize;
   const runs = new RunRepository(dataSource);
   const comparisonRepository = new ComparisonRepository(dataSource);
-  const embeddings = new EmbeddingRepository(dataSource);
+  const embeddings = new EmbeddingRepository(dataSource, config.storage.vectorPrecision);
   const profiles = new ProfileRepository(dataSource);
   const catalog = new CatalogService(new CatalogRepository(dataSource), pageLimit);
   const screens = new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { dataDir: config.dataDir, queue, importRoots: new ImportRoots(config.importRoots) });
@@ -131,7 +131,7 @@ export interface BenchAdapters {
 
 export function createBenchAdapters(config: Config, database: Database): BenchAdapters {
   const { dataSource } = database;
-  return { fixtures: new BenchFixtureRepository(dataSource), embeddings: new EmbeddingRepository(dataSource), indexes: new VectorIndexStore(config.dataDir) };
+  return { fixtures: new BenchFixtureRepository(dataSource), embeddings: new EmbeddingRepository(dataSource, config.storage.vectorPrecision), indexes: new VectorIndexStore(config.dataDir) };
 }
 
 /** The figures /metrics reads at scrape time; without a queue (one-off commands) no queue figures. */

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { openDatabase } from '../db/database';
 import type { EmbeddingRow } from '../db/repositories/embedding.repository';
+import { encodeVector } from '../embedding/vector-codec';
 import { createLogger } from '../logger';
 import { createBenchAdapters } from '../services';
 import { SeededRandom } from '../util/seeded-random';
-import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
+import { configFrom, VECTOR_PRECISION_FLAG, VECTOR_PRECISION_HELP, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
 import { UsageError } from './usage-error';
 
@@ -17,13 +18,15 @@ interface BenchIngestFlags extends ConfigFlags {
 /**
  * `morphospace bench ingest`: writes n random vectors as one run's embeddings the way the embed
  * job does (COPY binary, a transaction per chunk replacing its images' rows), then again
- * (the replace path), against the configured database; the rows are removed afterwards.
+ * (the replace path), against the configured database; the rows are removed afterwards. It
+ * also gives the bytes on disk the first write added per row (heap, TOAST, indexes).
  */
 export function registerBenchIngestCommand(bench: Command): void {
   withConfigOptions(bench.command('ingest').description('Embedding write throughput into PostgreSQL (vectors/s)'))
     .option('--n <count>', 'vectors', '20000')
     .option('--dim <d>', 'dimensions', '2048')
     .option('--chunk <count>', 'vectors per transaction', '2048')
+    .option(VECTOR_PRECISION_FLAG, VECTOR_PRECISION_HELP)
     .action(async (flags: BenchIngestFlags) => {
       const n = integerFlag('--n', flags.n, 1, 10_000_000);
       const dim = integerFlag('--dim', flags.dim, 1, 65_536);
@@ -40,7 +43,9 @@ export function registerBenchIngestCommand(bench: Command): void {
           for (let start = 0; start < rows.length; start += chunk) await embeddings.write(run.runId, rows.slice(start, start + chunk));
           return (performance.now() - started) / 1000;
         };
+        const before = await embeddings.storageBytes();
         const insertSeconds = await timed();
+        const after = await embeddings.storageBytes();
         const replaceSeconds = await timed();
         const stored = await embeddings.count(run.runId);
         if (stored !== n) throw new Error(`expected ${n} rows after the replace, found ${stored}`);
@@ -49,9 +54,12 @@ export function registerBenchIngestCommand(bench: Command): void {
           n,
           dim,
           chunk,
+          vectorPrecision: config.storage.vectorPrecision,
           vectorsPerSecond: Math.round(n / insertSeconds),
           replaceVectorsPerSecond: Math.round(n / replaceSeconds),
-          megabytesPerSecond: Math.round((n * dim * 4) / insertSeconds / 1e6),
+          megabytesPerSecond: Math.round((n * encodeVector(rows[0].vector, config.storage.vectorPrecision).byteLength) / insertSeconds / 1e6),
+          // what the first n rows added to the table, per row: exact when nothing else writes embeddings meanwhile
+          bytesPerRow: Object.fromEntries(Object.entries(after).map(([part, bytes]) => [part, Math.round((bytes - before[part as keyof typeof before]) / n)])),
           database: config.databaseUrl ? 'external' : 'embedded',
         });
       } finally {

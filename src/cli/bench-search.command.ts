@@ -8,13 +8,14 @@ import { ApiMetrics } from '../api/metrics/api.metrics';
 import { openDatabase } from '../db/database';
 import { MatrixMath } from '../embedding/matrix.adapter';
 import { clusteredVectors } from '../embedding/synthetic-vectors';
+import { roundRowsToFloat16 } from '../embedding/vector-codec';
 import { DEFAULT_INDEX_PARAMETERS, VectorIndex } from '../embedding/vector-index';
 import { createLogger } from '../logger';
 import { createBenchAdapters, createMetricsService, createServices } from '../services';
 import { selectBackend } from '../training/backend';
 import { SeededRandom } from '../util/seeded-random';
 import { integerFlag } from './bench-ingest.command';
-import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
+import { configFrom, VECTOR_PRECISION_FLAG, VECTOR_PRECISION_HELP, withConfigOptions, type ConfigFlags } from './config-options';
 import { printJsonLine } from './json-lines';
 import { latencyPercentile, round } from './bench-figures';
 import { benchImageQuery } from './bench-image-query';
@@ -80,6 +81,7 @@ export function registerBenchSearchCommand(bench: Command): void {
     .option('--seconds <s>', 'measured time per throughput figure', '10')
     .option('--clients <n>', 'concurrent GraphQL clients', '8')
     .option('--projected <p>', 'dimensions the graph is built on', String(DEFAULT_INDEX_PARAMETERS.projectedDimensions))
+    .option(VECTOR_PRECISION_FLAG, `${VECTOR_PRECISION_HELP}; float16 indexes the vectors as a float16 deployment reads them back, recall against exact float32 search`)
     .option('--image-queries <count>', 'nearestCompoundsForImage queries timed after a tiny run is trained for them (0: none)', '50')
     .action(async (flags: BenchSearchFlags) => {
       const n = integerFlag('--n', flags.n, 100, 10_000_000);
@@ -103,8 +105,11 @@ export function registerBenchSearchCommand(bench: Command): void {
         const labels = Uint32Array.from(run.imageIds);
         const math = await MatrixMath.create();
         const buildStarted = performance.now();
-        const index = VectorIndex.build(math, 'cosine', dim, labels, vectors, parameters);
+        const float16 = config.storage.vectorPrecision === 'float16';
+        const index = VectorIndex.build(math, 'cosine', dim, labels, float16 ? roundRowsToFloat16(vectors, dim) : vectors, parameters);
         const buildSeconds = (performance.now() - buildStarted) / 1000;
+        // the truth: exact search over the float32 vectors the embedding computed
+        const truth = float16 ? VectorIndex.build(math, 'cosine', dim, labels, vectors, parameters) : index;
 
         const random = new SeededRandom('bench-search-queries');
         const queryLabels = random.shuffle([...labels]).slice(0, queryCount);
@@ -112,8 +117,8 @@ export function registerBenchSearchCommand(bench: Command): void {
         let recalled = 0;
         for (const { label, vector } of queries) {
           const exclude = new Set([label]);
-          const truth = new Set(index.exact(vector, k, { exclude }).map((hit) => hit.label));
-          recalled += index.search(vector, k, { exclude }).filter((hit) => truth.has(hit.label)).length;
+          const exact = new Set(truth.exact(truth.vectorOf(label)!, k, { exclude }).map((hit) => hit.label));
+          recalled += index.search(vector, k, { exclude }).filter((hit) => exact.has(hit.label)).length;
         }
         let searches = 0;
         const rawStarted = performance.now();
@@ -142,6 +147,7 @@ export function registerBenchSearchCommand(bench: Command): void {
             dim,
             k,
             metric: 'cosine',
+            vectorPrecision: config.storage.vectorPrecision,
             projectedDimensions: index.internals.projection.outputDimensions,
             buildSeconds: round(buildSeconds, 2),
             rawQps: round(rawQps, 1),

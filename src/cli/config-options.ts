@@ -9,6 +9,10 @@ export function withConfigOptions(command: Command): Command {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL or info)');
 }
 
+/** The flag of commands that write embeddings: workers, `start` (for its workers) and the benches. */
+export const VECTOR_PRECISION_FLAG = '--vector-precision <precision>';
+export const VECTOR_PRECISION_HELP = 'embeddings stored as float32 or float16 (half the bytes; read back as float32) (default: MORPHOSPACE_VECTOR_PRECISION or float32)';
+
 /** The config flags a command may have been given. */
 export type ConfigFlags = ConfigOverrides;
 

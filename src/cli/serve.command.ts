@@ -4,7 +4,7 @@ import { startApiServer } from '../api/http.server';
 import type { Config } from '../config';
 import { openRuntime, stopOnSignal, type Runtime } from '../runtime';
 import { startWorkers } from '../../workers/job-workers';
-import { configFrom, withConfigOptions, type ConfigFlags } from './config-options';
+import { configFrom, VECTOR_PRECISION_FLAG, VECTOR_PRECISION_HELP, withConfigOptions, type ConfigFlags } from './config-options';
 import { parseConcurrency, parseQueues } from './worker-options';
 import { startDemo } from './demo.runner';
 import { checkForcedInference } from '../embedding/encoders/tile-encoder.selector';
@@ -28,6 +28,7 @@ export function registerServeCommands(program: Command): void {
     .option('--backend <name>', 'tfjs backend for training (default: MORPHOSPACE_BACKEND or auto)')
     .option('--threads <n>', 'wasm threads per worker (default: MORPHOSPACE_THREADS or the cores shared out among the workers)')
     .option('--inference <runtime>', 'what embeds: auto, onnx or wasm (default: MORPHOSPACE_INFERENCE or auto)')
+    .option(VECTOR_PRECISION_FLAG, VECTOR_PRECISION_HELP)
     .option('--no-demo', 'no demo screen and sweep (default: MORPHOSPACE_DEMO or on)')
     .action(async (options: ServeOptions) => {
       // the terminal is for start's progress lines: its JSON logs are warnings and errors unless asked
@@ -44,6 +45,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu (default: MORPHOSPACE_BACKEND or auto)')
     .option('--threads <n>', 'threads for training and embedding (default: MORPHOSPACE_THREADS or one per core)')
     .option('--inference <runtime>', 'what embeds: auto, onnx or wasm (default: MORPHOSPACE_INFERENCE or auto)')
+    .option(VECTOR_PRECISION_FLAG, VECTOR_PRECISION_HELP)
     .option('--concurrency <n>', 'jobs at once in this worker', '1')
     .action(async (options: ServeOptions & { queues?: string }) => {
       const config = configFrom(options);

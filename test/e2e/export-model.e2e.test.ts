@@ -72,8 +72,8 @@ describe('morphospace export-model', () => {
     await session.release();
     const mean = new Float32Array(2048);
     for (let t = 0; t < views.length; t += 1) for (let d = 0; d < 2048; d += 1) mean[d] += (output.data as Float32Array)[t * 2048 + d] / views.length;
-    const [{ vector }] = await database.dataSource.query('SELECT vector FROM embeddings WHERE run_id = $1 AND image_id = $2', [runId, image.id]);
-    const stored = decodeVector(vector);
+    const [{ dimensions, vector }] = await database.dataSource.query('SELECT dimensions, vector FROM embeddings WHERE run_id = $1 AND image_id = $2', [runId, image.id]);
+    const stored = decodeVector(vector, dimensions);
     expect(Math.max(...stored.map((value, d) => Math.abs(value - mean[d])))).toBeLessThanOrEqual(1e-4);
   });
 

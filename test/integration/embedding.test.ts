@@ -85,7 +85,9 @@ describe('embeddings, profiles and nearest neighbours on the tiny screen', () =>
   it('embeds through onnxruntime-node, records it, stores the ONNX model, and equals the wasm vectors to 1e-4', async () => {
     const RUN = `query ($id: ID!) { run(id: $id) { embeddingRuntime onnxModel { path bytes sha256 epoch } } }`;
     const vectors = async () =>
-      ((await database.dataSource.query('SELECT vector FROM embeddings WHERE run_id = $1 ORDER BY image_id', [runId])) as Array<{ vector: Buffer }>).map((row) => decodeVector(row.vector));
+      ((await database.dataSource.query('SELECT dimensions, vector FROM embeddings WHERE run_id = $1 ORDER BY image_id', [runId])) as Array<{ dimensions: number; vector: Buffer }>).map((row) =>
+        decodeVector(row.vector, row.dimensions),
+      );
     const onnx = await query(RUN, { id: runId });
     expect(onnx.errors).toBeUndefined();
     expect(onnx.data.run.embeddingRuntime).toBe('onnx');

@@ -54,6 +54,13 @@ describe('config', () => {
     expect(loadConfig({ MORPHOSPACE_INFERENCE: 'onnx' }, { inference: 'wasm' }).training.inference).toBe('wasm');
   });
 
+  it('reads MORPHOSPACE_VECTOR_PRECISION (float32 by default) under --vector-precision, and refuses anything else', () => {
+    expect(loadConfig({}).storage).toEqual({ vectorPrecision: 'float32' });
+    expect(loadConfig({ MORPHOSPACE_VECTOR_PRECISION: 'float16' }).storage.vectorPrecision).toBe('float16');
+    expect(loadConfig({ MORPHOSPACE_VECTOR_PRECISION: 'float16' }, { vectorPrecision: 'float32' }).storage.vectorPrecision).toBe('float32');
+    expect(() => loadConfig({ MORPHOSPACE_VECTOR_PRECISION: 'half' })).toThrow(/MORPHOSPACE_VECTOR_PRECISION \(--vector-precision\) must be one of float32, float16, got "half"/);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
-import { decodeVector } from '../../embedding/vector-codec';
+import { decodeVector, encodeVector, type VectorPrecision } from '../../embedding/vector-codec';
 import type { EmbeddingSetEntity } from '../entities/embedding-set.entity';
 import { screenImages, type ScreenImage } from './screen-images.query';
 
@@ -13,6 +13,13 @@ export interface EmbeddingRow {
   vector: Float32Array;
 }
 
+export interface EmbeddingStorageBytes {
+  heap: number;
+  toast: number;
+  toastIndex: number;
+  indexes: number;
+  total: number;
+}
 
 export type EmbeddingSetState = Pick<EmbeddingSetEntity, 'runId' | 'generation' | 'status' | 'imageCount' | 'dimensions' | 'settings'>;
 
@@ -29,7 +36,11 @@ const MIN_ROWS_PER_PART = 256;
  * row per image (the primary key is (run, image)), never two.
  */
 export class EmbeddingRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `precision`: how vectors are written (see vector-codec.ts); rows of either kind read back as float32. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly precision: VectorPrecision = 'float32',
+  ) {}
 
   imagesOf(screenId: string): Promise<ScreenImage[]> {
     return screenImages(this.dataSource, screenId);
@@ -43,8 +54,12 @@ export class EmbeddingRepository {
     return row && { runId: row.run_id, generation: row.generation, status: row.status, imageCount: row.image_count, dimensions: row.dimensions, settings: row.settings };
   }
 
-  /** Marks the run's embeddings as being (re)written; indexes keep serving the last complete generation. */
-  async begin(runId: string, dimensions: number, settings: Record<string, unknown>): Promise<void> {
+  /**
+   * Marks the run's embeddings as being (re)written; indexes keep serving the last complete
+   * generation. The settings record the precision the vectors are stored in.
+   */
+  async begin(runId: string, dimensions: number, given: Record<string, unknown>): Promise<void> {
+    const settings = { ...given, precision: this.precision };
     await this.dataSource.query(
       `INSERT INTO embedding_sets (run_id, generation, status, image_count, dimensions, settings) VALUES ($1, 0, 'embedding', 0, $2, $3)
        ON CONFLICT (run_id) DO UPDATE SET status = 'embedding', dimensions = $2, settings = $3, updated_at = now()`,
@@ -96,7 +111,7 @@ export class EmbeddingRepository {
       await client.query('SET LOCAL synchronous_commit = off');
       await client.query('DELETE FROM embeddings WHERE run_id = $1 AND image_id = ANY($2::int[])', [runId, rows.map((row) => row.imageId)]);
       const copy = client.query(copyFrom('COPY embeddings (run_id, image_id, dimensions, vector) FROM STDIN (FORMAT binary)'));
-      await pipeline(Readable.from(binaryCopyChunks(runId, rows)), copy);
+      await pipeline(Readable.from(binaryCopyChunks(runId, rows, this.precision)), copy);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -106,26 +121,42 @@ export class EmbeddingRepository {
     }
   }
 
+  /**
+   * The embeddings table's bytes on disk: heap, TOAST table (where vectors of more than ~2 kB
+   * go), the TOAST table's index, the table's own indexes, and all of them with their maps.
+   */
+  async storageBytes(): Promise<EmbeddingStorageBytes> {
+    const [row]: Array<Record<keyof EmbeddingStorageBytes, string>> = await this.dataSource.query(
+      `SELECT pg_relation_size(c.oid) AS heap, pg_relation_size(c.reltoastrelid) AS toast, pg_indexes_size(c.reltoastrelid) AS "toastIndex",
+              pg_indexes_size(c.oid) AS indexes, pg_total_relation_size(c.oid) AS total
+         FROM pg_class c WHERE c.oid = 'embeddings'::regclass`,
+    );
+    return { heap: Number(row.heap), toast: Number(row.toast), toastIndex: Number(row.toastIndex), indexes: Number(row.indexes), total: Number(row.total) };
+  }
+
   async count(runId: string): Promise<number> {
     const rows: Array<{ n: string }> = await this.dataSource.query('SELECT count(*) AS n FROM embeddings WHERE run_id = $1', [runId]);
     return Number(rows[0].n);
   }
 
   async vectorOf(runId: string, imageId: number): Promise<Float32Array | undefined> {
-    const rows: Array<{ vector: Buffer }> = await this.dataSource.query('SELECT vector FROM embeddings WHERE run_id = $1 AND image_id = $2', [runId, imageId]);
-    return rows[0] && decodeVector(rows[0].vector);
+    const rows: Array<{ dimensions: number; vector: Buffer }> = await this.dataSource.query('SELECT dimensions, vector FROM embeddings WHERE run_id = $1 AND image_id = $2', [
+      runId,
+      imageId,
+    ]);
+    return rows[0] && decodeVector(rows[0].vector, rows[0].dimensions);
   }
 
   /** All of a run's embeddings in image order, in pages of `pageSize`. */
   async *stream(runId: string, pageSize = 2048): AsyncGenerator<EmbeddingRow[]> {
     let after = -1;
     for (;;) {
-      const rows: Array<{ image_id: number; vector: Buffer }> = await this.dataSource.query(
-        'SELECT image_id, vector FROM embeddings WHERE run_id = $1 AND image_id > $2 ORDER BY image_id LIMIT $3',
+      const rows: Array<{ image_id: number; dimensions: number; vector: Buffer }> = await this.dataSource.query(
+        'SELECT image_id, dimensions, vector FROM embeddings WHERE run_id = $1 AND image_id > $2 ORDER BY image_id LIMIT $3',
         [runId, after, pageSize],
       );
       if (rows.length === 0) return;
-      yield rows.map((row) => ({ imageId: row.image_id, vector: decodeVector(row.vector) }));
+      yield rows.map((row) => ({ imageId: row.image_id, vector: decodeVector(row.vector, row.dimensions) }));
       after = rows[rows.length - 1].image_id;
       if (rows.length < pageSize) return;
     }
@@ -133,7 +164,7 @@ export class EmbeddingRepository {
 }
 
 /** PostgreSQL's binary COPY format: header, one tuple per row (uuid, int4, int4, bytea), trailer. */
-function* binaryCopyChunks(runId: string, rows: readonly EmbeddingRow[], rowsPerChunk = 512): Generator<Buffer> {
+function* binaryCopyChunks(runId: string, rows: readonly EmbeddingRow[], precision: VectorPrecision, rowsPerChunk = 512): Generator<Buffer> {
   const uuid = Buffer.from(runId.replace(/-/g, ''), 'hex');
   if (uuid.length !== 16) throw new Error(`not a uuid: ${runId}`);
   const header = Buffer.alloc(COPY_SIGNATURE.length + 8);
@@ -141,10 +172,11 @@ function* binaryCopyChunks(runId: string, rows: readonly EmbeddingRow[], rowsPer
   yield header;
   for (let start = 0; start < rows.length; start += rowsPerChunk) {
     const chunk = rows.slice(start, start + rowsPerChunk);
-    const size = chunk.reduce((total, row) => total + 2 + 20 + 8 + 8 + 4 + row.vector.byteLength, 0);
+    const vectors = chunk.map((row) => encodeVector(row.vector, precision));
+    const size = vectors.reduce((total, vector) => total + 2 + 20 + 8 + 8 + 4 + vector.byteLength, 0);
     const out = Buffer.allocUnsafe(size);
     let offset = 0;
-    for (const row of chunk) {
+    chunk.forEach((row, i) => {
       offset = out.writeInt16BE(4, offset);
       offset = out.writeInt32BE(16, offset);
       offset += uuid.copy(out, offset);
@@ -152,9 +184,9 @@ function* binaryCopyChunks(runId: string, rows: readonly EmbeddingRow[], rowsPer
       offset = out.writeInt32BE(row.imageId, offset);
       offset = out.writeInt32BE(4, offset);
       offset = out.writeInt32BE(row.vector.length, offset);
-      offset = out.writeInt32BE(row.vector.byteLength, offset);
-      offset += Buffer.from(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength).copy(out, offset);
-    }
+      offset = out.writeInt32BE(vectors[i].byteLength, offset);
+      offset += vectors[i].copy(out, offset);
+    });
     yield out;
   }
   const trailer = Buffer.alloc(2);

@@ -102,17 +102,18 @@ export class EvaluationRepository {
       concentration: number;
       plate: string;
       well: string;
+      dimensions: number;
       vector: Buffer;
     }> = await this.dataSource.query(
-      `SELECT i.id, i.cell_line_id, cl.name AS cell_line, i.compound_id, c.name AS compound, c.moa, c.is_control, i.concentration, i.plate, i.well, e.vector
+      `SELECT i.id, i.cell_line_id, cl.name AS cell_line, i.compound_id, c.name AS compound, c.moa, c.is_control, i.concentration, i.plate, i.well, e.dimensions, e.vector
          FROM embeddings e JOIN images i ON i.id = e.image_id JOIN compounds c ON c.id = i.compound_id JOIN cell_lines cl ON cl.id = i.cell_line_id
         WHERE ${conditions.join(' AND ')} ORDER BY i.id`,
       values,
     );
-    const dim = rows.length > 0 ? rows[0].vector.byteLength / 4 : 0;
+    const dim = rows.length > 0 ? rows[0].dimensions : 0;
     const data = new Float32Array(rows.length * dim);
     const images = rows.map((row, index): EvaluationImage => {
-      data.set(decodeVector(row.vector), index * dim);
+      data.set(decodeVector(row.vector, dim), index * dim);
       return {
         id: row.id,
         cellLineId: row.cell_line_id,

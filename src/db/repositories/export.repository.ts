@@ -51,9 +51,9 @@ export class ExportRepository {
   async *embeddingPages(runId: string, pageSize: number): AsyncGenerator<ExportedEmbedding[]> {
     let after = -1;
     for (;;) {
-      const rows: Array<{ image_id: number; path: string; plate: string; well: string; site: number; cell_line: string; compound: string; moa: string | null; concentration: number; vector: Buffer }> =
+      const rows: Array<{ image_id: number; path: string; plate: string; well: string; site: number; cell_line: string; compound: string; moa: string | null; concentration: number; dimensions: number; vector: Buffer }> =
         await this.dataSource.query(
-          `SELECT e.image_id, i.path, i.plate, i.well, i.site, cl.name AS cell_line, c.name AS compound, c.moa, i.concentration, e.vector
+          `SELECT e.image_id, i.path, i.plate, i.well, i.site, cl.name AS cell_line, c.name AS compound, c.moa, i.concentration, e.dimensions, e.vector
              FROM embeddings e JOIN images i ON i.id = e.image_id JOIN cell_lines cl ON cl.id = i.cell_line_id JOIN compounds c ON c.id = i.compound_id
             WHERE e.run_id = $1 AND e.image_id > $2 ORDER BY e.image_id LIMIT $3`,
           [runId, after, pageSize],
@@ -69,7 +69,7 @@ export class ExportRepository {
         compound: row.compound,
         moa: row.moa,
         concentration: row.concentration,
-        vector: decodeVector(row.vector),
+        vector: decodeVector(row.vector, row.dimensions),
       }));
       after = rows[rows.length - 1].image_id;
       if (rows.length < pageSize) return;
@@ -90,9 +90,10 @@ export class ExportRepository {
         moa: string | null;
         concentration: number;
         image_count: number;
+        dimensions: number;
         vector: Buffer;
       }> = await this.dataSource.query(
-        `SELECT p.id, p.level, p.normalization, p.plate, p.well, cl.name AS cell_line, c.name AS compound, c.moa, p.concentration, p.image_count, p.vector
+        `SELECT p.id, p.level, p.normalization, p.plate, p.well, cl.name AS cell_line, c.name AS compound, c.moa, p.concentration, p.image_count, p.dimensions, p.vector
            FROM profiles p JOIN cell_lines cl ON cl.id = p.cell_line_id JOIN compounds c ON c.id = p.compound_id
           WHERE p.run_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3`,
         [runId, after, pageSize],
@@ -109,7 +110,7 @@ export class ExportRepository {
         moa: row.moa,
         concentration: row.concentration,
         imageCount: row.image_count,
-        vector: decodeVector(row.vector),
+        vector: decodeVector(row.vector, row.dimensions),
       }));
       after = rows[rows.length - 1].id;
       if (rows.length < pageSize) return;

@@ -62,9 +62,10 @@ export class ProfileRepository {
       plate: string | null;
       well: string | null;
       image_count: number;
+      dimensions: number;
       vector: Buffer;
     }> = await this.dataSource.query(
-      `SELECT id, level, normalization, cell_line_id, compound_id, concentration, plate, well, image_count, vector
+      `SELECT id, level, normalization, cell_line_id, compound_id, concentration, plate, well, image_count, dimensions, vector
          FROM profiles WHERE run_id = $1 AND level = $2 AND normalization = $3 ORDER BY id`,
       [runId, level, normalization],
     );
@@ -78,7 +79,7 @@ export class ProfileRepository {
       plate: row.plate,
       well: row.well,
       imageCount: row.image_count,
-      vector: decodeVector(row.vector),
+      vector: decodeVector(row.vector, row.dimensions),
     }));
   }
 
