@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ByteBudgetCache } from '../../../src/embedding/byte-budget.cache';
 import { MatrixMath } from '../../../src/embedding/matrix.adapter';
-import { normalizer } from '../../../src/embedding/profile.builder';
+import { normalizer } from '../../../src/embedding/profile.normalizer';
 import { clusteredVectors } from '../../../src/embedding/synthetic-vectors';
 import { planTiles } from '../../../src/embedding/tile.plan';
 import { DEFAULT_INDEX_PARAMETERS, VectorIndex } from '../../../src/embedding/vector-index';
