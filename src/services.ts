@@ -57,6 +57,8 @@ export interface Services {
   sweeps: SweepService;
   training: TrainingService;
   embeddings: EmbeddingService;
+  /** a run's profiles, rebuilt from its stored embeddings (the embed job calls it too) */
+  profiles: ProfileService;
   encoderExport: EncoderExportService;
   neighbours: NeighbourService;
   evaluations: EvaluationService;
@@ -110,6 +112,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     sweeps,
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, new BaselineService(runs, checkpoints, config.training), config.training),
     embeddings: embeddingService,
+    profiles: profileBuilds,
     encoderExport,
     neighbours,
     evaluations,

@@ -7,6 +7,7 @@ import { registerBenchEmbedCommand } from './bench-embed.command';
 import { registerBenchSearchCommand } from './bench-search.command';
 import { registerBenchLoadCommand } from './bench-load.command';
 import { registerBenchScienceCommand } from './bench-science.command';
+import { registerBenchPipelineCommand } from './bench-pipeline.command';
 
 /**
  * `morphospace bench <name>`: each benchmark prints one JSON object per line
@@ -22,4 +23,5 @@ export function registerBenchCommand(program: Command): void {
   registerBenchSearchCommand(bench);
   registerBenchLoadCommand(bench);
   registerBenchScienceCommand(bench);
+  registerBenchPipelineCommand(bench);
 }
