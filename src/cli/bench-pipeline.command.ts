@@ -92,7 +92,7 @@ async function runStages(runtime: Runtime, options: BenchPipelineOptions, where:
       stageTimeoutSeconds,
     );
     if (reply.ok) {
-      printJsonLine({ ...line, seconds: round(reply.seconds), peakRssBytes: reply.peakRssBytes, rows: reply.outcome.rows, ...reply.outcome.details });
+      printJsonLine({ ...line, seconds: round(reply.seconds), cpuSeconds: round(reply.cpuSeconds), peakRssBytes: reply.peakRssBytes, rows: reply.outcome.rows, ...reply.outcome.details });
       state = { ...state, ...reply.outcome.state };
       if (stage === 'import') state.runId = await untrainedRun(runtime, state.screenId!);
       continue;

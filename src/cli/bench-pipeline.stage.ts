@@ -17,7 +17,7 @@ export interface StageRequest {
   logLevel: string;
 }
 
-export type StageReply = { ok: true; outcome: StageOutcome; seconds: number; peakRssBytes: number } | { ok: false; error: string };
+export type StageReply = { ok: true; outcome: StageOutcome; seconds: number; cpuSeconds: number; peakRssBytes: number } | { ok: false; error: string };
 
 /**
  * The process of one `bench pipeline` stage (forked by bench-pipeline.command.ts): runs the
@@ -33,10 +33,13 @@ async function runStage(message: StageRequest): Promise<StageReply> {
     const embeddingRows = new EmbeddingRepository(database.dataSource);
     const bench = new PipelineBenchService({ ...services, embeddingRows, synthetic: new SyntheticEmbeddingService(embeddingRows) });
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const outcome = await bench.run(message.stage, message.request, message.state, { dataDir: config.dataDir, logger });
     const seconds = (performance.now() - started) / 1000;
-    // kilobytes, the high-water mark of this process (its threads included)
-    return { ok: true, outcome, seconds, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+    // this process's threads, not PostgreSQL's: on a shared machine less noisy than the wall time
+    const used = process.cpuUsage(cpu);
+    // maxRSS is in kilobytes, the high-water mark of this process (its threads included)
+    return { ok: true, outcome, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
   } finally {
     await database.close();
   }
