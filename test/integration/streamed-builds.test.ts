@@ -7,6 +7,8 @@ import { EmbeddingRepository } from '../../src/db/repositories/embedding.reposit
 import { ProfileBuildRepository } from '../../src/db/repositories/profile-build.repository';
 import { ProfileRepository, type ProfileRecord } from '../../src/db/repositories/profile.repository';
 import { ProfileService } from '../../src/embedding/profile.service';
+import { MatrixMath } from '../../src/embedding/matrix.adapter';
+import { VectorIndex } from '../../src/embedding/vector-index';
 import { clusteredVectors } from '../../src/embedding/synthetic-vectors';
 import { createLogger } from '../../src/logger';
 import { createServices } from '../../src/services';
@@ -23,7 +25,7 @@ const DIM = 64;
  * standardize scaler sums float64 over the plate's reference wells in another order than the
  * in-memory build did, which can move a float32 result by an ulp: 1e-6 relative covers that.
  */
-describe('streamed profiles', () => {
+describe('profiles and image indexes built from Postgres a group at a time', () => {
   let testDatabase: TestDatabase;
   let database: Database;
   let dataDir: string;
@@ -97,6 +99,25 @@ describe('streamed profiles', () => {
     const actual = await stored();
     expectSame(actual, expected);
     expect(actual.some((p) => p.plate === plate && p.normalization !== 'none')).toBe(false);
+  });
+
+  it('answers nearestImages from an index built from Postgres page by page, re-ranking from its file, as the in-memory index does', async () => {
+    const screenId = (await database.dataSource.query('SELECT screen_id FROM runs WHERE id = $1', [runId]))[0].screen_id as string;
+    const images = await embeddings.imagesOf(screenId);
+    const raw = clusteredVectors({ n: images.length, dim: DIM, clusters: 7, seed: 5 });
+    await embeddings.write(runId, images.map((image, i) => ({ imageId: image.id, vector: raw.slice(i * DIM, (i + 1) * DIM) })));
+    await embeddings.begin(runId, DIM, {});
+    await embeddings.complete(runId, images.map((image) => image.id));
+    const services = createServices(testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir }), database);
+    const loaded = await services.neighbours.index(runId, 'images', 'cosine');
+    // nothing of the full vectors in memory: they are in the index's file
+    expect(loaded.index.internals.vectors.residentBytes).toBe(0);
+    const inMemory = VectorIndex.build(await MatrixMath.create(), 'cosine', DIM, Uint32Array.from(images, (image) => image.id), raw);
+    for (const image of images.slice(0, 20)) {
+      const answer = await services.neighbours.nearestImages({ run: runId, image: String(image.id), k: 10, metric: 'cosine' });
+      const expected = inMemory.search(inMemory.vectorOf(image.id)!, 10, { exclude: new Set([image.id]) });
+      expect(answer.map(({ imageId, distance }) => ({ label: imageId, distance }))).toEqual(expected);
+    }
   });
 
   it('keeps the old profiles when the build fails midway', async () => {
