@@ -23,7 +23,8 @@ const DIM = 64;
  * in-memory build it replaced, on the tiny screen with synthetic embeddings. Medians are the
  * same float32 values whatever the order of the images, so those match exactly. The
  * standardize scaler sums float64 over the plate's reference wells in another order than the
- * in-memory build did, which can move a float32 result by an ulp: 1e-6 relative covers that.
+ * in-memory build did, which can move a float32 result by an ulp: 1e-6 relative covers that. The
+ * image index built from Postgres page by page must answer as the in-memory index does.
  */
 describe('profiles and image indexes built from Postgres a group at a time', () => {
   let testDatabase: TestDatabase;
