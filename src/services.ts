@@ -16,6 +16,8 @@ import { CheckpointStore } from './training/checkpoint.store';
 import { EmbeddingRepository } from './db/repositories/embedding.repository';
 import { NeighbourRepository } from './db/repositories/neighbour.repository';
 import { ProfileRepository } from './db/repositories/profile.repository';
+import { ProfileBuildRepository } from './db/repositories/profile-build.repository';
+import { ProfileService } from './embedding/profile.service';
 import { EmbeddingService } from './embedding/embedding.service';
 import { ClassicalEmbeddingService } from './embedding/classical-embedding.service';
 import { EncoderExportService } from './embedding/onnx/encoder-export.service';
@@ -55,6 +57,8 @@ export interface Services {
   sweeps: SweepService;
   training: TrainingService;
   embeddings: EmbeddingService;
+  /** a run's profiles, rebuilt from its stored embeddings (the embed job calls it too) */
+  profiles: ProfileService;
   encoderExport: EncoderExportService;
   neighbours: NeighbourService;
   evaluations: EvaluationService;
@@ -89,8 +93,9 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const comparisons = new ComparisonService(comparisonRepository, sweeps);
   const checkpoints = new CheckpointStore(config.dataDir);
   const encoderExport = new EncoderExportService(runs, checkpoints, new OnnxModelStore((runId) => checkpoints.runDir(runId)));
-  const classicalEmbedding = new ClassicalEmbeddingService(runs, embeddings, profiles);
-  const embeddingService = new EmbeddingService(runs, embeddings, profiles, checkpoints, encoderExport, classicalEmbedding, config.training);
+  const profileBuilds = new ProfileService(new ProfileBuildRepository(dataSource));
+  const classicalEmbedding = new ClassicalEmbeddingService(runs, embeddings, profileBuilds);
+  const embeddingService = new EmbeddingService(runs, embeddings, profileBuilds, checkpoints, encoderExport, classicalEmbedding, config.training);
   const neighbours = new NeighbourService(runs, embeddings, profiles, new NeighbourRepository(dataSource), new VectorIndexStore(config.dataDir), {
     memoryBudgetBytes: INDEX_MEMORY_BUDGET_BYTES,
     maxK: pageLimit,
@@ -107,6 +112,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     sweeps,
     training: new TrainingService(runs, new TrainingImageRepository(dataSource), checkpoints, new BaselineService(runs, checkpoints, config.training), config.training),
     embeddings: embeddingService,
+    profiles: profileBuilds,
     encoderExport,
     neighbours,
     evaluations,

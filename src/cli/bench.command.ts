@@ -8,6 +8,7 @@ import { registerBenchSearchCommand } from './bench-search.command';
 import { registerBenchLoadCommand } from './bench-load.command';
 import { registerBenchScienceCommand } from './bench-science.command';
 import { registerBenchPrecisionCommand } from './bench-precision.command';
+import { registerBenchPipelineCommand } from './bench-pipeline.command';
 
 /**
  * `morphospace bench <name>`: each benchmark prints one JSON object per line
@@ -24,4 +25,5 @@ export function registerBenchCommand(program: Command): void {
   registerBenchLoadCommand(bench);
   registerBenchScienceCommand(bench);
   registerBenchPrecisionCommand(bench);
+  registerBenchPipelineCommand(bench);
 }

@@ -2,14 +2,13 @@ import { readChannelImage } from '../data/channels/channel-image.reader';
 import { GREY_CHANNELS } from '../data/channels/screen-channel';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
-import type { ProfileRepository } from '../db/repositories/profile.repository';
 import type { RunRepository } from '../db/repositories/run.repository';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import { mapConcurrently } from '../util/map-concurrently';
 import { classicalFeatureSpecs, extractChannelFeatures } from './classical/channel-features';
 import { GroupStandardizer } from './classical/classical-features';
 import type { EmbedJob, EmbedOutcome } from './embedding.service';
-import { buildProfiles } from './profile.builder';
+import type { ProfileService } from './profile.service';
 
 /** What the run's embedding set records as its runtime and settings. */
 export const CLASSICAL_RUNTIME = 'classical';
@@ -30,7 +29,7 @@ export class ClassicalEmbeddingService {
   constructor(
     private readonly runs: RunRepository,
     private readonly embeddings: EmbeddingRepository,
-    private readonly profiles: ProfileRepository,
+    private readonly profiles: ProfileService,
   ) {}
 
   async embedRun(run: RunEntity, job: EmbedJob): Promise<EmbedOutcome> {
@@ -51,11 +50,11 @@ export class ClassicalEmbeddingService {
       });
     }
 
-    const vectors = new Map<number, Float32Array>();
+    let embedded = 0;
     let pending: EmbeddingRow[] = [];
     for (const [i, image] of images.entries()) {
       const vector = standardizer.standardize(String(image.cellLineId), raw.subarray(i * dim, (i + 1) * dim));
-      vectors.set(image.id, vector);
+      embedded += 1;
       pending.push({ imageId: image.id, vector });
       if (pending.length >= WRITE_EVERY) {
         if (job.signal.aborted) throw new JobInterruptedError('run.embed');
@@ -64,10 +63,9 @@ export class ClassicalEmbeddingService {
       }
     }
     await this.embeddings.write(run.id, pending);
-    const profiles = buildProfiles(images, vectors);
-    await this.profiles.replace(run.id, profiles);
+    const profiles = await this.profiles.rebuild(run.id);
     const generation = await this.embeddings.complete(run.id, images.map((image) => image.id));
     await this.runs.setEmbeddingRuntime(run.id, CLASSICAL_RUNTIME);
-    return { status: 'succeeded', images: vectors.size, tiles: 0, generation, profiles: profiles.length, seconds: (performance.now() - started) / 1000, runtime: CLASSICAL_RUNTIME };
+    return { status: 'succeeded', images: embedded, tiles: 0, generation, profiles, seconds: (performance.now() - started) / 1000, runtime: CLASSICAL_RUNTIME };
   }
 }

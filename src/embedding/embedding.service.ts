@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { readChannelImage } from '../data/channels/channel-image.reader';
 import type { EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
 import type { ScreenImage } from '../db/repositories/screen-images.query';
-import type { ProfileRepository } from '../db/repositories/profile.repository';
 import type { RunRepository } from '../db/repositories/run.repository';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import type { CheckpointStore } from '../training/checkpoint.store';
@@ -14,7 +13,7 @@ import { openTileEncoder } from './encoders/tile-encoder.selector';
 import type { InferenceChoice } from './encoders/tile-encoder';
 import type { EncoderExportService } from './onnx/encoder-export.service';
 import type { ClassicalEmbeddingService } from './classical-embedding.service';
-import { buildProfiles } from './profile.builder';
+import type { ProfileService } from './profile.service';
 import { TileBatchQueue, type EncodedImage } from './tile-batch.queue';
 import { tileSettingsOf, type TileSettings } from './tile.plan';
 import { aggregateTiles, PIXELS_PER_TILE, renderTiles } from './image-tiles';
@@ -52,8 +51,8 @@ const SOURCE_IMAGES_PER_STEP = 32;
 
 /**
  * Embeds a trained run's screen: every image through the run's final encoder, a tile at a
- * time (see tile.plan.ts), written to Postgres in COPY chunks that replace the images' rows,
- * then the run's profiles. Safe to run twice and safe to kill: a rerun rewrites every image,
+ * time (see tile.plan.ts), written to Postgres in COPY chunks that replace the images' rows as
+ * they are made (no vector is kept), then the run's profiles, computed from Postgres. Safe to run twice and safe to kill: a rerun rewrites every image,
  * and the primary key (run, image) keeps one row per image.
  */
 export class EmbeddingService {
@@ -62,7 +61,7 @@ export class EmbeddingService {
   constructor(
     private readonly runs: RunRepository,
     private readonly embeddings: EmbeddingRepository,
-    private readonly profiles: ProfileRepository,
+    private readonly profiles: ProfileService,
     private readonly checkpoints: CheckpointStore,
     private readonly exports: EncoderExportService,
     private readonly classical: ClassicalEmbeddingService,
@@ -87,14 +86,14 @@ export class EmbeddingService {
       const channels = images[0]?.screen.channels.length ?? 1;
       const queue = new TileBatchQueue(this.options.batchTiles ?? encoder.batchTiles, REPRESENTATION_DIM, PIXELS_PER_TILE * channels);
       const encode = (pixels: Float32Array, count: number) => encoder.encode(pixels, count);
-      const vectors = new Map<number, Float32Array>();
+      let embedded = 0;
       let tileCount = 0;
       let pending: EmbeddingRow[] = [];
       const writeEvery = this.options.writeEvery ?? 1024;
       const keep = (done: EncodedImage[]) => {
         for (const { image, rows } of done) {
           const row = { imageId: image.id, vector: aggregateTiles(rows, tiles.aggregation) };
-          vectors.set(row.imageId, row.vector);
+          embedded += 1;
           pending.push(row);
         }
       };
@@ -109,7 +108,7 @@ export class EmbeddingService {
           // its failure is thrown where it is awaited; until then it must not count as unhandled
           writing.catch(() => undefined);
           pending = [];
-          job.logger.debug({ run: runId, embedded: vectors.size, of: images.length }, 'embedding');
+          job.logger.debug({ run: runId, embedded, of: images.length }, 'embedding');
         }
       }
       keep(await queue.drain(encode, true));
@@ -117,11 +116,10 @@ export class EmbeddingService {
       await writing;
       await this.embeddings.write(runId, pending);
       // profiles before the new generation is published: an index built for it sees both
-      const profiles = buildProfiles(images, vectors);
-      await this.profiles.replace(runId, profiles);
+      const profiles = await this.profiles.rebuild(runId);
       const generation = await this.embeddings.complete(runId, images.map((image) => image.id));
       await this.runs.setEmbeddingRuntime(runId, encoder.runtime);
-      return { status: 'succeeded', images: vectors.size, tiles: tileCount, generation, profiles: profiles.length, seconds: (performance.now() - started) / 1000, runtime: encoder.runtime };
+      return { status: 'succeeded', images: embedded, tiles: tileCount, generation, profiles, seconds: (performance.now() - started) / 1000, runtime: encoder.runtime };
     } finally {
       // an interrupted job returns only when its last COPY has landed or failed: a retry must not race it
       await writing.catch(() => undefined);

@@ -8,6 +8,7 @@ import { ByteBudgetCache } from './byte-budget.cache';
 import { MatrixMath } from './matrix.adapter';
 import type { SearchWorkerPool } from './search-worker.pool';
 import { DEFAULT_INDEX_PARAMETERS, VectorIndex, type VectorIndexParameters } from './vector-index';
+import { buildIndexFromPages, type VectorPage } from './vector-index.builder';
 import type { VectorIndexStore } from './vector-index.store';
 import type { IndexMetric } from '../numeric/distance.metrics';
 
@@ -15,6 +16,9 @@ export type IndexKind = 'images' | `profiles-${ProfileNormalization}`;
 
 /** How long a loaded index (or a looked-up run) is trusted before it is checked again. */
 export const DEFAULT_FRESHNESS_MS = 5000;
+
+const PAGE_ROWS = 4096;
+const RETIRE_GRACE_MS = 60_000;
 
 export interface RunIndexOptions {
   /** memory the loaded indexes may hold together; least recently used out first */
@@ -51,7 +55,7 @@ export class RunIndexCache {
     private readonly options: RunIndexOptions,
   ) {
     this.cache = new ByteBudgetCache(options.memoryBudgetBytes, (key, loaded) => {
-      options.searchPool?.detach(loaded.index);
+      this.retire(loaded.index);
       options.logger?.debug({ index: key }, 'vector index evicted');
     });
   }
@@ -99,29 +103,56 @@ export class RunIndexCache {
 
   private remember(key: string, loaded: LoadedIndex): void {
     const previous = this.cache.peek(key);
-    if (previous && previous.index !== loaded.index) this.options.searchPool?.detach(previous.index);
+    if (previous && previous.index !== loaded.index) this.retire(previous.index);
     this.cache.set(key, loaded, loaded.index.bytes);
   }
 
+  /**
+   * Image indexes are built from Postgres a page at a time into their vectors file, which the
+   * stored index then re-ranks from (vector-index.builder.ts); profile indexes (a run's
+   * treatments, a few thousand vectors) in memory.
+   */
   private async build(runId: string, kind: IndexKind, metric: IndexMetric, generation: number): Promise<LoadedIndex> {
     const math = await (this.math ??= MatrixMath.create());
-    let rows: Array<{ label: number; vector: Float32Array }>;
-    let profiles: Map<number, StoredProfile> | undefined;
+    const parameters = this.options.parameters ?? DEFAULT_INDEX_PARAMETERS;
     if (kind === 'images') {
-      rows = [];
-      for await (const page of this.embeddings.stream(runId)) rows.push(...page.map((row) => ({ label: row.imageId, vector: row.vector })));
-    } else {
-      profiles = await this.profileMap(runId, kind);
-      rows = [...profiles.values()].map((p) => ({ label: p.id, vector: p.vector }));
+      const set = (await this.embeddings.set(runId))!;
+      const file = await this.store.buildFile(runId, kind, metric);
+      try {
+        // the run's own dimension: 2048 for an encoder, CLASSICAL_FEATURES.length for the classical baseline
+        const index = await buildIndexFromPages(math, metric, set.dimensions, set.imageCount, () => this.pagesOf(runId, set.dimensions), file, parameters);
+        await this.store.save(index, { run: runId, kind, generation });
+        return { index, generation, checkedAt: Date.now() };
+      } finally {
+        await this.store.removeBuildFile(file);
+      }
     }
-    const labels = Uint32Array.from(rows, (row) => row.label);
-    // the run's own dimension: 2048 for an encoder, CLASSICAL_FEATURES.length for the classical baseline
+    const profiles = await this.profileMap(runId, kind);
+    const rows = [...profiles.values()];
     const dimensions = rows[0]?.vector.length ?? REPRESENTATION_DIM;
     const vectors = new Float32Array(rows.length * dimensions);
     rows.forEach((row, i) => vectors.set(row.vector, i * dimensions));
-    const index = VectorIndex.build(math, metric, dimensions, labels, vectors, this.options.parameters ?? DEFAULT_INDEX_PARAMETERS);
+    const index = VectorIndex.build(math, metric, dimensions, Uint32Array.from(rows, (row) => row.id), vectors, parameters);
     await this.store.save(index, { run: runId, kind, generation });
     return { index, generation, checkedAt: Date.now(), profiles };
+  }
+
+  /** Pages of PAGE_ROWS rows, MatrixMath's chunk: the projection then equals the in-memory build's. */
+  private async *pagesOf(runId: string, dimensions: number): AsyncGenerator<VectorPage> {
+    for await (const rows of this.embeddings.stream(runId, PAGE_ROWS)) {
+      const vectors = new Float32Array(rows.length * dimensions);
+      rows.forEach((row, i) => vectors.set(row.vector, i * dimensions));
+      yield { labels: rows.map((row) => row.imageId), vectors };
+    }
+  }
+
+  /**
+   * Off the threads now; the vectors' file a little later: a search that took the index from
+   * the cache just before may still be reading it.
+   */
+  private retire(index: VectorIndex): void {
+    this.options.searchPool?.detach(index);
+    setTimeout(() => index.close(), RETIRE_GRACE_MS).unref();
   }
 
   private async profileMap(runId: string, kind: IndexKind): Promise<Map<number, StoredProfile>> {
@@ -135,3 +166,4 @@ export class RunIndexCache {
     return set.generation;
   }
 }
+

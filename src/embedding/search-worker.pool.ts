@@ -4,9 +4,13 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Neighbour, VectorIndex, VectorIndexParts } from './vector-index';
+import type { VectorRowsDescriptor } from './vector-rows';
+
+/** An index as a thread rebuilds it: the graph from a file, the vectors from shared memory or their own file. */
+export type AttachedParts = Omit<VectorIndexParts, 'graph' | 'vectors'> & { vectors: VectorRowsDescriptor };
 
 export type SearchWorkerRequest =
-  | { type: 'attach'; index: number; graphFile: string; parts: Omit<VectorIndexParts, 'graph'> }
+  | { type: 'attach'; index: number; graphFile: string; parts: AttachedParts }
   | { type: 'detach'; index: number }
   | { type: 'search'; request: number; index: number; query: Float32Array; k: number; exclude: number[] };
 
@@ -98,7 +102,8 @@ interface Attachment {
  * JS (~1 ms for 50k 2048-d vectors); on the API's thread it would take turns with parsing,
  * validating and answering HTTP requests, so with a core to spare the two overlap. Each thread
  * holds its own HNSW graph (read from a file written once per index) over the index's vectors,
- * which live in shared memory and are not copied. Until an index is attached to every thread
+ * which it reads from the index's file through a descriptor of its own, or from shared memory:
+ * they are not copied. Until an index is attached to every thread
  * (or when there are no threads, or in tests that run the TypeScript sources), it is searched
  * in-process: same index, same answers.
  */
@@ -151,7 +156,8 @@ export class SearchWorkerPool {
   private attachmentOf(index: VectorIndex): Attachment | undefined {
     const known = this.attachments.get(index);
     if (known) return known;
-    if (!this.start() || !(index.internals.vectors.buffer instanceof SharedArrayBuffer)) return undefined;
+    const vectors = index.internals.vectors.descriptor();
+    if (!this.start() || (vectors.kind === 'memory' && !(vectors.values.buffer instanceof SharedArrayBuffer))) return undefined;
     const id = this.nextIndex++;
     const attachment: Attachment = {
       id,
@@ -174,7 +180,8 @@ export class SearchWorkerPool {
   }
 
   private async send(index: VectorIndex, id: number): Promise<void> {
-    const { graph, ...parts } = index.internals;
+    const { graph, vectors, ...rest } = index.internals;
+    const parts: AttachedParts = { ...rest, vectors: vectors.descriptor() };
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-search-'));
     try {
       const graphFile = path.join(dir, 'graph.hnsw');

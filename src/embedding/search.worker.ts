@@ -1,12 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { errorText } from '../util/error-text';
 import { HnswGraph } from './hnsw.index';
-import { VectorIndex, type VectorIndexParts } from './vector-index';
+import { VectorIndex } from './vector-index';
 import type { SearchWorkerRequest, SearchWorkerReply } from './search-worker.pool';
+import { rowsOf } from './vector-rows';
 
 /**
  * Worker thread of SearchWorkerPool: holds its own copy of each attached index's graph (read
- * from the file the pool wrote) over the same vectors (shared memory), and answers searches.
+ * from the file the pool wrote) over the same vectors (shared memory, or the index's file through
+ * a descriptor of its own), and answers searches.
  */
 const indexes = new Map<number, VectorIndex>();
 
@@ -20,13 +22,14 @@ parentPort?.on('message', (message: SearchWorkerRequest) => {
       const { parts, graphFile } = message;
       HnswGraph.read(graphFile, parts.projection.outputDimensions)
         .then((graph) => {
-          indexes.set(message.index, new VectorIndex({ ...(parts as Omit<VectorIndexParts, 'graph'>), graph }));
+          indexes.set(message.index, new VectorIndex({ ...parts, vectors: rowsOf(parts.vectors), graph }));
           reply({ type: 'attached', index: message.index });
         })
         .catch((error: unknown) => reply({ type: 'attach-failed', index: message.index, error: errorText(error) }));
       return;
     }
     case 'detach':
+      indexes.get(message.index)?.close();
       indexes.delete(message.index);
       return;
     case 'search': {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { HnswGraph } from './hnsw.index';
 import { VectorIndex, type VectorIndexParameters } from './vector-index';
 import type { IndexMetric } from '../numeric/distance.metrics';
 import { writeDurably } from '../util/durable-write';
+import { FileRows, MemoryRows } from './vector-rows';
 
 /** What a stored index says about itself; an index whose files do not match it is corrupt. */
 export interface IndexManifest {
@@ -27,13 +29,14 @@ export interface IndexManifest {
 export type LoadResult = { status: 'loaded'; index: VectorIndex; manifest: IndexManifest } | { status: 'missing' } | { status: 'corrupt'; reason: string };
 
 const CURRENT = 'current.json';
-const FILES = ['graph.hnsw', 'vectors.f32', 'labels.u32', 'projection.f32'] as const;
+const VECTORS = 'vectors.f32';
+const FILES = ['graph.hnsw', VECTORS, 'labels.u32', 'projection.f32'] as const;
 
 /**
  * Vector indexes under <dataDir>/indexes/<run>/<kind>-<metric>/. Each build is written to a
  * fresh version directory, synced, and made current by renaming `current.json` over the old
  * pointer: a reader sees the old index or the new one, never half of either, and readers that
- * loaded the old one keep answering from memory.
+ * loaded the old one keep answering (their graph in memory, their vectors file held open).
  */
 export class VectorIndexStore {
   constructor(private readonly dataDir: string) {}
@@ -64,14 +67,15 @@ export class VectorIndexStore {
       const manifest = JSON.parse(await fs.readFile(path.join(versionDir, 'manifest.json'), 'utf8')) as IndexManifest;
       const files: Record<string, Buffer> = {};
       for (const file of FILES) {
-        files[file] = await fs.readFile(path.join(versionDir, file));
-        if (sha256(files[file]) !== manifest.checksums[file]) return { status: 'corrupt', reason: `${file} does not match its checksum` };
+        // the vectors stay on disk: searches read the rows they re-rank (vector-rows.ts)
+        const digest = file === VECTORS ? await sha256OfFile(path.join(versionDir, file)) : sha256((files[file] = await fs.readFile(path.join(versionDir, file))));
+        if (digest !== manifest.checksums[file]) return { status: 'corrupt', reason: `${file} does not match its checksum` };
       }
       const labels = new Uint32Array(bytesOf(files['labels.u32']));
-      const vectors = sharedFloats(files['vectors.f32']);
       const projection = new Float32Array(bytesOf(files['projection.f32']));
       const { dimensions: dim, projectedDimensions: p } = manifest;
-      if (labels.length !== manifest.count || vectors.length !== manifest.count * dim || projection.length !== dim + p * dim) {
+      const vectorBytes = (await fs.stat(path.join(versionDir, VECTORS))).size;
+      if (labels.length !== manifest.count || vectorBytes !== manifest.count * dim * 4 || projection.length !== dim + p * dim) {
         return { status: 'corrupt', reason: 'file sizes do not match the manifest' };
       }
       const graph = await HnswGraph.read(path.join(versionDir, 'graph.hnsw'), p);
@@ -80,7 +84,7 @@ export class VectorIndexStore {
         metric: manifest.metric,
         dimensions: dim,
         labels,
-        vectors,
+        vectors: new FileRows(path.join(versionDir, VECTORS), dim, manifest.count),
         projection: { inputDimensions: dim, outputDimensions: p, mean: projection.subarray(0, dim), basis: projection.subarray(dim) },
         graph,
         parameters: manifest.parameters,
@@ -90,6 +94,18 @@ export class VectorIndexStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
       return { status: 'corrupt', reason: (error as Error).message };
     }
+  }
+
+  /** Where a build writes its vectors before save() moves them into the new version. */
+  async buildFile(run: string, kind: string, metric: IndexMetric): Promise<string> {
+    const dir = this.directory(run, kind, metric);
+    await fs.mkdir(dir, { recursive: true });
+    return path.join(dir, `.build-${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.f32`);
+  }
+
+  /** A build's file that save() did not take (the build failed). */
+  async removeBuildFile(file: string): Promise<void> {
+    await fs.rm(file, { force: true });
   }
 
   async removeRun(run: string): Promise<void> {
@@ -108,11 +124,16 @@ export class VectorIndexStore {
       await parts.graph.write(path.join(temporary, 'graph.hnsw'));
       const data: Record<string, Buffer> = {
         'graph.hnsw': await fs.readFile(path.join(temporary, 'graph.hnsw')),
-        'vectors.f32': viewOf(parts.vectors),
         'labels.u32': viewOf(parts.labels),
         'projection.f32': Buffer.concat([viewOf(parts.projection.mean), viewOf(parts.projection.basis)]),
       };
-      for (const file of FILES) if (file !== 'graph.hnsw') await writeDurably(path.join(temporary, file), data[file]);
+      for (const file of FILES) if (file !== 'graph.hnsw' && file !== VECTORS) await writeDurably(path.join(temporary, file), data[file]);
+      const vectorsFile = path.join(temporary, VECTORS);
+      if (parts.vectors instanceof MemoryRows) await writeDurably(vectorsFile, viewOf(parts.vectors.values));
+      else if (parts.vectors instanceof FileRows) await moveDurably(parts.vectors.path, vectorsFile);
+      else throw new Error('an index is saved from its vectors in memory or in their build file');
+      const checksums = Object.fromEntries(FILES.map((file) => [file, file === VECTORS ? '' : sha256(data[file])]));
+      checksums[VECTORS] = await sha256OfFile(vectorsFile);
       manifest = {
         format: 1,
         run: meta.run,
@@ -122,7 +143,7 @@ export class VectorIndexStore {
         projectedDimensions: parts.projection.outputDimensions,
         count: index.count,
         generation: meta.generation,
-        checksums: Object.fromEntries(FILES.map((file) => [file, sha256(data[file])])),
+        checksums,
         parameters: parts.parameters,
         builtAt: new Date().toISOString(),
       };
@@ -152,11 +173,21 @@ function viewOf(array: Float32Array | Uint32Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
-/** In shared memory, as VectorIndex.build leaves them: search threads read them in place. */
-function sharedFloats(buffer: Buffer): Float32Array {
-  const shared = new SharedArrayBuffer(buffer.byteLength);
-  new Uint8Array(shared).set(buffer);
-  return new Float32Array(shared);
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** A build's vectors file into the version directory: a rename on the same disk, synced. */
+async function moveDurably(from: string, to: string): Promise<void> {
+  const handle = await fs.open(from, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(from, to);
 }
 
 function bytesOf(buffer: Buffer): ArrayBuffer {

@@ -3,6 +3,7 @@ import type { MatrixMath } from './matrix.adapter';
 import { fitPcaFloat32, identityProjection, project, projectAll, type Projection } from '../numeric/pca-float32';
 import type { IndexMetric } from '../numeric/distance.metrics';
 import { dot, normalized, squaredDistance } from '../numeric/vector';
+import { MemoryRows, type VectorRows } from './vector-rows';
 
 export interface VectorIndexParameters {
   /** the graph is built on a PCA projection to this many dimensions (when the vectors have more) */
@@ -44,8 +45,8 @@ export interface VectorIndexParts {
   metric: IndexMetric;
   dimensions: number;
   labels: Uint32Array;
-  /** row-major, one row per label; unit length under the cosine metric */
-  vectors: Float32Array;
+  /** one row per label; unit length under the cosine metric; a stored index reads them from its file */
+  vectors: VectorRows;
   projection: Projection;
   graph: HnswGraph;
   parameters: VectorIndexParameters;
@@ -53,8 +54,8 @@ export interface VectorIndexParts {
 
 /**
  * Nearest-neighbour search over one set of labelled vectors: an HNSW graph on a PCA
- * projection finds candidates, which are re-ranked exactly on the full vectors kept in
- * memory. Selective filters skip the graph and search the admitted vectors exactly, so a
+ * projection finds candidates, which are re-ranked exactly on the full vectors (read row by
+ * row: see vector-rows.ts). Selective filters skip the graph and search the admitted vectors exactly, so a
  * filtered query returns k results whenever k vectors qualify.
  */
 export class VectorIndex {
@@ -74,7 +75,7 @@ export class VectorIndex {
     const projected = p === dimensions ? vectors : projectAll(math, projection, vectors);
     const graph = HnswGraph.create(p, n, parameters.hnsw);
     for (let row = 0; row < n; row += 1) graph.add(projected.subarray(row * p, (row + 1) * p), labels[row]);
-    return new VectorIndex({ metric, dimensions, labels, vectors, projection, graph, parameters });
+    return new VectorIndex({ metric, dimensions, labels, vectors: new MemoryRows(vectors, dimensions), projection, graph, parameters });
   }
 
   get metric(): IndexMetric {
@@ -93,21 +94,26 @@ export class VectorIndex {
     return this.parts;
   }
 
-  /** Bytes held in memory: vectors, labels, projection, and the graph (estimated). */
+  /** Bytes held in memory: vectors (none once stored), labels, projection, and the graph (estimated). */
   get bytes(): number {
     const { vectors, labels, projection, parameters } = this.parts;
     const graphBytes = labels.length * (projection.outputDimensions * 4 + parameters.hnsw.m * 2 * 4 + 64);
-    return vectors.byteLength + labels.byteLength * 3 + projection.basis.byteLength + graphBytes;
+    return vectors.residentBytes + labels.byteLength * 3 + projection.basis.byteLength + graphBytes;
+  }
+
+  /** Lets go of the vectors' file; searches after this throw. */
+  close(): void {
+    this.parts.vectors.close();
   }
 
   has(label: number): boolean {
     return this.rowOf.has(label);
   }
 
-  /** The stored vector of a label (unit length under cosine). */
+  /** A copy of the stored vector of a label (unit length under cosine). */
   vectorOf(label: number): Float32Array | undefined {
     const row = this.rowOf.get(label);
-    return row === undefined ? undefined : this.parts.vectors.subarray(row * this.dimensions, (row + 1) * this.dimensions);
+    return row === undefined ? undefined : this.parts.vectors.read(row);
   }
 
   search(query: Float32Array, k: number, options: SearchOptions = {}): Neighbour[] {
@@ -142,8 +148,11 @@ export class VectorIndex {
 
   private exactRows(q: Float32Array, k: number, rows: readonly number[]): Neighbour[] {
     const { vectors, labels } = this.parts;
-    const dim = this.dimensions;
-    const scored = rows.map((row) => ({ row, score: this.metric === 'cosine' ? 1 - dot(q, vectors, row * dim, dim) : squaredDistance(q, vectors, row * dim, dim) }));
+    const scratch = new Float32Array(this.dimensions);
+    const scored = rows.map((row) => {
+      const vector = vectors.read(row, scratch);
+      return { row, score: this.metric === 'cosine' ? 1 - dot(q, vector) : squaredDistance(q, vector) };
+    });
     scored.sort((a, b) => a.score - b.score || labels[a.row] - labels[b.row]);
     return scored.slice(0, k).map(({ row, score }) => ({ label: labels[row], distance: this.metric === 'cosine' ? Math.max(0, score) : Math.sqrt(score) }));
   }
@@ -159,7 +168,8 @@ export function sharedCopy(source: Float32Array): Float32Array {
   return out;
 }
 
-function normalizeRows(raw: Float32Array, dim: number): Float32Array {
+/** Unit-length rows (a zero row stays zero), in shared memory. */
+export function normalizeRows(raw: Float32Array, dim: number): Float32Array {
   const out = new Float32Array(new SharedArrayBuffer(raw.byteLength));
   for (let o = 0; o < raw.length; o += dim) {
     const n = Math.sqrt(dot(raw.subarray(o, o + dim), raw, o, dim));

@@ -34,18 +34,38 @@ export interface PcaFloat32Options {
  */
 export function fitPcaFloat32(math: MatrixProducts, data: Float32Array, dim: number, options: PcaFloat32Options): Projection {
   const n = data.length / dim;
-  const p = Math.min(options.outputDimensions, dim);
+  const plan = pcaSamplePlan(n, options);
+  const sums = new Float64Array(dim);
+  for (let i = 0; i < n; i += 1) for (let d = 0, o = i * dim; d < dim; d += 1) sums[d] += data[o + d];
+  const sample = new Float32Array(plan.rows.length * dim);
+  plan.rows.forEach((row, i) => sample.set(data.subarray(row * dim, (row + 1) * dim), i * dim));
+  return fitPcaOnSample(math, { sample, sums, n, dim, plan }, options);
+}
+
+/** Which rows the subspace is fitted on, and the random stream the fit goes on with. */
+export interface PcaSamplePlan {
+  rows: readonly number[];
+  random: SeededRandom;
+}
+
+export function pcaSamplePlan(n: number, options: PcaFloat32Options): PcaSamplePlan {
   const random = new SeededRandom(`pca/${options.seed ?? 0}`);
   const sampleSize = Math.min(n, options.sampleSize ?? 2000);
   const rows = sampleSize === n ? Array.from({ length: n }, (_, i) => i) : random.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, sampleSize);
+  return { rows, random };
+}
 
-  const mean = new Float64Array(dim);
-  for (let i = 0; i < n; i += 1) for (let d = 0, o = i * dim; d < dim; d += 1) mean[d] += data[o + d];
-  const mean32 = Float32Array.from(mean, (value) => value / n);
-  const sample = new Float32Array(sampleSize * dim);
-  rows.forEach((row, i) => {
-    for (let d = 0; d < dim; d += 1) sample[i * dim + d] = data[row * dim + d] - mean32[d];
-  });
+/**
+ * The fit from what one pass over the rows gathers: the per-feature sums of all n rows (in row
+ * order) and the plan's rows in the plan's order (centred here, in place). fitPcaFloat32 on the
+ * whole matrix and a streamed build that gathers the same give the same projection.
+ */
+export function fitPcaOnSample(math: MatrixProducts, gathered: { sample: Float32Array; sums: Float64Array; n: number; dim: number; plan: PcaSamplePlan }, options: PcaFloat32Options): Projection {
+  const { sample, sums, n, dim, plan } = gathered;
+  const p = Math.min(options.outputDimensions, dim);
+  const random = plan.random;
+  const mean32 = Float32Array.from(sums, (value) => value / n);
+  for (let i = 0; i < sample.length; i += dim) for (let d = 0; d < dim; d += 1) sample[i + d] -= mean32[d];
 
   let basis: Float32Array = new Float32Array(p * dim);
   for (let i = 0; i < basis.length; i += 1) basis[i] = random.next() - 0.5;

@@ -11,6 +11,8 @@ import type { Config } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/database';
 import { EmbeddingRepository } from '../../src/db/repositories/embedding.repository';
 import { ProfileRepository } from '../../src/db/repositories/profile.repository';
+import { ProfileBuildRepository } from '../../src/db/repositories/profile-build.repository';
+import { ProfileService } from '../../src/embedding/profile.service';
 import { RunRepository } from '../../src/db/repositories/run.repository';
 import { ClassicalEmbeddingService } from '../../src/embedding/classical-embedding.service';
 import { EmbeddingService } from '../../src/embedding/embedding.service';
@@ -145,13 +147,14 @@ describe('embeddings, profiles and nearest neighbours on the tiny screen', () =>
   });
 
   it('leaves exactly one embedding per image after an embed interrupted midway and retried', async () => {
+    const profileService = new ProfileService(new ProfileBuildRepository(database.dataSource));
     const embedder = new EmbeddingService(
       new RunRepository(database.dataSource),
       new EmbeddingRepository(database.dataSource),
-      new ProfileRepository(database.dataSource),
+      profileService,
       new CheckpointStore(dataDir),
       services.encoderExport,
-      new ClassicalEmbeddingService(new RunRepository(database.dataSource), new EmbeddingRepository(database.dataSource), new ProfileRepository(database.dataSource)),
+      new ClassicalEmbeddingService(new RunRepository(database.dataSource), new EmbeddingRepository(database.dataSource), profileService),
       { backend: 'wasm', threads: 1, inference: 'auto', writeEvery: 16, batchTiles: 64 },
     );
     await database.dataSource.query('DELETE FROM embeddings WHERE run_id = $1', [runId]);

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ByteBudgetCache } from '../../../src/embedding/byte-budget.cache';
 import { MatrixMath } from '../../../src/embedding/matrix.adapter';
-import { normalizer } from '../../../src/embedding/profile.builder';
+import { normalizer } from '../../../src/embedding/profile.normalizer';
 import { clusteredVectors } from '../../../src/embedding/synthetic-vectors';
 import { planTiles } from '../../../src/embedding/tile.plan';
 import { DEFAULT_INDEX_PARAMETERS, VectorIndex } from '../../../src/embedding/vector-index';
 import { VectorIndexStore } from '../../../src/embedding/vector-index.store';
+import { buildIndexFromPages } from '../../../src/embedding/vector-index.builder';
 import { selectBackend } from '../../../src/training/backend';
 
 describe('ByteBudgetCache', () => {
@@ -82,6 +83,38 @@ describe('VectorIndex and its store', () => {
     // an indexed vector is its own nearest neighbour, unless excluded
     expect(index.search(data.subarray(0, dim), 1)[0]).toEqual({ label: labels[0], distance: expect.closeTo(0, 4) });
     expect(index.search(data.subarray(0, dim), 1, { exclude: new Set([labels[0]]) })[0].label).not.toBe(labels[0]);
+  });
+
+  it.each([
+    ['one page', n],
+    ['pages of 1000', 1000],
+  ])('builds from pages (%s) into its vectors file, re-ranks from there, and answers as the in-memory build does', async (_, pageRows) => {
+    const inMemory = VectorIndex.build(math, 'cosine', dim, labels, data.subarray(0, n * dim), parameters);
+    const pages = async function* () {
+      for (let start = 0; start < n; start += pageRows) yield { labels: labels.subarray(start, start + pageRows), vectors: data.subarray(start * dim, Math.min(n, start + pageRows) * dim) };
+    };
+    const store = new VectorIndexStore(dir);
+    const file = await store.buildFile('paged', 'images', 'cosine');
+    const paged = await buildIndexFromPages(math, 'cosine', dim, n, pages, file, parameters);
+    expect((await fs.stat(file)).size).toBe(n * dim * 4);
+    // the full vectors are on disk, not in the index's memory
+    expect(paged.bytes).toBe(inMemory.bytes - n * dim * 4);
+    await store.save(paged, { run: 'paged', kind: 'images', generation: 1 });
+    const loaded = await store.load('paged', 'images', 'cosine');
+    if (loaded.status !== 'loaded') throw new Error(`not loaded: ${loaded.status}`);
+    for (let q = 0; q < 50; q += 1) {
+      const query = data.subarray((n + q) * dim, (n + q + 1) * dim);
+      const expected = inMemory.search(query, 10);
+      expect(paged.search(query, 10)).toEqual(expected);
+      expect(loaded.index.search(query, 10)).toEqual(expected);
+    }
+    expect(loaded.index.vectorOf(labels[5])).toEqual(inMemory.vectorOf(labels[5]));
+    const admitted = new Set(Array.from(labels).filter((_, i) => i % 97 === 0));
+    expect(loaded.index.search(data.subarray(n * dim, (n + 1) * dim), 20, { filter: admitted })).toEqual(inMemory.search(data.subarray(n * dim, (n + 1) * dim), 20, { filter: admitted }));
+    loaded.index.close();
+    paged.close();
+    await expect(fs.stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    await store.removeRun('paged');
   });
 
   it('replaces a stored index atomically: loaded copies keep answering, corrupt files are detected', async () => {

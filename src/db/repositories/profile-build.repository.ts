@@ -1,0 +1,181 @@
+import type { QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { decodeVector, encodeVector } from '../../embedding/vector-codec';
+import type { ProfileNormalization } from '../entities/profile.entity';
+import type { ProfileRecord } from './profile.repository';
+
+/** What a treatment key and a well key are made of. */
+export interface TreatmentKey {
+  compoundId: number;
+  cellLineId: number;
+  concentration: number;
+}
+
+/** An embedded image on its way into profiles: its treatment, its well, its vector. */
+export interface ProfiledVector extends TreatmentKey {
+  plate: string;
+  well: string;
+  vector: Float32Array;
+}
+
+/** A stored well profile with what normalisation needs: is it a control, is it DMSO. */
+export interface StoredWellProfile extends TreatmentKey {
+  plate: string;
+  well: string;
+  imageCount: number;
+  compound: string;
+  isControl: boolean;
+  vector: Float32Array;
+}
+
+/** Rows fetched from a cursor at a time: 512 x 8 KiB vectors is 4 MiB in flight. */
+const FETCH_ROWS = 512;
+const INSERT_CHUNK = 256;
+
+/**
+ * The profile build's reads and writes, all in one transaction on one connection: the old
+ * profiles are deleted at the start, and readers see either them or the whole new set. Reads are
+ * server-side cursors, so the process holds a page of rows at a time whatever the run's size.
+ */
+export class ProfileBuildSession {
+  private cursors = 0;
+
+  constructor(
+    private readonly runner: QueryRunner,
+    readonly runId: string,
+  ) {}
+
+  /** The run's embeddings with their images' treatment and well, ordered by treatment, then plate and well. */
+  imageVectors(): AsyncGenerator<ProfiledVector[]> {
+    return this.cursor(
+      `SELECT i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well, e.vector
+         FROM embeddings e JOIN images i ON i.id = e.image_id
+        WHERE e.run_id = $1
+        ORDER BY i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well`,
+      [this.runId],
+      (row: { compound_id: number; cell_line_id: number; concentration: number; plate: string; well: string; vector: Buffer }) => ({
+        compoundId: row.compound_id,
+        cellLineId: row.cell_line_id,
+        concentration: row.concentration,
+        plate: row.plate,
+        well: row.well,
+        vector: decodeVector(row.vector),
+      }),
+    );
+  }
+
+  /** Plates with well profiles written in this build. */
+  async plates(): Promise<string[]> {
+    const rows: Array<{ plate: string }> = await this.runner.query(
+      `SELECT DISTINCT plate FROM profiles WHERE run_id = $1 AND level = 'well' AND normalization = 'none' ORDER BY plate`,
+      [this.runId],
+    );
+    return rows.map((row) => row.plate);
+  }
+
+  /** One plate's raw well profiles. */
+  async wellsOfPlate(plate: string): Promise<StoredWellProfile[]> {
+    const rows: WellRow[] = await this.runner.query(
+      `${WELL_SELECT} WHERE p.run_id = $1 AND p.level = 'well' AND p.normalization = 'none' AND p.plate = $2 ORDER BY p.well, p.compound_id, p.cell_line_id, p.concentration`,
+      [this.runId, plate],
+    );
+    return rows.map(wellOf);
+  }
+
+  /** Well profiles of one normalisation, ordered by treatment. */
+  wellsByTreatment(normalization: ProfileNormalization): AsyncGenerator<StoredWellProfile[]> {
+    return this.cursor(
+      `${WELL_SELECT} WHERE p.run_id = $1 AND p.level = 'well' AND p.normalization = $2 ORDER BY p.compound_id, p.cell_line_id, p.concentration, p.plate, p.well`,
+      [this.runId, normalization],
+      wellOf,
+    );
+  }
+
+  async insert(profiles: readonly ProfileRecord[]): Promise<void> {
+    for (let start = 0; start < profiles.length; start += INSERT_CHUNK) {
+      const chunk = profiles.slice(start, start + INSERT_CHUNK);
+      await this.runner.query(
+        `INSERT INTO profiles (run_id, level, normalization, cell_line_id, compound_id, concentration, plate, well, image_count, dimensions, vector)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::float8[], $7::text[], $8::text[], $9::int[], $10::int[], $11::bytea[])`,
+        [
+          this.runId,
+          chunk.map((p) => p.level),
+          chunk.map((p) => p.normalization),
+          chunk.map((p) => p.cellLineId),
+          chunk.map((p) => p.compoundId),
+          chunk.map((p) => p.concentration),
+          chunk.map((p) => p.plate),
+          chunk.map((p) => p.well),
+          chunk.map((p) => p.imageCount),
+          chunk.map((p) => p.vector.length),
+          chunk.map((p) => encodeVector(p.vector)),
+        ],
+      );
+    }
+  }
+
+  private async *cursor<Row, T>(sql: string, parameters: unknown[], map: (row: Row) => T): AsyncGenerator<T[]> {
+    const name = `profile_build_${(this.cursors += 1)}`;
+    await this.runner.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, parameters);
+    try {
+      for (;;) {
+        const rows: Row[] = await this.runner.query(`FETCH ${FETCH_ROWS} FROM ${name}`);
+        if (rows.length > 0) yield rows.map(map);
+        if (rows.length < FETCH_ROWS) return;
+      }
+    } finally {
+      await this.runner.query(`CLOSE ${name}`);
+    }
+  }
+}
+
+interface WellRow {
+  compound_id: number;
+  cell_line_id: number;
+  concentration: number;
+  plate: string;
+  well: string;
+  image_count: number;
+  compound: string;
+  is_control: boolean;
+  vector: Buffer;
+}
+
+const WELL_SELECT = `SELECT p.compound_id, p.cell_line_id, p.concentration, p.plate, p.well, p.image_count, c.name AS compound, c.is_control, p.vector
+  FROM profiles p JOIN compounds c ON c.id = p.compound_id`;
+
+function wellOf(row: WellRow): StoredWellProfile {
+  return {
+    compoundId: row.compound_id,
+    cellLineId: row.cell_line_id,
+    concentration: row.concentration,
+    plate: row.plate,
+    well: row.well,
+    imageCount: row.image_count,
+    compound: row.compound,
+    isControl: row.is_control,
+    vector: decodeVector(row.vector),
+  };
+}
+
+/** Opens the build's transaction: the run's profiles are replaced by what `build` inserts, or left as they were if it throws. */
+export class ProfileBuildRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async rebuild<T>(runId: string, build: (session: ProfileBuildSession) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query('DELETE FROM profiles WHERE run_id = $1', [runId]);
+      const result = await build(new ProfileBuildSession(runner, runId));
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { EmbeddingRepository } from '../db/repositories/embedding.repository';
+import type { ScreenImportService } from '../data/screen-import.service';
+import { imageCount } from '../data/synthetic/plate.layout';
+import { generateScreen } from '../data/synthetic/screen.generator';
+import { DEMO_PRESET, type ScreenPreset } from '../data/synthetic/screen.presets';
+import type { EmbeddingService } from '../embedding/embedding.service';
+import type { NeighbourService } from '../embedding/neighbour.service';
+import type { ProfileService } from '../embedding/profile.service';
+import type { SyntheticEmbeddingService } from '../embedding/synthetic-embedding.service';
+import type { EvaluationService } from '../evaluation/evaluation.service';
+import { TASK_NAMES, type TaskName } from '../evaluation/tasks/task.registry';
+import type { TrainingService } from '../training/training.service';
+
+export type EmbeddingMode = 'real' | 'synthetic';
+
+export interface PipelineBenchRequest {
+  images: number;
+  /** synthetic embeddings' width (real ones are the encoder's) */
+  dim: number;
+  seed: number;
+  imageSize: number;
+  embedding: EmbeddingMode;
+}
+
+/** What the stages hand on to each other. */
+export interface PipelineBenchState {
+  screenDir?: string;
+  screenId?: string;
+  runId?: string;
+}
+
+export interface StageOutcome {
+  rows: number;
+  /** stage-specific figures */
+  details?: Record<string, number | string | boolean>;
+  state?: PipelineBenchState;
+}
+
+/** Every stage, in the order they run: each needs what the ones before it made. */
+export const PIPELINE_STAGES = [
+  'generate',
+  'import',
+  'embed',
+  'profiles',
+  'index',
+  ...TASK_NAMES.map((task) => `evaluate:${task}` as const),
+  'nearestCompounds',
+  'nearestImages',
+] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+/** Warm queries timed after the cold one (which loads the index from the data dir). */
+const WARM_QUERIES = 20;
+const K = 10;
+
+export interface PipelineBenchDependencies {
+  screens: ScreenImportService;
+  training: TrainingService;
+  embeddings: EmbeddingService;
+  profiles: ProfileService;
+  neighbours: NeighbourService;
+  evaluations: EvaluationService;
+  synthetic: SyntheticEmbeddingService;
+  embeddingRows: EmbeddingRepository;
+}
+
+/**
+ * `bench pipeline`'s stages, one at a time (the command runs each in its own process so that
+ * its peak memory is its own): a demo-shaped screen scaled to N images by its sites per well,
+ * imported from its manifest, embedded by the untrained encoder (or given synthetic
+ * embeddings through the same write path), profiled, indexed, evaluated task by task, queried.
+ */
+export class PipelineBenchService {
+  constructor(private readonly deps: PipelineBenchDependencies) {}
+
+  async run(stage: PipelineStage, request: PipelineBenchRequest, state: PipelineBenchState, context: { dataDir: string; logger: Logger }): Promise<StageOutcome> {
+    const signal = new AbortController().signal;
+    switch (stage) {
+      case 'generate': {
+        const screenDir = path.join(context.dataDir, 'screens', `pipeline-${request.images}`);
+        const summary = await generateScreen({ preset: benchPreset(request), seed: request.seed, outDir: screenDir, limit: request.images });
+        return { rows: summary.images, details: { bytes: summary.bytes }, state: { screenDir } };
+      }
+      case 'import': {
+        const screenDir = need(state.screenDir, 'screenDir');
+        const result = await this.deps.screens.importScreen({ name: `pipeline-${request.images}`, manifest: path.join(screenDir, 'manifest.csv') }, { reach: 'anywhere' });
+        return { rows: result.imported, state: { screenId: result.screen.id } };
+      }
+      case 'embed': {
+        const runId = need(state.runId, 'runId');
+        // the untrained baseline: an encoder checkpoint without hours of training
+        await this.deps.training.train(runId, { jobId: 'bench-pipeline', signal, logger: context.logger });
+        if (request.embedding === 'synthetic') {
+          const { images } = await this.deps.synthetic.ingest(runId, need(state.screenId, 'screenId'), { dim: request.dim, seed: request.seed });
+          return { rows: images, details: { profilesIncluded: false } };
+        }
+        const outcome = await this.deps.embeddings.embedRun(runId, { signal, logger: context.logger });
+        if (outcome.status !== 'succeeded') throw new Error(`the embed stage was skipped for run ${runId}`);
+        return { rows: outcome.images, details: { profilesIncluded: true, profiles: outcome.profiles, tiles: outcome.tiles, runtime: outcome.runtime ?? 'unknown' } };
+      }
+      case 'profiles':
+        return { rows: await this.deps.profiles.rebuild(need(state.runId, 'runId')) };
+      case 'index': {
+        const runId = need(state.runId, 'runId');
+        const images = await this.deps.neighbours.index(runId, 'images', 'cosine');
+        const profiles = await this.deps.neighbours.index(runId, 'profiles-none', 'cosine');
+        return { rows: images.index.count + profiles.index.count, details: { imageVectors: images.index.count, profileVectors: profiles.index.count, projectedBytesPerVector: images.index.internals.projection.outputDimensions * 4 } };
+      }
+      case 'nearestCompounds':
+      case 'nearestImages':
+        return this.query(stage, request, need(state.runId, 'runId'));
+      default: {
+        const task = stage.slice('evaluate:'.length) as TaskName;
+        const outcome = await this.deps.evaluations.evaluateRun(need(state.runId, 'runId'), { tasks: [task] }, { signal, logger: context.logger });
+        if (outcome.status !== 'succeeded') throw new Error(`evaluation skipped: ${outcome.reason}`);
+        return { rows: outcome.rows, details: { cellLines: outcome.cellLines } };
+      }
+    }
+  }
+
+  /** The cold query (the index read from the data dir) is the stage's time; warm ones are timed apart. */
+  private async query(stage: 'nearestCompounds' | 'nearestImages', request: PipelineBenchRequest, runId: string): Promise<StageOutcome> {
+    const preset = benchPreset(request);
+    let ask: (i: number) => Promise<unknown[]>;
+    if (stage === 'nearestCompounds') {
+      ask = (i) =>
+        this.deps.neighbours.nearestCompounds({ run: runId, compound: preset.compounds[i % preset.compounds.length], cellLine: preset.cellLines[0], k: K, metric: 'cosine', normalization: 'none' });
+    } else {
+      const ids: number[] = [];
+      for await (const page of this.deps.embeddingRows.stream(runId, WARM_QUERIES + 1)) {
+        ids.push(...page.map((row) => row.imageId));
+        break;
+      }
+      ask = (i) => this.deps.neighbours.nearestImages({ run: runId, image: String(ids[i % ids.length]), k: K, metric: 'cosine' });
+    }
+    const rows = (await ask(0)).length;
+    const latencies: number[] = [];
+    for (let i = 1; i <= WARM_QUERIES; i += 1) {
+      const started = performance.now();
+      await ask(i);
+      latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    return { rows, details: { warmQueries: WARM_QUERIES, warmMedianMs: round3(latencies[latencies.length >> 1]), warmMaxMs: round3(latencies[latencies.length - 1]) } };
+  }
+}
+
+/** The demo screen's design with as many sites per well as N images need (the last are cut off). */
+export function benchPreset(request: Pick<PipelineBenchRequest, 'images' | 'imageSize'>): ScreenPreset {
+  const perSite = imageCount({ ...DEMO_PRESET, sitesPerWell: 1 });
+  return { ...DEMO_PRESET, name: 'pipeline', sitesPerWell: Math.ceil(request.images / perSite), imageSize: request.imageSize };
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`an earlier stage did not provide ${what}`);
+  return value;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
