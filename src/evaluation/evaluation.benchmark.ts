@@ -37,8 +37,9 @@ export interface EvaluationBenchResult {
   nullSize: number;
   exact: boolean;
   sampleSeed: number;
-  /** per task, and their total */
+  /** per task, and their total: wall seconds, and the CPU seconds of this process (what a loaded machine does not inflate) */
   seconds: Record<string, number>;
+  cpuSeconds: Record<string, number>;
 }
 
 /** The aggregates of a synthetic run: per task, one per parameter set, with the set. */
@@ -94,15 +95,20 @@ export function benchmarkEvaluation(options: EvaluationBenchOptions = {}): Evalu
   const exact = options.exact ?? false;
   const sampleSeed = options.sampleSeed ?? 0;
   const run = evaluateSyntheticRun({ ...options, minClusterSizes, nullSize, exact, sampleSeed });
-  return { bench: 'evaluate', images: run.images, cellLines: run.cellLines, dim: run.dim, minClusterSizes, nullSize, exact, sampleSeed, seconds: run.seconds };
+  return { bench: 'evaluate', images: run.images, cellLines: run.cellLines, dim: run.dim, minClusterSizes, nullSize, exact, sampleSeed, seconds: run.seconds, cpuSeconds: run.cpuSeconds };
 }
 
 /** Every task on every synthetic cell line, line by line; the aggregates and the seconds per task. */
-export function evaluateSyntheticRun(options: EvaluationBenchOptions): { images: number; cellLines: number; dim: number; seconds: Record<string, number>; aggregates: SyntheticAggregates } {
+export function evaluateSyntheticRun(options: EvaluationBenchOptions): { images: number; cellLines: number; dim: number; seconds: Record<string, number>; cpuSeconds: Record<string, number>; aggregates: SyntheticAggregates } {
   const compounds: ScreenCompound[] = COMPOUNDS.map((c, id) => ({ id, name: c.name, moa: c.moa === 'control' ? null : c.moa, isControl: c.moa === 'control' }));
   const parameters = resolveParameters({ nullSize: options.nullSize, minClusterSizes: options.minClusterSizes ? [...options.minClusterSizes] : undefined, exact: options.exact, sampleSeed: options.sampleSeed });
   const plan = EVALUATION_TASKS.map((task) => ({ task, sets: task.parameterSets(parameters, compounds), lines: [] as object[][] }));
   const seconds: Record<string, number> = Object.fromEntries(EVALUATION_TASKS.map((task) => [task.name, 0]));
+  const cpuSeconds: Record<string, number> = { ...seconds };
+  const cpu = (): number => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  };
   let images = 0;
   let cellLines = 0;
   let dim = 0;
@@ -113,23 +119,33 @@ export function evaluateSyntheticRun(options: EvaluationBenchOptions): { images:
     dim = raw.embeddings.dim;
     for (const entry of plan) {
       const start = performance.now();
+      const cpuStart = cpu();
       entry.lines.push(entry.task.evaluateLine(line, entry.sets));
       seconds[entry.task.name] += (performance.now() - start) / 1000;
+      cpuSeconds[entry.task.name] += cpu() - cpuStart;
     }
   }
   const aggregates: SyntheticAggregates = {};
   for (const { task, sets, lines } of plan) {
     const start = performance.now();
+    const cpuStart = cpu();
     aggregates[task.name] = sets.map((set, s) => ({ parameters: set, aggregate: task.aggregate(set, lines.map((perSet) => perSet[s])) }));
     seconds[task.name] += (performance.now() - start) / 1000;
+    cpuSeconds[task.name] += cpu() - cpuStart;
   }
+  return { images, cellLines, dim, seconds: withTotal(seconds), cpuSeconds: withTotal(cpuSeconds), aggregates };
+}
+
+/** Rounded to milliseconds, with their sum as `total`. */
+function withTotal(seconds: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
   let total = 0;
-  for (const name of Object.keys(seconds)) {
-    seconds[name] = Math.round(seconds[name] * 1000) / 1000;
-    total += seconds[name];
+  for (const [name, value] of Object.entries(seconds)) {
+    out[name] = Math.round(value * 1000) / 1000;
+    total += out[name];
   }
-  seconds.total = Math.round(total * 1000) / 1000;
-  return { images, cellLines, dim, seconds, aggregates };
+  out.total = Math.round(total * 1000) / 1000;
+  return out;
 }
 
 /**

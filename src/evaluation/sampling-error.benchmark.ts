@@ -28,12 +28,12 @@ export interface MetricError {
 export function* benchmarkSamplingError(options: SamplingErrorOptions = {}): Generator<object> {
   const seeds = options.seeds ?? 5;
   const exact = evaluateSyntheticRun({ ...options, exact: true });
-  yield { bench: 'evaluate-error', run: 'exact', images: exact.images, cellLines: exact.cellLines, seconds: exact.seconds };
+  yield { bench: 'evaluate-error', run: 'exact', images: exact.images, cellLines: exact.cellLines, seconds: exact.seconds, cpuSeconds: exact.cpuSeconds };
   const exactMetrics = metricsOf(exact.aggregates);
   const sampled: Array<Map<string, number | null>> = [];
   for (let seed = 0; seed < seeds; seed += 1) {
     const run = evaluateSyntheticRun({ ...options, exact: false, sampleSeed: seed });
-    yield { bench: 'evaluate-error', run: 'sampled', sampleSeed: seed, images: run.images, cellLines: run.cellLines, seconds: run.seconds };
+    yield { bench: 'evaluate-error', run: 'sampled', sampleSeed: seed, images: run.images, cellLines: run.cellLines, seconds: run.seconds, cpuSeconds: run.cpuSeconds };
     sampled.push(metricsOf(run.aggregates));
   }
   const rows: MetricError[] = [...exactMetrics].map(([metric, value]) => {
