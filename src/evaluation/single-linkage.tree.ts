@@ -93,12 +93,7 @@ export function primMstOfPoints(points: VectorMatrix, core: Float64Array): Edge[
     const oc = current * dim;
     for (let j = 0; j < n; j += 1) {
       if (inTree[j]) continue;
-      let s = 0;
-      for (let k = 0, oj = j * dim; k < dim; k += 1) {
-        const d = data[oc + k] - data[oj + k];
-        s += d * d;
-      }
-      const mr = Math.max(Math.sqrt(s), core[current], core[j]);
+      const mr = Math.max(pointDistance(data, dim, oc, j * dim), core[current], core[j]);
       if (mr < best[j]) {
         best[j] = mr;
         from[j] = current;
@@ -128,15 +123,7 @@ export function coreDistancesOfPoints(points: VectorMatrix, index: number): Floa
     smallest.fill(Infinity);
     const oi = i * dim;
     for (let j = 0; j < n; j += 1) {
-      let value = 0;
-      if (j !== i) {
-        let s = 0;
-        for (let k = 0, oj = j * dim; k < dim; k += 1) {
-          const d = data[oi + k] - data[oj + k];
-          s += d * d;
-        }
-        value = Math.sqrt(s);
-      }
+      const value = j === i ? 0 : pointDistance(data, dim, oi, j * dim);
       if (value >= smallest[index]) continue;
       let at = index;
       while (at > 0 && smallest[at - 1] > value) {
@@ -148,4 +135,19 @@ export function coreDistancesOfPoints(points: VectorMatrix, index: number): Floa
     core[i] = smallest[index];
   }
   return core;
+}
+
+/** Euclidean distance of two rows, summed in row order as euclideanDistanceMatrix does (2-D, the UMAP coordinates, unrolled). */
+function pointDistance(data: Float32Array, dim: number, a: number, b: number): number {
+  if (dim === 2) {
+    const d0 = data[a] - data[b];
+    const d1 = data[a + 1] - data[b + 1];
+    return Math.sqrt(d0 * d0 + d1 * d1);
+  }
+  let s = 0;
+  for (let k = 0; k < dim; k += 1) {
+    const d = data[a + k] - data[b + k];
+    s += d * d;
+  }
+  return Math.sqrt(s);
 }

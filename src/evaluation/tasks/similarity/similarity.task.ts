@@ -18,9 +18,10 @@ export const similarityTask = {
   parameterSets: similarityGroups,
   evaluateLine(line, sets) {
     if (sets.length === 0) return [];
-    // the pair and every MoA group read the same per-compound rows
+    // the pair and every MoA group read the same per-compound rows, and share the medians of the compound pairs they have in common
     const rowsOf = byCompound(line);
-    return sets.map((set) => similarityOfLine(line, set, rowsOf));
+    const medians = new Map<string, ReturnType<CompoundPairs['medians']>>();
+    return sets.map((set) => similarityOfLine(line, set, rowsOf, medians));
   },
   aggregate: aggregateSimilarity,
   report: similarityReport,
@@ -44,24 +45,30 @@ export function byCompound(line: LineData): Map<string, number[]> {
  * seeded by the sampling seed, the cell line and the pair: the same pair gets the same draw
  * in every group it belongs to. Only compounds compared in full are copied out of the line.
  */
-export function compoundPairs(line: LineData, rowsOf: ReadonlyMap<string, number[]>, sampling: SimilaritySampling): CompoundPairs {
+export function compoundPairs(line: LineData, rowsOf: ReadonlyMap<string, number[]>, sampling: SimilaritySampling, cache = new Map<string, ReturnType<CompoundPairs['medians']>>()): CompoundPairs {
   const copies = new Map<string, VectorMatrix>();
   const matrix = (name: string): VectorMatrix => copies.get(name) ?? copies.set(name, selectRows(line.vectors, rowsOf.get(name) ?? [])).get(name)!;
+  const compute = (a: string, b: string, metrics: Parameters<CompoundPairs['medians']>[2]): ReturnType<CompoundPairs['medians']> => {
+    const aRows = rowsOf.get(a) ?? [];
+    const bRows = rowsOf.get(b) ?? [];
+    if (sampling.exact || aRows.length * bRows.length <= sampling.pairsPerCompoundPair) return medianPairDistances(matrix(a), matrix(b), metrics);
+    const random = SeededRandom.derive('similarity-pairs', sampling.seed, line.cellLine, a, b);
+    return mediansOf(sampledPairDistances(line.vectors, aRows, bRows, sampling.pairsPerCompoundPair, random, metrics), metrics);
+  };
   return {
     cellLine: line.cellLine,
     images: (name) => rowsOf.get(name)?.length ?? 0,
     medians(a, b, metrics) {
-      const aRows = rowsOf.get(a) ?? [];
-      const bRows = rowsOf.get(b) ?? [];
-      if (sampling.exact || aRows.length * bRows.length <= sampling.pairsPerCompoundPair) return medianPairDistances(matrix(a), matrix(b), metrics);
-      const random = SeededRandom.derive('similarity-pairs', sampling.seed, line.cellLine, a, b);
-      return mediansOf(sampledPairDistances(line.vectors, aRows, bRows, sampling.pairsPerCompoundPair, random, metrics), metrics);
+      const key = JSON.stringify([a, b, sampling, metrics]);
+      const known = cache.get(key) ?? compute(a, b, metrics);
+      cache.set(key, known);
+      return known;
     },
   };
 }
 
-export function similarityOfLine(line: LineData, parameters: SimilarityParameters, rowsOf = byCompound(line)): SimilarityCellLineResult {
-  const pairs = compoundPairs(line, rowsOf, parameters.sampling);
+export function similarityOfLine(line: LineData, parameters: SimilarityParameters, rowsOf = byCompound(line), medians?: Map<string, ReturnType<CompoundPairs['medians']>>): SimilarityCellLineResult {
+  const pairs = compoundPairs(line, rowsOf, parameters.sampling, medians);
   const metrics = similarityOfCompounds(pairs, [...new Set(parameters.compounds)], parameters.control);
   const images: Record<string, number> = {};
   for (const name of [...parameters.compounds, parameters.control]) images[name] = pairs.images(name);
