@@ -2,6 +2,9 @@ import { clusterQuality, compoundConsistency, type ClusterQuality } from './clus
 import { hdbscanSweep } from './hdbscan.clusterer';
 import { fitPca, projectPca } from '../numeric/pca';
 import { umapProject, type UmapOptions } from './umap.projection';
+import { umapFitTransform } from './umap.transform';
+import { allRows, sampleOf, type ClusteringSampling } from './tasks/sampling.parameters';
+import { selectRows } from '../numeric/matrix';
 import { undefinedBecause, type Measured } from './undefined-value';
 import type { VectorMatrix } from '../numeric/matrix';
 
@@ -25,6 +28,8 @@ export interface ClusteringOptions {
   pcaComponents?: number;
   umap?: UmapOptions;
   seed?: number | string;
+  /** seeded samples for the PCA fit, the UMAP fit and the silhouette on large cell lines (none: every image) */
+  sampling?: ClusteringSampling;
 }
 
 export interface ClusteringSweepPoint {
@@ -48,32 +53,38 @@ export function evaluateClustering(input: ClusteringInput, options: ClusteringOp
   const { cellLine, embeddings, compounds } = input;
   if (compounds.length !== embeddings.rows) throw new RangeError(`${embeddings.rows} embeddings but ${compounds.length} compound names`);
   const seed = options.seed ?? 0;
+  const sampling = options.sampling ?? { exact: true, seed: 0, pcaFitImages: 0, umapFitImages: 0, silhouetteImages: 0 };
+  const rows = allRows(embeddings.rows);
   let reduced = embeddings;
   const wanted = options.pcaComponents ?? 50;
   if (embeddings.dim > wanted && embeddings.rows > 2) {
-    const pca = fitPca(embeddings, { components: wanted, seed: `clustering-pca:${seed}:${cellLine}` });
+    const pcaRows = sampleOf(rows, sampling.pcaFitImages, sampling, 'clustering-pca', cellLine);
+    const pca = fitPca(pcaRows === rows ? embeddings : selectRows(embeddings, pcaRows), { components: wanted, seed: `clustering-pca:${seed}:${cellLine}` });
     reduced = projectPca(pca, embeddings);
   }
-  const projected = umapProject(reduced, { ...options.umap, seed: options.umap?.seed ?? `umap:${seed}:${cellLine}` });
+  const umapRows = sampleOf(rows, sampling.umapFitImages, sampling, 'clustering-umap', cellLine);
+  const umap = { ...options.umap, seed: options.umap?.seed ?? `umap:${seed}:${cellLine}` };
+  const projected = umapRows === rows ? umapProject(reduced, umap) : umapFitTransform(reduced, umapRows, umap);
   if (projected.status !== 'ok') return { cellLine, status: 'undefined', reason: `cell line ${cellLine}: ${projected.reason}` };
   const coordinates = projected.coordinates;
-  const sweep = sweepPoints(coordinates, options.minClusterSizes ?? DEFAULT_MIN_CLUSTER_SIZES, options.minSamples ?? 1, compounds);
+  const sweep = sweepPoints(coordinates, options.minClusterSizes ?? DEFAULT_MIN_CLUSTER_SIZES, options.minSamples ?? 1, compounds, sampling, cellLine);
   const points: Array<[number, number]> = [];
   for (let i = 0; i < coordinates.rows; i += 1) points.push([coordinates.data[i * coordinates.dim], coordinates.data[i * coordinates.dim + 1]]);
   return { cellLine, status: 'ok', points: coordinates.rows, pcaComponents: reduced.dim, coordinates: points, compounds: [...compounds], sweep };
 }
 
 /** HDBSCAN at each min_cluster_size on the same 2-D coordinates, with quality and consistency. */
-export function sweepPoints(coordinates: VectorMatrix, sizes: readonly number[], minSamples: number, compounds: readonly string[]): ClusteringSweepPoint[] {
+export function sweepPoints(coordinates: VectorMatrix, sizes: readonly number[], minSamples: number, compounds: readonly string[], sampling?: ClusteringSampling, cellLine = ''): ClusteringSweepPoint[] {
   return hdbscanSweep(coordinates, sizes, { minSamples }).map((result, i): ClusteringSweepPoint => {
     const consistency = compoundConsistency(result.labels, compounds);
+    const silhouetteRows = sampling && !sampling.exact ? (n: number) => sampleOf(allRows(n), sampling.silhouetteImages, sampling, 'silhouette', cellLine, sizes[i]) : undefined;
     return {
       minClusterSize: sizes[i],
       labels: Array.from(result.labels),
       probabilities: Array.from(result.probabilities),
       clusterCount: result.clusterCount,
       noiseShare: result.noiseCount / coordinates.rows,
-      quality: clusterQuality(coordinates, result.labels),
+      quality: clusterQuality(coordinates, result.labels, { silhouetteRows }),
       consistency: result.clusterCount === 0 ? undefinedBecause(`no cluster at min_cluster_size ${sizes[i]}: every image is noise`) : consistency.value,
       consistencyByCompound: consistency.perCompound,
     };

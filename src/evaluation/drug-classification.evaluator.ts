@@ -30,6 +30,8 @@ export interface ClassificationOptions {
   classWeight?: 'balanced' | 'none';
   /** a split chosen by the caller (e.g. whole held-out plates for both classes) instead of the stratified one */
   split?: { train: readonly number[]; test: readonly number[] };
+  /** the training rows the PCA is fitted on (default: all of them; a sample on large cell lines) */
+  pcaFitRows?: readonly number[];
 }
 
 export type CellLineClassification =
@@ -51,15 +53,19 @@ export function evaluateDrugClassification(input: ClassificationInput, options: 
   for (const [side, sideLabels] of [['training', trainLabels], ['test', testLabels]] as const) {
     if (!sideLabels.includes(0) || !sideLabels.includes(1)) return { cellLine, status: 'undefined', reason: `too few images in cell line ${cellLine} to hold both classes on the ${side} side (${counts[1]} drug, ${counts[0]} control)` };
   }
-  let trainX = selectRows(embeddings, train);
-  let testX = selectRows(embeddings, test);
+  let trainX: VectorMatrix;
+  let testX: VectorMatrix;
   let components = embeddings.dim;
   const wanted = options.pcaComponents ?? 50;
   if (embeddings.dim > wanted) {
-    const pca = fitPca(trainX, { components: wanted, seed: `pca:${cellLine}` });
-    trainX = projectPca(pca, trainX);
-    testX = projectPca(pca, testX);
+    // projected straight from the cell line's matrix: no copy of its training side
+    const pca = fitPca(selectRows(embeddings, options.pcaFitRows ?? train), { components: wanted, seed: `pca:${cellLine}` });
+    trainX = projectPca(pca, embeddings, train);
+    testX = projectPca(pca, embeddings, test);
     components = pca.components;
+  } else {
+    trainX = selectRows(embeddings, train);
+    testX = selectRows(embeddings, test);
   }
   const model = trainLogisticRegression(trainX, trainLabels, {
     c: options.c ?? 1,

@@ -69,7 +69,7 @@ export function evaluateCompoundGroup(cellLines: readonly CellLineEmbeddings[], 
   const unique = [...new Set(compounds)];
   if (unique.length < 2) throw new RangeError('a similarity needs at least two different compounds');
   if (unique.includes(control)) throw new RangeError(`the control ${control} cannot be one of the compounds compared`);
-  const perLine = cellLines.map((line) => evaluateCellLine(line, unique, control, metrics));
+  const perLine = cellLines.map((line) => similarityOfCompounds(allCompoundPairs(line), unique, control, metrics));
   const aggregate = {} as Record<DistanceMetric, AggregateSimilarity>;
   for (const metric of metrics) {
     aggregate[metric] = {
@@ -80,18 +80,34 @@ export function evaluateCompoundGroup(cellLines: readonly CellLineEmbeddings[], 
   return { compounds: unique, control, cellLines: perLine, aggregate };
 }
 
-function evaluateCellLine(line: CellLineEmbeddings, compounds: string[], control: string, metrics: readonly DistanceMetric[]): CellLineSimilarity {
+/**
+ * What a cell line's similarity reads: how many images a compound has, and the medians of
+ * the distances between two compounds' images (over every pair, or over a seeded sample of
+ * pairs: tasks/similarity/similarity.task.ts).
+ */
+export interface CompoundPairs {
+  cellLine: string;
+  images(name: string): number;
+  medians(a: string, b: string, metrics: readonly DistanceMetric[]): Partial<Record<DistanceMetric, MedianDistance>>;
+}
+
+/** Every image pair of the cell line's per-compound matrices. */
+export function allCompoundPairs(line: CellLineEmbeddings): CompoundPairs {
   const get = (name: string): VectorMatrix | undefined => (line.byCompound instanceof Map ? line.byCompound.get(name) : (line.byCompound as Record<string, VectorMatrix>)[name]);
-  const missing = (name: string): string | null => {
-    const set = get(name);
-    return !set || set.rows === 0 ? `cell line ${line.cellLine} has no images of ${name}` : null;
+  return {
+    cellLine: line.cellLine,
+    images: (name) => get(name)?.rows ?? 0,
+    medians: (a, b, metrics) => medianPairDistances(get(a) as VectorMatrix, get(b) as VectorMatrix, metrics),
   };
-  const controlSet = get(control);
+}
+
+/** One cell line's similarity of the compounds (two or more, the control not among them). */
+export function similarityOfCompounds(line: CompoundPairs, compounds: readonly string[], control: string, metrics: readonly DistanceMetric[] = DISTANCE_METRICS): CellLineSimilarity {
+  const missing = (name: string): string | null => (line.images(name) === 0 ? `cell line ${line.cellLine} has no images of ${name}` : null);
   // each compound-vs-control median once, however many pairs use it
   const toControl = new Map<string, Partial<Record<DistanceMetric, MedianDistance>>>();
   for (const name of compounds) {
-    const set = get(name);
-    if (set && set.rows > 0 && controlSet && controlSet.rows > 0) toControl.set(name, medianPairDistances(set, controlSet, metrics));
+    if (line.images(name) > 0 && line.images(control) > 0) toControl.set(name, line.medians(name, control, metrics));
   }
   const result = {} as CellLineSimilarity['metrics'];
   for (const metric of metrics) result[metric] = { pairs: [], inverseDistance: undefinedBecause('no pair'), relativeDistance: undefinedBecause('no pair') };
@@ -99,9 +115,7 @@ function evaluateCellLine(line: CellLineEmbeddings, compounds: string[], control
     for (let y = x + 1; y < compounds.length; y += 1) {
       const a = compounds[x];
       const b = compounds[y];
-      const setA = get(a);
-      const setB = get(b);
-      const between = setA && setB && setA.rows > 0 && setB.rows > 0 ? medianPairDistances(setA, setB, metrics) : undefined;
+      const between = line.images(a) > 0 && line.images(b) > 0 ? line.medians(a, b, metrics) : undefined;
       for (const metric of metrics) {
         const medianAB = between ? fromMedian(between[metric] as MedianDistance, a, b) : undefinedBecause((missing(a) ?? missing(b)) as string);
         const medianAControl = toControl.has(a) ? fromMedian(toControl.get(a)![metric] as MedianDistance, a, control) : undefinedBecause((missing(a) ?? missing(control)) as string);

@@ -1,5 +1,5 @@
 import type { VectorMatrix } from '../numeric/matrix';
-import { primMst, singleLinkage, type LinkageRow } from './single-linkage.tree';
+import { coreDistancesOfPoints, primMst, primMstOfPoints, singleLinkage, type LinkageRow } from './single-linkage.tree';
 
 /**
  * HDBSCAN* (Campello, Moulavi & Sander 2013) as the `hdbscan` Python library computes it
@@ -80,13 +80,14 @@ export function hdbscanFromDistances(distances: Float64Array, n: number, options
 /**
  * One clustering per min_cluster_size. With a fixed min_samples (the study's 1) the
  * mutual-reachability tree does not depend on min_cluster_size, so it is built once and
- * only the cheap condense/select steps run per value.
+ * only the cheap condense/select steps run per value. The tree is built from the points
+ * (O(n) memory, the same tree as from the distance matrix), so a 37,000-image cell line fits.
  */
 export function hdbscanSweep(points: VectorMatrix, minClusterSizes: readonly number[], options: Omit<HdbscanOptions, 'minClusterSize'> & { minSamples: number }): HdbscanResult[] {
   const n = points.rows;
   for (const size of minClusterSizes) if (!(Math.floor(size) >= 2)) throw new RangeError(`minClusterSize must be at least 2, got ${size}`);
   if (n < 2) return minClusterSizes.map(() => emptyResult(n));
-  const linkage = singleLinkageTree(euclideanDistanceMatrix(points), n, options.minSamples, options.coreDistanceConvention ?? 'hdbscan');
+  const linkage = singleLinkage(primMstOfPoints(points, coreDistancesOfPoints(points, coreIndex(n, options.minSamples, options.coreDistanceConvention ?? 'hdbscan'))), n);
   return minClusterSizes.map((size) => clusterSingleLinkage(linkage, n, Math.floor(size), options.allowSingleCluster ?? false));
 }
 
@@ -119,10 +120,14 @@ export function euclideanDistanceMatrix(points: VectorMatrix): Float64Array {
   return out;
 }
 
-export function coreDistances(distances: Float64Array, n: number, minSamples: number, convention: 'hdbscan' | 'sklearn'): Float64Array {
-  // index into the row sorted ascending, where index 0 is the point itself (distance 0)
+/** The position of the core distance in a row sorted ascending, where index 0 is the point itself (distance 0). */
+function coreIndex(n: number, minSamples: number, convention: 'hdbscan' | 'sklearn'): number {
   const clamped = Math.max(1, Math.min(n - 1, minSamples));
-  const index = convention === 'hdbscan' ? clamped : Math.min(n - 1, minSamples) - 1;
+  return convention === 'hdbscan' ? clamped : Math.min(n - 1, minSamples) - 1;
+}
+
+export function coreDistances(distances: Float64Array, n: number, minSamples: number, convention: 'hdbscan' | 'sklearn'): Float64Array {
+  const index = coreIndex(n, minSamples, convention);
   const core = new Float64Array(n);
   const rowBuffer = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {

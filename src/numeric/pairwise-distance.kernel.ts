@@ -121,7 +121,60 @@ export interface MedianDistance {
 
 /** Median of each metric over all cross pairs (or all within-set pairs). */
 export function medianPairDistances(a: VectorMatrix, b: VectorMatrix | 'within', metrics: readonly DistanceMetric[] = DISTANCE_METRICS): Partial<Record<DistanceMetric, MedianDistance>> {
-  const sets = pairDistances(a, b, metrics);
+  return mediansOf(pairDistances(a, b, metrics), metrics);
+}
+
+/**
+ * The four distances of `pairs` pairs drawn uniformly with replacement, row aRows[i] of x
+ * against row bRows[j], by the same formulas as pairDistances: what a sampled similarity
+ * takes its medians of, without copying either compound's rows.
+ */
+export function sampledPairDistances(x: VectorMatrix, aRows: readonly number[], bRows: readonly number[], pairs: number, random: { next(): number }, metrics: readonly DistanceMetric[] = DISTANCE_METRICS): Partial<DistanceSets> {
+  const { dim, data } = x;
+  const out: Partial<DistanceSets> = {};
+  for (const metric of new Set(metrics)) out[metric] = new Float64Array(pairs);
+  for (let p = 0; p < pairs; p += 1) {
+    const oi = aRows[Math.floor(random.next() * aRows.length)] * dim;
+    const oj = bRows[Math.floor(random.next() * bRows.length)] * dim;
+    let dot = 0;
+    let sq = 0;
+    let absDiff = 0;
+    let absSum = 0;
+    let si = 0;
+    let sj = 0;
+    let ni = 0;
+    let nj = 0;
+    for (let k = 0; k < dim; k += 1) {
+      const u = data[oi + k];
+      const v = data[oj + k];
+      const d = u - v;
+      const s = u + v;
+      dot += u * v;
+      sq += d * d;
+      absDiff += d < 0 ? -d : d;
+      absSum += s < 0 ? -s : s;
+      si += u;
+      sj += v;
+      ni += u * u;
+      nj += v * v;
+    }
+    if (out.euclidean) out.euclidean[p] = Math.sqrt(sq);
+    if (out.cosine) out.cosine[p] = unitDistance(dot, Math.sqrt(ni) * Math.sqrt(nj), 2);
+    if (out.correlation) out.correlation[p] = unitDistance(dot - (si * sj) / dim, centredNorm(data, oi, dim, si) * centredNorm(data, oj, dim, sj), Infinity);
+    if (out.braycurtis) out.braycurtis[p] = absSum === 0 ? Number.NaN : absDiff / absSum;
+  }
+  return out;
+}
+
+function centredNorm(data: Float32Array, offset: number, dim: number, sum: number): number {
+  const mu = sum / dim;
+  let cc = 0;
+  for (let k = offset, end = offset + dim; k < end; k += 1) cc += (data[k] - mu) * (data[k] - mu);
+  return Math.sqrt(cc);
+}
+
+/** Median of each metric's distances, undefined (NaN) ones left out; the arrays are reordered in place. */
+export function mediansOf(sets: Partial<DistanceSets>, metrics: readonly DistanceMetric[]): Partial<Record<DistanceMetric, MedianDistance>> {
   const out: Partial<Record<DistanceMetric, MedianDistance>> = {};
   for (const metric of metrics) {
     const values = sets[metric] as Float64Array;

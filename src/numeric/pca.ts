@@ -196,15 +196,18 @@ function symmetricTimes(g: Float64Array, n: number, q: Float64Array, l: number):
   return out;
 }
 
-export function projectPca(model: PcaModel, x: VectorMatrix): VectorMatrix {
+/** The rows of x (or only the rows given, in that order, without copying them first) in the model's axes. */
+export function projectPca(model: PcaModel, x: VectorMatrix, rows?: readonly number[]): VectorMatrix {
   if (x.dim !== model.dim) throw new RangeError(`PCA fitted on ${model.dim}-d, given ${x.dim}-d`);
-  const { rows: n, dim: d, data } = x;
+  const { dim: d, data } = x;
+  const n = rows ? rows.length : x.rows;
   const k = model.components;
   const out = new Float32Array(n * k);
   const centred = new Float64Array(d);
   const projected = new Float64Array(k);
   for (let i = 0; i < n; i += 1) {
-    for (let j = 0; j < d; j += 1) centred[j] = data[i * d + j] - model.mean[j];
+    const offset = (rows ? rows[i] : i) * d;
+    for (let j = 0; j < d; j += 1) centred[j] = data[offset + j] - model.mean[j];
     dotsWithRows(centred, 0, model.axes, 0, k, d, projected);
     out.set(projected, i * k);
   }

@@ -3,6 +3,7 @@ import { parseBenchEvaluateOptions } from '../../src/cli/bench-evaluate.command'
 import { UsageError } from '../../src/cli/usage-error';
 import { DEFAULT_EVALUATION_PARAMETERS, resolveParameters } from '../../src/evaluation/tasks/evaluation-parameters';
 import { pairParameters } from '../../src/evaluation/tasks/similarity/similarity.parameters';
+import { classificationSampling, DEFAULT_SAMPLING } from '../../src/evaluation/tasks/sampling.parameters';
 import { syntheticRunEmbeddings } from '../../src/evaluation/evaluation.benchmark';
 import { LineEvaluationPool } from '../../src/evaluation/line-evaluation.pool';
 import { evaluateLineTasks, type LineResults } from '../../src/evaluation/cell-line.evaluator';
@@ -27,7 +28,7 @@ function syntheticLine(): LineData {
 
 describe('run evaluation pieces', () => {
   it('parses bench evaluate options and refuses bad ones with a usage error', () => {
-    expect(parseBenchEvaluateOptions({})).toEqual({ images: 3000, cellLines: 10, dim: 2048, nullSize: 10000, seed: 1, run: undefined });
+    expect(parseBenchEvaluateOptions({})).toEqual({ images: 3000, cellLines: 10, dim: 2048, nullSize: 10000, seed: 1, exact: false, sampleSeed: 0, seeds: 5, run: undefined });
     expect(() => parseBenchEvaluateOptions({ images: 'many' })).toThrow(UsageError);
     expect(() => parseBenchEvaluateOptions({ run: 'x' })).toThrow(UsageError);
   });
@@ -37,12 +38,12 @@ describe('run evaluation pieces', () => {
     for (const bad of [{ testFraction: 0 }, { nullSize: 5 }, { drugA: 'DMSO' }, { drugA: 'X', drugB: 'x' }, { tasks: ['plots'] }] as const) {
       expect(() => resolveParameters(bad as never)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
     }
-    expect(pairParameters('Pemetrexed', 'Methotrexate', 'DMSO')).toEqual({ compounds: ['Methotrexate', 'Pemetrexed'], control: 'DMSO', moa: null });
+    expect(pairParameters('Pemetrexed', 'Methotrexate', 'DMSO')).toEqual({ compounds: ['Methotrexate', 'Pemetrexed'], control: 'DMSO', moa: null, sampling: { exact: false, seed: 0, pairsPerCompoundPair: 20000 } });
   });
 
   it('holds out whole plates, the same for both classes, and scores every compound', () => {
     const line = syntheticLine();
-    const result = classificationOfLine(line, { heldOut: 'plate', testFraction: 0.25, pcaComponents: 10, c: 1, control: 'DMSO', seed: 0 });
+    const result = classificationOfLine(line, { heldOut: 'plate', testFraction: 0.25, pcaComponents: 10, c: 1, control: 'DMSO', seed: 0, sampling: classificationSampling(DEFAULT_SAMPLING) });
     expect(result.status).toBe('ok');
     if (result.status !== 'ok') return;
     expect(result.heldOutPlates).toHaveLength(1);
@@ -57,7 +58,7 @@ describe('run evaluation pieces', () => {
   it('says why a one-plate cell line cannot be classified', () => {
     const line = syntheticLine();
     const onePlate = { ...line, images: line.images.map((image) => ({ ...image, plate: 'P1' })) };
-    expect(classificationOfLine(onePlate, { heldOut: 'plate', testFraction: 0.25, pcaComponents: 10, c: 1, control: 'DMSO', seed: 0 })).toEqual({
+    expect(classificationOfLine(onePlate, { heldOut: 'plate', testFraction: 0.25, pcaComponents: 10, c: 1, control: 'DMSO', seed: 0, sampling: classificationSampling(DEFAULT_SAMPLING) })).toEqual({
       cellLine: 'line1',
       status: 'undefined',
       reason: 'cell line line1 is on 1 plate: no plate to hold out',

@@ -43,6 +43,12 @@ export class EvaluationParametersInput {
   @Field(() => Int, { nullable: true, description: 'default 0' })
   seed?: number;
 
+  @Field(() => Boolean, { nullable: true, description: 'no sampling at any size: every image pair, UMAP and PCA on every image (default false: seeded samples of fixed size on large cell lines)' })
+  exact?: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'seed of the samples a large cell line is evaluated on (default 0)' })
+  sampleSeed?: number;
+
   @Field(() => [EvaluationTaskEnum], { nullable: true, description: 'default all' })
   tasks?: TaskName[];
 }

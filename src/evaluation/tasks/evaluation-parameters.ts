@@ -9,7 +9,7 @@ export type ResolvedParameters = SharedParameters & TaskInputs & { tasks: TaskNa
 /** What a `run.evaluate` job or the evaluateRun mutation may set; everything has a default. */
 export type EvaluationParameters = Partial<ResolvedParameters>;
 
-const SHARED_DEFAULTS: SharedParameters & { tasks: TaskName[] } = { control: 'DMSO', pcaComponents: 50, seed: 0, tasks: [...TASK_NAMES] };
+const SHARED_DEFAULTS: SharedParameters & { tasks: TaskName[] } = { control: 'DMSO', pcaComponents: 50, seed: 0, exact: false, sampleSeed: 0, tasks: [...TASK_NAMES] };
 
 export const DEFAULT_EVALUATION_PARAMETERS: ResolvedParameters = Object.assign({}, SHARED_DEFAULTS, ...EVALUATION_TASKS.map((task) => task.defaults));
 
@@ -20,6 +20,8 @@ export function resolveParameters(input: EvaluationParameters = {}): ResolvedPar
   p.control = checkCompoundName('control', p.control);
   checkNumber('pcaComponents', p.pcaComponents, Number.isInteger(p.pcaComponents) && p.pcaComponents >= 2 && p.pcaComponents <= 2048, 'an integer from 2 to 2048');
   checkNumber('seed', p.seed, Number.isInteger(p.seed), 'an integer');
+  checkNumber('sampleSeed', p.sampleSeed, Number.isInteger(p.sampleSeed), 'an integer');
+  if (typeof p.exact !== 'boolean') throw new BadUserInputError('exact must be true or false', 'exact');
   if (!Array.isArray(p.tasks) || p.tasks.length === 0 || !p.tasks.every(isTaskName)) throw new BadUserInputError(`tasks must be some of ${TASK_NAMES.join(', ')}`, 'tasks');
   p.tasks = TASK_NAMES.filter((name) => p.tasks.includes(name));
   // every task's fields are checked, also of tasks not run: a bad value is never silently kept

@@ -12,11 +12,15 @@ export interface LineData {
   vectors: VectorMatrix;
 }
 
-/** Parameters every task may read: the control compound, the PCA width and the seed. */
+/** Parameters every task may read: the control compound, the PCA width, the seed and the sampling (tasks/sampling.parameters.ts). */
 export interface SharedParameters {
   control: string;
   pcaComponents: number;
   seed: number;
+  /** no sampling at any size */
+  exact: boolean;
+  /** the seed of the samples alone */
+  sampleSeed: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import { rocAuc } from '../../classification.metrics';
 import { evaluateDrugClassification } from '../../drug-classification.evaluator';
 import { measured, undefinedBecause, type Measured } from '../../undefined-value';
 import type { LineData, LineImage } from '../evaluation-task';
+import { sampleOf } from '../sampling.parameters';
 import type { ActivityScore, ClassificationCellLineResult, ClassificationParameters, TopDose, TopDoseRocAuc } from './classification.result';
 
 /**
@@ -26,7 +27,7 @@ export function classificationOfLine(line: LineData, parameters: ClassificationP
   const labels = images.map((image) => (image.isControl ? 0 : 1));
   const outcome = evaluateDrugClassification(
     { cellLine, embeddings: line.vectors, labels },
-    { split: { train, test }, pcaComponents: parameters.pcaComponents, c: parameters.c, seed: parameters.seed, classWeight: 'balanced' },
+    { split: { train, test }, pcaComponents: parameters.pcaComponents, c: parameters.c, seed: parameters.seed, classWeight: 'balanced', pcaFitRows: pcaFitRows(train, labels, parameters, cellLine) },
   );
   if (outcome.status !== 'ok') return { cellLine, status: 'undefined', reason: outcome.reason };
   const probabilityOf = new Map<number, number>();
@@ -45,6 +46,21 @@ export function classificationOfLine(line: LineData, parameters: ClassificationP
     activityScores: activityScores(images, probabilityOf),
     topDose: topDose(images, probabilityOf, parameters.control),
   };
+}
+
+/**
+ * The training rows the PCA is fitted on: all of them up to the sample size, else that many
+ * drawn per class in proportion to the class's share (drugs and controls as in training).
+ */
+function pcaFitRows(train: readonly number[], labels: readonly number[], parameters: ClassificationParameters, cellLine: string): readonly number[] {
+  const { sampling } = parameters;
+  if (sampling.exact || train.length <= sampling.pcaFitImages) return train;
+  return [0, 1]
+    .flatMap((cls) => {
+      const rows = train.filter((i) => labels[i] === cls);
+      return sampleOf(rows, Math.max(1, Math.round((sampling.pcaFitImages * rows.length) / train.length)), sampling, 'classification-pca', cellLine, cls);
+    })
+    .sort((a, b) => a - b);
 }
 
 function activityScores(images: readonly LineImage[], probabilityOf: ReadonlyMap<number, number>): ActivityScore[] {

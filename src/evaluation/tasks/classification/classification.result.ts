@@ -1,6 +1,7 @@
 import type { BinaryClassificationReport } from '../../classification.metrics';
 import type { Measured } from '../../undefined-value';
 import type { MedianMad } from '../median-mad';
+import type { ClassificationSampling } from '../sampling.parameters';
 
 /** The classification fields of an evaluation request (control, PCA width and seed are shared). */
 export interface ClassificationInput {
@@ -19,6 +20,8 @@ export interface ClassificationParameters {
   /** the control the top-dose ROC-AUC is computed against (all controls are class 0 in training) */
   control: string;
   seed: number;
+  /** the PCA's fit on large cell lines (tasks/sampling.parameters.ts) */
+  sampling: ClassificationSampling;
 }
 
 export interface ActivityScore {

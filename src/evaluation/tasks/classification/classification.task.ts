@@ -1,4 +1,5 @@
-import type { EvaluationTask } from '../evaluation-task';
+import type { EvaluationTask, SharedParameters } from '../evaluation-task';
+import { classificationSampling, samplingPolicy } from '../sampling.parameters';
 import { medianMad } from '../median-mad';
 import { checkNumber } from '../parameter-checks';
 import { undefinedBecause } from '../../undefined-value';
@@ -28,8 +29,8 @@ export const classificationTask = {
   resolver: () => import('./classification.resolver.js').then((module) => module.ClassificationResolver),
 } satisfies EvaluationTask<'classification', ClassificationInput, ClassificationParameters, ClassificationCellLineResult, ClassificationAggregateResult>;
 
-export function classificationParameters(p: ClassificationInput & { control: string; pcaComponents: number; seed: number }): ClassificationParameters {
-  return { heldOut: 'plate', testFraction: p.testFraction, pcaComponents: p.pcaComponents, c: p.c, control: p.control, seed: p.seed };
+export function classificationParameters(p: ClassificationInput & SharedParameters): ClassificationParameters {
+  return { heldOut: 'plate', testFraction: p.testFraction, pcaComponents: p.pcaComponents, c: p.c, control: p.control, seed: p.seed, sampling: classificationSampling(samplingPolicy(p)) };
 }
 
 export function aggregateClassification(lines: readonly ClassificationCellLineResult[]): ClassificationAggregateResult {

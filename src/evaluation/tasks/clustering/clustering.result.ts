@@ -1,5 +1,6 @@
 import type { ClusteringSweepPoint } from '../../clustering.evaluator';
 import type { MedianMad } from '../median-mad';
+import type { ClusteringSampling } from '../sampling.parameters';
 
 /** The clustering fields of an evaluation request (PCA width and seed are shared). */
 export interface ClusteringInput {
@@ -13,6 +14,8 @@ export interface ClusteringParameters {
   minSamples: number;
   pcaComponents: number;
   seed: number;
+  /** the PCA, UMAP and silhouette samples on large cell lines (tasks/sampling.parameters.ts) */
+  sampling: ClusteringSampling;
 }
 
 export type ClusteringSweepEntry = ClusteringSweepPoint & { onDemand?: boolean };

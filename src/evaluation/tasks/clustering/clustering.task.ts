@@ -1,7 +1,8 @@
 import { matrixFromRows } from '../../../numeric/matrix';
 import { DEFAULT_MIN_CLUSTER_SIZES, evaluateClustering, sweepPoints } from '../../clustering.evaluator';
 import { measured, undefinedBecause, type Measured } from '../../undefined-value';
-import type { EvaluationTask, LineData } from '../evaluation-task';
+import type { EvaluationTask, LineData, SharedParameters } from '../evaluation-task';
+import { clusteringSampling, samplingPolicy } from '../sampling.parameters';
 import { medianMad } from '../median-mad';
 import { checkNumber } from '../parameter-checks';
 import { BadUserInputError } from '../../../errors/app-errors';
@@ -26,8 +27,8 @@ export const clusteringTask = {
   resolver: () => import('./clustering.resolver.js').then((module) => module.ClusteringResolver),
 } satisfies EvaluationTask<'clustering', ClusteringInput, ClusteringParameters, ClusteringCellLineResult, ClusteringAggregateResult>;
 
-export function clusteringParameters(p: ClusteringInput & { pcaComponents: number; seed: number }): ClusteringParameters {
-  return { minClusterSizes: p.minClusterSizes, minSamples: p.minSamples, pcaComponents: p.pcaComponents, seed: p.seed };
+export function clusteringParameters(p: ClusteringInput & SharedParameters): ClusteringParameters {
+  return { minClusterSizes: p.minClusterSizes, minSamples: p.minSamples, pcaComponents: p.pcaComponents, seed: p.seed, sampling: clusteringSampling(samplingPolicy(p)) };
 }
 
 function checkMinClusterSizes(sizes: unknown): void {
@@ -41,7 +42,7 @@ export function clusteringOfLine(line: LineData, parameters: ClusteringParameter
   const compounds = line.images.map((image) => image.compound);
   const outcome = evaluateClustering(
     { cellLine: line.cellLine, embeddings: line.vectors, compounds },
-    { minClusterSizes: parameters.minClusterSizes, minSamples: parameters.minSamples, pcaComponents: parameters.pcaComponents, seed: parameters.seed },
+    { minClusterSizes: parameters.minClusterSizes, minSamples: parameters.minSamples, pcaComponents: parameters.pcaComponents, seed: parameters.seed, sampling: parameters.sampling },
   );
   if (outcome.status !== 'ok') return outcome;
   return {
@@ -63,7 +64,8 @@ export function clusteringOfLine(line: LineData, parameters: ClusteringParameter
  */
 export function withMinClusterSize(result: ClusteringCellLineResult, minClusterSize: number, parameters: ClusteringParameters): ClusteringCellLineResult | undefined {
   if (result.status !== 'ok' || result.sweep.some((point) => point.minClusterSize === minClusterSize)) return undefined;
-  const [point] = sweepPoints(matrixFromRows(result.coordinates, 2), [minClusterSize], parameters.minSamples, result.compounds);
+  // result sets stored before sampling existed have no sampling in their parameters: every image was used
+  const [point] = sweepPoints(matrixFromRows(result.coordinates, 2), [minClusterSize], parameters.minSamples, result.compounds, parameters.sampling, result.cellLine);
   return { ...result, sweep: [...result.sweep, { ...point, onDemand: true }].sort((a, b) => a.minClusterSize - b.minClusterSize) };
 }
 

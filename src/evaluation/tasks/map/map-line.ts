@@ -11,18 +11,7 @@ import type { MapAggregateResult, MapCellLineResult, MapParameters } from './map
  * line (other controls take no part). Consistency: one profile per non-control compound
  * with a MoA, the median of its top-dose wells' profiles; positives share the MoA.
  */
-export function mapOfLine(line: LineData, parameters: MapParameters): MapCellLineResult {
-  const wells = new Map<string, { image: LineImage; rows: number[] }>();
-  line.images.forEach((image, i) => {
-    const key = `${image.plate}\u0000${image.well}`;
-    const entry = wells.get(key) ?? { image, rows: [] };
-    entry.rows.push(i);
-    wells.set(key, entry);
-  });
-  const wellProfiles = [...wells.values()].map(({ image, rows }) => ({
-    image,
-    vector: elementwiseMedian(rows.map((r) => line.vectors.data.subarray(r * line.vectors.dim, (r + 1) * line.vectors.dim))),
-  }));
+export function mapOfLine(line: LineData, parameters: MapParameters, wellProfiles = wellProfilesOf(line)): MapCellLineResult {
   const options = { nullSize: parameters.nullSize, threshold: parameters.threshold, seed: `${parameters.seed}:${line.cellLine}` };
   let vectors: Float32Array[];
   let profiles: MapProfile[];
@@ -54,6 +43,26 @@ export function mapOfLine(line: LineData, parameters: MapParameters): MapCellLin
               : `cell line ${line.cellLine} has no drug-treated compound with a MoA`,
         );
   return { ...result, cellLine: line.cellLine, profiles: vectors.length, meanAveragePrecision };
+}
+
+export interface WellProfile {
+  image: LineImage;
+  vector: Float32Array;
+}
+
+/** One profile per well: the elementwise median of its images (both kinds start from them: computed once per cell line). */
+export function wellProfilesOf(line: LineData): WellProfile[] {
+  const wells = new Map<string, { image: LineImage; rows: number[] }>();
+  line.images.forEach((image, i) => {
+    const key = `${image.plate}\u0000${image.well}`;
+    const entry = wells.get(key) ?? { image, rows: [] };
+    entry.rows.push(i);
+    wells.set(key, entry);
+  });
+  return [...wells.values()].map(({ image, rows }) => ({
+    image,
+    vector: elementwiseMedian(rows.map((r) => line.vectors.data.subarray(r * line.vectors.dim, (r + 1) * line.vectors.dim))),
+  }));
 }
 
 export function aggregateMap(kind: MapParameters['kind'], lines: readonly MapCellLineResult[]): MapAggregateResult {

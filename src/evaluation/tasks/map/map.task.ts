@@ -1,6 +1,6 @@
 import type { EvaluationTask, SharedParameters } from '../evaluation-task';
 import { checkNumber } from '../parameter-checks';
-import { aggregateMap, mapOfLine } from './map-line';
+import { aggregateMap, mapOfLine, wellProfilesOf } from './map-line';
 import { mapReport } from './map.report';
 import { MAP_KINDS, type MapAggregateResult, type MapCellLineResult, type MapInput, type MapKind, type MapParameters } from './map.result';
 
@@ -14,7 +14,10 @@ export const mapTask = {
     return { nullSize: input.nullSize, threshold: input.threshold };
   },
   parameterSets: (p) => MAP_KINDS.map((kind) => mapParameters(p, kind)),
-  evaluateLine: (line, sets) => sets.map((set) => mapOfLine(line, set)),
+  evaluateLine(line, sets) {
+    const wells = wellProfilesOf(line);
+    return sets.map((set) => mapOfLine(line, set, wells));
+  },
   aggregate: (parameters, lines) => aggregateMap(parameters.kind, lines),
   report: mapReport,
   resolver: () => import('./map.resolver.js').then((module) => module.MapResolver),

@@ -1,5 +1,6 @@
 import type { DistanceMetric } from '../../../numeric/distance.metrics';
 import type { AggregateSimilarity, CellLineSimilarity } from '../../drug-similarity.evaluator';
+import type { SimilaritySampling } from '../sampling.parameters';
 
 /** The similarity fields of an evaluation request; the control is shared (SharedParameters). */
 export interface SimilarityInput {
@@ -16,6 +17,8 @@ export interface SimilarityParameters {
   control: string;
   /** the MoA when the group is "compounds sharing a MoA", else null */
   moa: string | null;
+  /** image pairs per compound pair on large cell lines (tasks/sampling.parameters.ts) */
+  sampling: SimilaritySampling;
 }
 
 /** Row with a cell line: its medians and D^-1, d per metric (see drug-similarity.evaluator.ts). */

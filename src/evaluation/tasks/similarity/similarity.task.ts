@@ -1,8 +1,11 @@
 import { DISTANCE_METRICS } from '../../../numeric/distance.metrics';
 import { selectRows, type VectorMatrix } from '../../../numeric/matrix';
-import { evaluateCompoundGroup } from '../../drug-similarity.evaluator';
+import { mediansOf, medianPairDistances, sampledPairDistances } from '../../../numeric/pairwise-distance.kernel';
+import { SeededRandom } from '../../../util/seeded-random';
+import { similarityOfCompounds, type CompoundPairs } from '../../drug-similarity.evaluator';
 import type { EvaluationTask, LineData } from '../evaluation-task';
 import { medianMad } from '../median-mad';
+import type { SimilaritySampling } from '../sampling.parameters';
 import { SIMILARITY_DEFAULTS, similarityGroups, validateSimilarity } from './similarity.parameters';
 import { similarityReport } from './similarity.report';
 import type { SimilarityAggregateResult, SimilarityCellLineResult, SimilarityInput, SimilarityParameters } from './similarity.result';
@@ -15,26 +18,61 @@ export const similarityTask = {
   parameterSets: similarityGroups,
   evaluateLine(line, sets) {
     if (sets.length === 0) return [];
-    // the pair and every MoA group read the same per-compound matrices
-    const matrices = byCompound(line);
-    return sets.map((set) => similarityOfLine(line, set, matrices));
+    // the pair and every MoA group read the same per-compound rows, and share the medians of the compound pairs they have in common
+    const rowsOf = byCompound(line);
+    const medians = new Map<string, ReturnType<CompoundPairs['medians']>>();
+    return sets.map((set) => similarityOfLine(line, set, rowsOf, medians));
   },
   aggregate: aggregateSimilarity,
   report: similarityReport,
   resolver: () => import('./similarity.resolver.js').then((module) => module.SimilarityResolver),
 } satisfies EvaluationTask<'similarity', SimilarityInput, SimilarityParameters, SimilarityCellLineResult, SimilarityAggregateResult>;
 
-export function byCompound(line: LineData): Map<string, VectorMatrix> {
+/** The row indices of each compound's images. */
+export function byCompound(line: LineData): Map<string, number[]> {
   const indices = new Map<string, number[]>();
-  line.images.forEach((image, i) => indices.set(image.compound, [...(indices.get(image.compound) ?? []), i]));
-  return new Map([...indices].map(([name, rows]) => [name, selectRows(line.vectors, rows)]));
+  line.images.forEach((image, i) => {
+    const rows = indices.get(image.compound);
+    if (rows) rows.push(i);
+    else indices.set(image.compound, [i]);
+  });
+  return indices;
 }
 
-export function similarityOfLine(line: LineData, parameters: SimilarityParameters, matrices = byCompound(line)): SimilarityCellLineResult {
-  const result = evaluateCompoundGroup([{ cellLine: line.cellLine, byCompound: matrices }], parameters.compounds, { control: parameters.control });
+/**
+ * Two compounds' medians over every image pair while they have no more pairs than the
+ * sample size (or the sampling is exact), else over that many pairs drawn with replacement,
+ * seeded by the sampling seed, the cell line and the pair: the same pair gets the same draw
+ * in every group it belongs to. Only compounds compared in full are copied out of the line.
+ */
+export function compoundPairs(line: LineData, rowsOf: ReadonlyMap<string, number[]>, sampling: SimilaritySampling, cache = new Map<string, ReturnType<CompoundPairs['medians']>>()): CompoundPairs {
+  const copies = new Map<string, VectorMatrix>();
+  const matrix = (name: string): VectorMatrix => copies.get(name) ?? copies.set(name, selectRows(line.vectors, rowsOf.get(name) ?? [])).get(name)!;
+  const compute = (a: string, b: string, metrics: Parameters<CompoundPairs['medians']>[2]): ReturnType<CompoundPairs['medians']> => {
+    const aRows = rowsOf.get(a) ?? [];
+    const bRows = rowsOf.get(b) ?? [];
+    if (sampling.exact || aRows.length * bRows.length <= sampling.pairsPerCompoundPair) return medianPairDistances(matrix(a), matrix(b), metrics);
+    const random = SeededRandom.derive('similarity-pairs', sampling.seed, line.cellLine, a, b);
+    return mediansOf(sampledPairDistances(line.vectors, aRows, bRows, sampling.pairsPerCompoundPair, random, metrics), metrics);
+  };
+  return {
+    cellLine: line.cellLine,
+    images: (name) => rowsOf.get(name)?.length ?? 0,
+    medians(a, b, metrics) {
+      const key = JSON.stringify([a, b, sampling, metrics]);
+      const known = cache.get(key) ?? compute(a, b, metrics);
+      cache.set(key, known);
+      return known;
+    },
+  };
+}
+
+export function similarityOfLine(line: LineData, parameters: SimilarityParameters, rowsOf = byCompound(line), medians?: Map<string, ReturnType<CompoundPairs['medians']>>): SimilarityCellLineResult {
+  const pairs = compoundPairs(line, rowsOf, parameters.sampling, medians);
+  const metrics = similarityOfCompounds(pairs, [...new Set(parameters.compounds)], parameters.control);
   const images: Record<string, number> = {};
-  for (const name of [...parameters.compounds, parameters.control]) images[name] = matrices.get(name)?.rows ?? 0;
-  return { cellLine: line.cellLine, images, metrics: result.cellLines[0].metrics };
+  for (const name of [...parameters.compounds, parameters.control]) images[name] = pairs.images(name);
+  return { cellLine: line.cellLine, images, metrics: metrics.metrics };
 }
 
 export function aggregateSimilarity(parameters: SimilarityParameters, lines: readonly SimilarityCellLineResult[]): SimilarityAggregateResult {

@@ -1,0 +1,101 @@
+import { selectRows, type VectorMatrix } from '../numeric/matrix';
+import { umapProject, type UmapOptions, type UmapOutcome } from './umap.projection';
+
+/**
+ * UMAP of a large cell line: fitted (umapProject, exact neighbours) on the rows `fitRows`,
+ * every other row placed as umap-learn's `transform` starts it: at the weighted mean of the
+ * 2-D coordinates of its k nearest fitted rows (k = the fit's nNeighbors, exact euclidean
+ * search), with UMAP's smooth-kNN membership weights exp(-d / sigma), sigma chosen by
+ * bisection so that they sum to log2(k) (the transform's local connectivity is 0, so no
+ * distance is subtracted). umap-learn then refines the placed points for a third of the fit's
+ * epochs; that refinement is skipped here (umap-js's own transform, which does it, took
+ * minutes for a few thousand points): a placed point lies among the neighbours it was
+ * placed by, which is what HDBSCAN's clusters and the indices read. Cost: rows x fitRows x
+ * dim, no n x n matrix.
+ */
+export function umapFitTransform(x: VectorMatrix, fitRows: readonly number[], options: UmapOptions = {}): UmapOutcome {
+  const sample = selectRows(x, fitRows);
+  const fitted = umapProject(sample, options);
+  if (fitted.status !== 'ok') return fitted;
+  const { nNeighbors: k, coordinates } = fitted;
+  const outDim = coordinates.dim;
+  const data = new Float32Array(x.rows * outDim);
+  const fitted0 = new Uint8Array(x.rows);
+  fitRows.forEach((row, p) => {
+    fitted0[row] = 1;
+    data.set(coordinates.data.subarray(p * outDim, (p + 1) * outDim), row * outDim);
+  });
+  const nearest = new Int32Array(k);
+  const distances = new Float64Array(k);
+  for (let i = 0; i < x.rows; i += 1) {
+    if (fitted0[i]) continue;
+    nearestFitted(x, i, sample, nearest, distances);
+    const weights = membershipWeights(distances);
+    for (let c = 0; c < outDim; c += 1) {
+      let s = 0;
+      for (let j = 0; j < k; j += 1) s += weights[j] * coordinates.data[nearest[j] * outDim + c];
+      data[i * outDim + c] = s;
+    }
+  }
+  return { status: 'ok', coordinates: { rows: x.rows, dim: outDim, data }, nNeighbors: k };
+}
+
+/** The k nearest rows of `sample` to row i of x, ascending, ties by index (insertion into a sorted k-list). */
+function nearestFitted(x: VectorMatrix, i: number, sample: VectorMatrix, nearest: Int32Array, distances: Float64Array): void {
+  const { dim } = x;
+  const k = nearest.length;
+  distances.fill(Infinity);
+  nearest.fill(-1);
+  const offset = i * dim;
+  for (let j = 0; j < sample.rows; j += 1) {
+    let s = 0;
+    for (let t = 0, o = j * dim; t < dim; t += 1) {
+      const v = x.data[offset + t] - sample.data[o + t];
+      s += v * v;
+    }
+    if (s >= distances[k - 1]) continue;
+    let at = k - 1;
+    while (at > 0 && distances[at - 1] > s) {
+      distances[at] = distances[at - 1];
+      nearest[at] = nearest[at - 1];
+      at -= 1;
+    }
+    distances[at] = s;
+    nearest[at] = j;
+  }
+  for (let j = 0; j < k; j += 1) distances[j] = Math.sqrt(distances[j]);
+}
+
+/** exp(-d / sigma) normalised to sum 1, sigma bisected until the raw weights sum to log2(k). */
+function membershipWeights(distances: Float64Array): Float64Array {
+  const k = distances.length;
+  const target = Math.log2(k);
+  let low = 0;
+  let high = Infinity;
+  let sigma = 1;
+  const total = (s: number): number => {
+    let sum = 0;
+    for (let j = 0; j < k; j += 1) sum += Math.exp(-distances[j] / s);
+    return sum;
+  };
+  for (let step = 0; step < 64; step += 1) {
+    const sum = total(sigma);
+    if (Math.abs(sum - target) < 1e-5) break;
+    if (sum > target) {
+      high = sigma;
+      sigma = (low + high) / 2;
+    } else {
+      low = sigma;
+      sigma = high === Infinity ? sigma * 2 : (low + high) / 2;
+    }
+  }
+  // UMAP's floor on sigma (1e-3 of the mean neighbour distance) keeps the weights finite
+  let mean = 0;
+  for (let j = 0; j < k; j += 1) mean += distances[j] / k;
+  sigma = Math.max(sigma, 1e-3 * mean, Number.MIN_VALUE);
+  const weights = new Float64Array(k);
+  let sum = 0;
+  for (let j = 0; j < k; j += 1) sum += weights[j] = Math.exp(-distances[j] / sigma);
+  for (let j = 0; j < k; j += 1) weights[j] = sum > 0 ? weights[j] / sum : 1 / k;
+  return weights;
+}
