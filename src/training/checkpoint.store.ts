@@ -33,17 +33,18 @@ const MANIFEST_FILE = 'checkpoint.json';
 export type CheckpointChoice = 'latest' | 'best';
 
 /**
- * Checkpoints on the file system under <dataDir>/runs/<runId>/. A checkpoint is written to a
+ * Checkpoints on the file system under <storeDir>/runs/<runId>/ (the shared store: a run resumes,
+ * embeds and exports on any host). A checkpoint is written to a
  * temporary directory and renamed into place, then `best.json` (for a new best epoch) and
  * `latest.json` are replaced the same way: a process killed at any moment leaves the previous
  * checkpoint or the new one, never half. `best.json` goes first, so it never points at an epoch
  * that `latest.json` has not reached but a resumed run repeats, which writes it again.
  */
 export class CheckpointStore {
-  constructor(private readonly dataDir: string) {}
+  constructor(private readonly storeDir: string) {}
 
   runDir(runId: string): string {
-    return path.join(this.dataDir, 'runs', runId);
+    return path.join(this.storeDir, 'runs', runId);
   }
 
   /** Writes an epoch's checkpoint as the latest, and as the best too when `best` is set. */
