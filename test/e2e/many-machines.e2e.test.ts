@@ -56,7 +56,6 @@ describe.skipIf(inject('embeddedDatabase'))('many machines: workers and API repl
     await runtime.services.screens.generateAndRegister({ preset: 'tiny', seed: 7, name: 'tiny' });
   });
   afterAll(async () => {
-    processes.forEach((child, index) => require('node:fs').writeFileSync(`/tmp/mm-debug-${index}.log`, child.output()));
     await Promise.all(processes.map((child) => child.stop('SIGKILL')));
     await runtime?.close();
     await testDatabase?.drop();
