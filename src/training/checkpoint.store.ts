@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { EpochRecord } from '../db/repositories/run.repository';
@@ -52,8 +53,10 @@ export class CheckpointStore {
     const dir = this.runDir(runId);
     await fs.mkdir(dir, { recursive: true });
     const name = epochDirName(checkpoint.epoch);
-    const temporary = path.join(dir, `.${name}.${process.pid}.tmp`);
-    const pointers = [LATEST, BEST].map((file) => path.join(dir, `${file}.tmp`));
+    // the store may be shared by hosts (or containers) whose pids coincide: the random part keeps writers apart
+    const writer = `${process.pid}.${randomBytes(4).toString('hex')}`;
+    const temporary = path.join(dir, `.${name}.${writer}.tmp`);
+    const pointers = [LATEST, BEST].map((file) => path.join(dir, `${file}.${writer}.tmp`));
     const final = path.join(dir, name);
     try {
       await fs.rm(temporary, { recursive: true, force: true });
@@ -63,8 +66,8 @@ export class CheckpointStore {
       await writeDurably(path.join(temporary, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest)));
       await fs.rm(final, { recursive: true, force: true });
       await fs.rename(temporary, final);
-      if (options.best) await this.point(dir, BEST, name);
-      await this.point(dir, LATEST, name);
+      if (options.best) await this.point(dir, BEST, name, writer);
+      await this.point(dir, LATEST, name, writer);
     } catch (error) {
       // a write that failed (a full disk, most often) must not leave its half behind to keep the disk full
       await Promise.all([temporary, ...pointers].map((leftover) => fs.rm(leftover, { recursive: true, force: true }).catch(() => undefined)));
@@ -96,15 +99,15 @@ export class CheckpointStore {
     const name = epochDirName(epoch);
     if ((await this.pointedAt(dir, BEST)) === name) return;
     const kept = await fs.stat(path.join(dir, name)).then(() => true, () => false);
-    if (kept) await this.point(dir, BEST, name);
+    if (kept) await this.point(dir, BEST, name, `${process.pid}.${randomBytes(4).toString('hex')}`);
   }
 
   async remove(runId: string): Promise<void> {
     await fs.rm(this.runDir(runId), { recursive: true, force: true });
   }
 
-  private async point(dir: string, pointerFile: string, name: string): Promise<void> {
-    const temporary = path.join(dir, `${pointerFile}.tmp`);
+  private async point(dir: string, pointerFile: string, name: string, writer: string): Promise<void> {
+    const temporary = path.join(dir, `${pointerFile}.${writer}.tmp`);
     await writeDurably(temporary, Buffer.from(JSON.stringify({ checkpoint: name })));
     await fs.rename(temporary, path.join(dir, pointerFile));
   }
