@@ -110,7 +110,7 @@ describe.skipIf(inject('embeddedDatabase'))('many machines: workers and API repl
       );
       return rows.filter((row) => REQUIRED_EVALUATION_TASKS.every((task) => row.tasks.includes(task))).length;
     };
-    await until(async () => ((await evaluated()) === runIds.length ? true : undefined), 420_000, 'every run of the sweep to be evaluated');
+    await until(async () => ((await evaluated()) === runIds.length ? true : undefined), 600_000, 'every run of the sweep to be evaluated');
     const finished = await jobs();
     const seconds = Math.round((Date.now() - started) / 100) / 10;
 
@@ -146,7 +146,7 @@ describe.skipIf(inject('embeddedDatabase'))('many machines: workers and API repl
       expect(await exists(path.join(dataDir(`worker-${index}`), 'screens'))).toBe(false);
     }
     console.log(JSON.stringify({ manyMachines: { workers: WORKERS, runs: runIds.length, jobs: finished.length, jobsPerWorker: [...byWorker.values()], trainedBy: trainedBy.size, seconds } }));
-  }, 480_000);
+  }, 720_000);
 
   it('two serve replicas, each rebuilding its indexes from PostgreSQL in its own data dir, answer nearestCompounds and nearestImages identically', async () => {
     expect(runIds.length).toBeGreaterThan(0);
@@ -174,5 +174,5 @@ describe.skipIf(inject('embeddedDatabase'))('many machines: workers and API repl
       expect(second.body).toEqual(first.body);
     }
     for (const name of ['api-0', 'api-1']) expect(await exists(path.join(dataDir(name), 'indexes'))).toBe(true);
-  }, 180_000);
+  }, 300_000);
 });
