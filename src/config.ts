@@ -56,7 +56,13 @@ export type MetricsAccess = (typeof METRICS_ACCESS)[number];
 export interface Config {
   /** external PostgreSQL; undefined starts the embedded server in the data dir */
   databaseUrl: string | undefined;
+  /** this host's own files: the embedded database, vector indexes (rebuilt from PostgreSQL), exports, reports */
   dataDir: string;
+  /**
+   * what every worker on every host must read: screens the generate job writes, and each run's
+   * checkpoints and ONNX encoder (resume, embed and export on any host); the data dir by default
+   */
+  storeDir: string;
   /** real directories the API's importScreen may read below (the CLI's import reads anywhere) */
   importRoots: string[];
   port: number;
@@ -92,6 +98,7 @@ export interface StartSettings {
 export interface ConfigOverrides {
   databaseUrl?: string;
   dataDir?: string;
+  storeDir?: string;
   importRoots?: string;
   port?: string | number;
   host?: string;
@@ -119,6 +126,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
   return {
     databaseUrl,
     dataDir,
+    storeDir: path.resolve(nonEmpty(overrides.storeDir ?? env.MORPHOSPACE_STORE_DIR) ?? dataDir),
     importRoots: parseImportRoots(nonEmpty(overrides.importRoots ?? env.MORPHOSPACE_IMPORT_ROOTS), dataDir),
     port: parsePort(overrides.port ?? env.PORT ?? '4000'),
     host: nonEmpty(overrides.host ?? env.HOST) ?? '127.0.0.1',

@@ -88,10 +88,10 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const embeddings = new EmbeddingRepository(dataSource, config.storage.vectorPrecision);
   const profiles = new ProfileRepository(dataSource);
   const catalog = new CatalogService(new CatalogRepository(dataSource), pageLimit);
-  const screens = new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { dataDir: config.dataDir, queue, importRoots: new ImportRoots(config.importRoots) });
+  const screens = new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { storeDir: config.storeDir, queue, importRoots: new ImportRoots(config.importRoots) });
   const sweeps = new SweepService(new SweepRepository(dataSource), runs, catalog, pageLimit, queue);
   const comparisons = new ComparisonService(comparisonRepository, sweeps);
-  const checkpoints = new CheckpointStore(config.dataDir);
+  const checkpoints = new CheckpointStore(config.storeDir);
   const encoderExport = new EncoderExportService(runs, checkpoints, new OnnxModelStore((runId) => checkpoints.runDir(runId)));
   const profileBuilds = new ProfileService(new ProfileBuildRepository(dataSource));
   const classicalEmbedding = new ClassicalEmbeddingService(runs, embeddings, profileBuilds);

@@ -6,6 +6,7 @@ export function withConfigOptions(command: Command): Command {
   return command
     .option('--database-url <url>', 'external PostgreSQL (default: DATABASE_URL, else the embedded server)')
     .option('--data-dir <dir>', 'data directory (default: MORPHOSPACE_DATA_DIR or ./.morphospace)')
+    .option('--store-dir <dir>', 'shared store for screens, checkpoints and ONNX encoders, the same path on every host (default: MORPHOSPACE_STORE_DIR or the data dir)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL or info)');
 }
 

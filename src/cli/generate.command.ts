@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseSyntheticChannels, SYNTHETIC_CHANNELS, type SyntheticChannel } from '../data/synthetic/channel.catalog';
+import { GenerationMismatchError } from '../data/synthetic/generation.journal';
 import { generateScreen } from '../data/synthetic/screen.generator';
 import { PRESET_NAMES, isPresetName, type LargePresetOptions, type PresetName } from '../data/synthetic/screen.presets';
 import { progressReporter } from './cli-progress';
@@ -40,7 +41,7 @@ export function parseGenerateOptions(raw: Record<string, unknown>): GenerateComm
 export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
-    .description('Write a synthetic screen: PNG images, manifest.csv and ground-truth.json; prints a JSON summary')
+    .description('Write a synthetic screen: PNG images, manifest.csv and ground-truth.json; prints a JSON summary. Run again on a directory a killed call left, it continues where that one stopped')
     .requiredOption('--preset <name>', `screen size: ${PRESET_NAMES.join(' | ')}`)
     .option('--seed <n>', 'random seed (same preset and seed give identical files)', '0')
     .requiredOption('--out <dir>', 'output directory')
@@ -65,6 +66,10 @@ export function registerGenerateCommand(program: Command): void {
         });
         progress.stop();
         printJsonLine(summary);
+      } catch (error) {
+        // another screen's leftovers are bad input, not a failure
+        if (error instanceof GenerationMismatchError) throw new UsageError(error.message);
+        throw error;
       } finally {
         progress.stop();
       }

@@ -48,7 +48,7 @@ export class WorkerPool {
     const cli = path.resolve(__dirname, '../../../bin/morphospace.js');
     const args = ['worker', '--threads', String(this.options.threads), '--concurrency', String(this.options.concurrency), '--backend', this.config.training.backend, '--inference', this.config.training.inference, '--vector-precision', this.config.storage.vectorPrecision];
     const child = fork(cli, args, {
-      env: childEnvironment({ DATABASE_URL: this.databaseUrl, MORPHOSPACE_DATA_DIR: this.config.dataDir, LOG_LEVEL: this.config.logLevel }),
+      env: childEnvironment({ DATABASE_URL: this.databaseUrl, MORPHOSPACE_DATA_DIR: this.config.dataDir, MORPHOSPACE_STORE_DIR: this.config.storeDir, LOG_LEVEL: this.config.logLevel }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // out of the terminal's process group: Ctrl-C reaches `start` alone, which stops the
       // workers with one SIGTERM (a second signal would make a worker exit at once)

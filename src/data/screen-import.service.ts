@@ -60,7 +60,8 @@ export interface ScreenJobSender {
 }
 
 export interface ScreenImportOptions {
-  dataDir: string;
+  /** the shared store: a generated screen's images must be readable by every worker */
+  storeDir: string;
   queue?: ScreenJobSender;
   /** what an import may read unless it may read anywhere */
   importRoots: ImportPaths;
@@ -72,7 +73,7 @@ const GENERATED_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
  * Brings screens into the database: real ones from a manifest or file names, synthetic ones
- * generated into the data directory. Every row and image is checked before anything is
+ * generated into the shared store. Every row and image is checked before anything is
  * written; the write is one transaction; a repeat of the same import changes nothing.
  */
 export class ScreenImportService {
@@ -98,7 +99,7 @@ export class ScreenImportService {
   }
 
   /**
-   * Generates a synthetic screen into <dataDir>/screens/<name> and registers it with the ground
+   * Generates a synthetic screen into <storeDir>/screens/<name> and registers it with the ground
    * truth's MoA annotations. Safe to repeat: a screen of that name from the same preset and seed
    * is left as it is (its files are a function of both).
    */
@@ -109,7 +110,7 @@ export class ScreenImportService {
       if (sameGeneration(existing, preset, seed)) return { screen: existing, imported: 0, skipped: [], unchanged: true, warnings: [] };
       throw new BadUserInputError(`a screen named "${name}" already exists with other content (${describeOrigin(existing)}); choose another name`, 'name');
     }
-    const outDir = path.join(this.options.dataDir, 'screens', name);
+    const outDir = path.join(this.options.storeDir, 'screens', name);
     // leftovers of an interrupted attempt must not mix with this one's files
     await rm(outDir, { recursive: true, force: true });
     const summary = await generateScreen({ preset, seed, outDir });

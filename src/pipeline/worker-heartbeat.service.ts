@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { HeldJob, WorkerRepository, WorkerState } from '../db/repositories/worker.repository';
-import type { JobHolder, QueuedJob } from '../queue/job.queue';
+import type { JobHolder, QueuedJob, WorkerIdentity } from '../queue/job.queue';
 import { isProcessAlive } from '../util/process-alive';
 
 /** The part of the job queue the heartbeat uses. */
@@ -24,7 +24,7 @@ export interface HeartbeatTimings {
  * worker holds: those of a worker silent past the limit or, on this host, of a pid that is gone.
  */
 export class WorkerHeartbeat implements JobHolder {
-  readonly identity = { id: randomUUID(), host: os.hostname(), pid: process.pid };
+  readonly identity: WorkerIdentity = { id: randomUUID(), host: os.hostname(), pid: process.pid };
   private readonly held = new Map<string, HeldJob>();
   private timer: NodeJS.Timeout | undefined;
 

@@ -13,7 +13,15 @@ export interface WorkOptions<Payloads> {
   holder?: JobHolder;
 }
 
+/** Which worker process ran a job: stored as the job's output in pg-boss, for any host to read. */
+export interface WorkerIdentity {
+  id: string;
+  host: string;
+  pid: number;
+}
+
 export interface JobHolder {
+  readonly identity: WorkerIdentity;
   taken(job: { name: string; id: string }): Promise<void>;
   released(jobId: string): void;
 }
@@ -203,7 +211,7 @@ export class JobQueue<Payloads extends object> {
           if (!job) continue;
           try {
             await holder?.taken({ name, id: job.id });
-            await this.runJob(name, job, handlers[name] as JobHandler<Payloads[typeof name]>);
+            await this.runJob(name, job, handlers[name] as JobHandler<Payloads[typeof name]>, holder?.identity);
           } finally {
             holder?.released(job.id);
           }
@@ -218,19 +226,20 @@ export class JobQueue<Payloads extends object> {
     }
   }
 
-  private async runJob<Name extends keyof Payloads & string>(name: Name, job: PgBoss.Job<Payloads[Name]>, handler: JobHandler<Payloads[Name]>): Promise<void> {
+  private async runJob<Name extends keyof Payloads & string>(name: Name, job: PgBoss.Job<Payloads[Name]>, handler: JobHandler<Payloads[Name]>, worker: WorkerIdentity | undefined): Promise<void> {
     const logger = this.logger.child({ job: name, jobId: job.id });
     const started = performance.now();
     try {
       await handler(job.data, { jobId: job.id, logger, signal: this.shutdown.signal });
       logger.info({ durationMs: Math.round(performance.now() - started) }, 'job completed');
-      await this.boss.complete(name, job.id);
+      // the output names the worker, so a job spread over many hosts says where it ran
+      await this.boss.complete(name, job.id, { worker });
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
       if (error instanceof JobInterruptedError) logger.warn({ durationMs }, 'job interrupted by shutdown: handed back for retry');
       else logger.error({ durationMs, err: error }, 'job failed');
       // failed jobs are retried by the queue's policy (retryLimit, retryDelay)
-      await this.boss.fail(name, job.id, { message: errorMessage(error) });
+      await this.boss.fail(name, job.id, { message: errorMessage(error), worker });
     }
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { EpochRecord } from '../db/repositories/run.repository';
@@ -33,17 +34,18 @@ const MANIFEST_FILE = 'checkpoint.json';
 export type CheckpointChoice = 'latest' | 'best';
 
 /**
- * Checkpoints on the file system under <dataDir>/runs/<runId>/. A checkpoint is written to a
+ * Checkpoints on the file system under <storeDir>/runs/<runId>/ (the shared store: a run resumes,
+ * embeds and exports on any host). A checkpoint is written to a
  * temporary directory and renamed into place, then `best.json` (for a new best epoch) and
  * `latest.json` are replaced the same way: a process killed at any moment leaves the previous
  * checkpoint or the new one, never half. `best.json` goes first, so it never points at an epoch
  * that `latest.json` has not reached but a resumed run repeats, which writes it again.
  */
 export class CheckpointStore {
-  constructor(private readonly dataDir: string) {}
+  constructor(private readonly storeDir: string) {}
 
   runDir(runId: string): string {
-    return path.join(this.dataDir, 'runs', runId);
+    return path.join(this.storeDir, 'runs', runId);
   }
 
   /** Writes an epoch's checkpoint as the latest, and as the best too when `best` is set. */
@@ -51,8 +53,10 @@ export class CheckpointStore {
     const dir = this.runDir(runId);
     await fs.mkdir(dir, { recursive: true });
     const name = epochDirName(checkpoint.epoch);
-    const temporary = path.join(dir, `.${name}.${process.pid}.tmp`);
-    const pointers = [LATEST, BEST].map((file) => path.join(dir, `${file}.tmp`));
+    // the store may be shared by hosts (or containers) whose pids coincide: the random part keeps writers apart
+    const writer = `${process.pid}.${randomBytes(4).toString('hex')}`;
+    const temporary = path.join(dir, `.${name}.${writer}.tmp`);
+    const pointers = [LATEST, BEST].map((file) => path.join(dir, `${file}.${writer}.tmp`));
     const final = path.join(dir, name);
     try {
       await fs.rm(temporary, { recursive: true, force: true });
@@ -62,8 +66,8 @@ export class CheckpointStore {
       await writeDurably(path.join(temporary, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest)));
       await fs.rm(final, { recursive: true, force: true });
       await fs.rename(temporary, final);
-      if (options.best) await this.point(dir, BEST, name);
-      await this.point(dir, LATEST, name);
+      if (options.best) await this.point(dir, BEST, name, writer);
+      await this.point(dir, LATEST, name, writer);
     } catch (error) {
       // a write that failed (a full disk, most often) must not leave its half behind to keep the disk full
       await Promise.all([temporary, ...pointers].map((leftover) => fs.rm(leftover, { recursive: true, force: true }).catch(() => undefined)));
@@ -95,15 +99,15 @@ export class CheckpointStore {
     const name = epochDirName(epoch);
     if ((await this.pointedAt(dir, BEST)) === name) return;
     const kept = await fs.stat(path.join(dir, name)).then(() => true, () => false);
-    if (kept) await this.point(dir, BEST, name);
+    if (kept) await this.point(dir, BEST, name, `${process.pid}.${randomBytes(4).toString('hex')}`);
   }
 
   async remove(runId: string): Promise<void> {
     await fs.rm(this.runDir(runId), { recursive: true, force: true });
   }
 
-  private async point(dir: string, pointerFile: string, name: string): Promise<void> {
-    const temporary = path.join(dir, `${pointerFile}.tmp`);
+  private async point(dir: string, pointerFile: string, name: string, writer: string): Promise<void> {
+    const temporary = path.join(dir, `${pointerFile}.${writer}.tmp`);
     await writeDurably(temporary, Buffer.from(JSON.stringify({ checkpoint: name })));
     await fs.rename(temporary, path.join(dir, pointerFile));
   }

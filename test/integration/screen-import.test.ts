@@ -238,7 +238,7 @@ describe('screen import', () => {
   it('queues generation only for a valid request', async () => {
     const sent: unknown[] = [];
     const screens = new ScreenImportService(new ScreenRepository(database.dataSource), new SharpImageInspector(), {
-      dataDir: path.join(work, 'data'),
+      storeDir: path.join(work, 'data'),
       importRoots: new ImportRoots([work]),
       queue: { send: async (name, payload) => (sent.push({ name, payload }), 'job-1') },
     });

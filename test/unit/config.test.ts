@@ -30,6 +30,12 @@ describe('config', () => {
     expect(config).toMatchObject({ databaseUrl: 'postgres://u@h:5/d', port: 6000, logLevel: 'debug', dataDir: '/srv/ms' });
   });
 
+  it('keeps the shared store (screens, checkpoints, encoders) in the data dir unless MORPHOSPACE_STORE_DIR or --store-dir names one', () => {
+    expect(loadConfig({ MORPHOSPACE_DATA_DIR: '/srv/ms' }).storeDir).toBe('/srv/ms');
+    expect(loadConfig({ MORPHOSPACE_DATA_DIR: '/srv/ms', MORPHOSPACE_STORE_DIR: '/mnt/shared/' }).storeDir).toBe('/mnt/shared');
+    expect(loadConfig({ MORPHOSPACE_STORE_DIR: '/env' }, { storeDir: '/flag' }).storeDir).toBe('/flag');
+  });
+
   it('confines API imports to <data dir>/imports unless MORPHOSPACE_IMPORT_ROOTS or --import-roots lists others', () => {
     expect(loadConfig({ MORPHOSPACE_DATA_DIR: '/srv/ms' }).importRoots).toEqual(['/srv/ms/imports']);
     const listed = loadConfig({ MORPHOSPACE_IMPORT_ROOTS: ['/a/b/', '', '/c/../d', '/a/b'].join(path.delimiter) });

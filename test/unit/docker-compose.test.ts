@@ -8,6 +8,7 @@ interface Service {
   image?: string;
   profiles?: string[];
   ports?: string[];
+  container_name?: string;
   command?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
@@ -22,9 +23,9 @@ const compose = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-c
 
 describe('docker-compose.yml', () => {
   it('has postgres, the api, a CPU worker and a GPU worker, and Prometheus only with the monitoring profile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgres', 'prometheus', 'worker-cpu', 'worker-gpu']);
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgres', 'prometheus', 'worker', 'worker-gpu']);
     const withoutProfile = Object.entries(compose.services).filter(([, service]) => service.profiles === undefined).map(([name]) => name);
-    expect(withoutProfile.sort()).toEqual(['api', 'postgres', 'worker-cpu', 'worker-gpu']);
+    expect(withoutProfile.sort()).toEqual(['api', 'postgres', 'worker', 'worker-gpu']);
     expect(compose.services.prometheus.profiles).toEqual(['monitoring']);
   });
 
@@ -38,20 +39,28 @@ describe('docker-compose.yml', () => {
     expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual([`api:${compose.services.api.environment?.PORT}`]);
   });
 
-  it('wires every app service to postgres and the shared data volume', () => {
-    for (const name of ['api', 'worker-cpu', 'worker-gpu']) {
+  it('wires every app service to postgres and the shared store volume, each keeping its own data dir as a separate host would', () => {
+    for (const name of ['api', 'worker', 'worker-gpu']) {
       const service = compose.services[name];
       expect(service.environment?.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
       expect(service.environment?.MORPHOSPACE_DATA_DIR).toBe('/data');
-      expect(service.volumes).toContain('data:/data');
+      expect(service.environment?.MORPHOSPACE_STORE_DIR).toBe('/store');
+      expect(service.volumes).toEqual(['store:/store']);
       expect(service.depends_on?.postgres.condition).toBe('service_healthy');
     }
-    expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['data', 'pgdata']));
+    expect(compose.services.api.environment?.MORPHOSPACE_IMPORT_ROOTS).toBe('/store/imports');
+    expect(Object.keys(compose.volumes).sort()).toEqual(['pgdata', 'store']);
+  });
+
+  it('lets `docker compose up --scale worker=N` start N CPU workers: no fixed name, no published port', () => {
+    expect(compose.services.worker.container_name).toBeUndefined();
+    expect(compose.services.worker.ports).toBeUndefined();
+    expect(compose.services.worker.command?.[0]).toBe('worker');
   });
 
   it('runs the CLI commands that exist, and reserves an NVIDIA device for the GPU worker', () => {
     expect(compose.services.api.command?.[0]).toBe('serve');
-    expect(compose.services['worker-cpu'].command?.[0]).toBe('worker');
+    expect(compose.services['worker-gpu'].command?.[0]).toBe('worker');
     const devices = compose.services['worker-gpu'].deploy?.resources.reservations.devices ?? [];
     expect(devices[0]).toMatchObject({ driver: 'nvidia', capabilities: ['gpu'] });
   });

@@ -2,9 +2,10 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ThreadPool } from '../../util/thread-pool';
-import { manifestHeader, manifestLine } from '../manifest.codec';
+import { manifestLine } from '../manifest.codec';
 import type { SyntheticChannel } from './channel.catalog';
 import { withChannels } from './channel-truth.builder';
+import { resumePoint } from './generation.journal';
 import { buildGroundTruth } from './ground-truth.builder';
 import { renderImageBatch, type ImageBatchRequest } from './image-batch.renderer';
 import { imageCount, imageSpecs, plateLayout, type ImageSpec } from './plate.layout';
@@ -29,13 +30,17 @@ export interface ScreenSummary {
   outDir: string;
   manifestPath: string;
   groundTruthPath: string;
+  /** images in the screen directory now */
   images: number;
+  /** images a killed earlier call had finished, which this one kept */
+  resumed: number;
   plates: number;
   cellLines: number;
   compounds: number;
   imageSize: number;
   /** multi-channel screens only */
   channels?: SyntheticChannel[];
+  /** PNG bytes this call wrote */
   bytes: number;
   seconds: number;
 }
@@ -48,7 +53,9 @@ export const GROUND_TRUTH_FILE = 'ground-truth.json';
 /**
  * Writes a synthetic screen: images/<plate>/<well>_s<site>.png (with channels:
  * <well>_s<site>_<channel>.png per channel), manifest.csv and ground-truth.json. Streams batch by batch (memory does not grow with
- * the screen) and is byte-for-byte reproducible for a preset and seed.
+ * the screen) and is byte-for-byte reproducible for a preset and seed. A call on a
+ * directory that a killed call left continues after its last finished image
+ * (generation.journal.ts), with the same bytes as one uninterrupted call.
  */
 export async function generateScreen(options: GenerateScreenOptions): Promise<ScreenSummary> {
   const started = process.hrtime.bigint();
@@ -64,12 +71,13 @@ export async function generateScreen(options: GenerateScreenOptions): Promise<Sc
   for (const plate of plateLayout(preset).plates) mkdirSync(join(options.outDir, 'images', plate), { recursive: true });
 
   const manifestPath = join(options.outDir, MANIFEST_FILE);
-  const manifest = openSync(manifestPath, 'w');
+  const resumed = resumePoint(options.outDir, manifestPath, preset, seed, channels);
+  const manifest = openSync(manifestPath, 'a');
   // images are rendered on worker threads and written here in order: the same bytes as one thread
   const pool = new ThreadPool<ImageBatchRequest, Uint8Array[]>(join(__dirname, 'image-batch.worker.js'), renderImageBatch);
   const inFlight: Array<{ specs: ImageSpec[]; pngs: Promise<Uint8Array[]> }> = [];
   let bytes = 0;
-  let done = 0;
+  let done = resumed;
   const writeOldest = async () => {
     const { specs, pngs } = inFlight.shift()!;
     const rendered = await pngs;
@@ -83,8 +91,7 @@ export async function generateScreen(options: GenerateScreenOptions): Promise<Sc
     await yieldToEventLoop();
   };
   try {
-    writeSync(manifest, manifestHeader(channels));
-    for (const specs of batches(imageSpecs(preset), total, IMAGES_PER_BATCH)) {
+    for (const specs of batches(imageSpecs(preset), resumed, total, IMAGES_PER_BATCH)) {
       inFlight.push({ specs, pngs: pool.run({ preset, seed, specs }) });
       if (inFlight.length >= 2 * pool.size) await writeOldest();
     }
@@ -106,6 +113,7 @@ export async function generateScreen(options: GenerateScreenOptions): Promise<Sc
     manifestPath,
     groundTruthPath,
     images: done,
+    resumed,
     plates: plateLayout(preset).plates.length,
     cellLines: preset.cellLines.length,
     compounds: preset.compounds.length + preset.controls.length,
@@ -116,14 +124,15 @@ export async function generateScreen(options: GenerateScreenOptions): Promise<Sc
   };
 }
 
-/** Up to `total` specs, `size` at a time. */
-function* batches(specs: Iterable<ImageSpec>, total: number, size: number): Generator<ImageSpec[]> {
+/** The specs after the first `skip`, up to `total` in all, `size` at a time. */
+function* batches(specs: Iterable<ImageSpec>, skip: number, total: number, size: number): Generator<ImageSpec[]> {
   let batch: ImageSpec[] = [];
   let taken = 0;
   for (const spec of specs) {
     if (taken >= total) break;
-    batch.push(spec);
     taken += 1;
+    if (taken <= skip) continue;
+    batch.push(spec);
     if (batch.length === size) {
       yield batch;
       batch = [];

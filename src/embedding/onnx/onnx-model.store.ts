@@ -16,7 +16,7 @@ const MODEL_FILE = 'encoder.onnx';
 const INFO_FILE = 'encoder.onnx.json';
 
 /**
- * A run's exported encoder, beside its checkpoints in <dataDir>/runs/<run id>/: encoder.onnx and
+ * A run's exported encoder, beside its checkpoints in <storeDir>/runs/<run id>/: encoder.onnx and
  * encoder.onnx.json (epoch, size, sha256). Each is written to a temporary file and renamed,
  * like the checkpoints; a model whose bytes do not match its record (a kill between the two
  * renames, a damaged file) counts as absent and is built again.

@@ -13,12 +13,12 @@ function checkpointAt(epoch: number): RunCheckpoint {
   };
 }
 
-/** Writes to a file whose name ends with `suffix` fail as on a full disk, once the file is created. */
-function diskFullOn(suffix: string) {
+/** Writes to a file whose name matches `name` fail as on a full disk, once the file is created. */
+function diskFullOn(name: RegExp) {
   const open = fs.open;
   return vi.spyOn(fs, 'open').mockImplementation(async (file, ...rest) => {
     const handle = await open(file, ...rest);
-    if (String(file).endsWith(suffix)) {
+    if (name.test(String(file))) {
       handle.writeFile = async () => {
         throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', syscall: 'write' });
       };
@@ -31,8 +31,9 @@ describe('checkpoint store: a failed write', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it.each([
-    ['the checkpoint manifest', 'checkpoint.json'],
-    ['the latest pointer', 'latest.json.tmp'],
+    ['the checkpoint manifest', /checkpoint\.json$/],
+    // a temporary named by pid and a random part: writers on hosts sharing the store never collide
+    ['the latest pointer', /latest\.json\.\d+\.[0-9a-f]{8}\.tmp$/],
   ])('of %s removes its temporaries and keeps the previous checkpoint', async (_what, failing) => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-checkpoint-'));
     try {
@@ -94,7 +95,7 @@ describe('checkpoint store: the best checkpoint beside the latest', () => {
       await store.save('run-1', checkpointAt(1), { best: true });
       await store.save('run-1', checkpointAt(2), { best: false });
       // killed after best.json named epoch 3 and before latest.json did
-      diskFullOn('latest.json.tmp');
+      diskFullOn(/latest\.json\.[^/]*\.tmp$/);
       await expect(store.save('run-1', checkpointAt(3), { best: true })).rejects.toMatchObject({ code: 'ENOSPC' });
       vi.restoreAllMocks();
       expect((await store.load('run-1'))?.epoch).toBe(2);
