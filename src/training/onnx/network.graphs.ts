@@ -50,15 +50,18 @@ export function inputChannels(weights: NamedArrays, prefix = 'encoder'): number 
 
 /** networks/encoder.ts on NCHW input [n,c,64,64]: out is the [n,2048] representation (HWC order). */
 export function encoderGraph(t: TrainingGraph, prefix: string, x: string, n: number): GraphPart {
+  // maxpool(relu(z)) = relu(maxpool(z)), and a convolution whose only reader is its ReLU is one
+  // fused kernel in onnxruntime: the backward pass reads the ReLU outputs, never z
   const c1 = convForward(t, `${prefix}.conv1`, x);
-  const p1 = maxPool(t, c1.z);
-  const a1 = relu(t, p1);
+  const r1 = relu(t, c1.z);
+  const a1 = maxPool(t, r1);
   const c2 = convForward(t, `${prefix}.conv2`, a1);
-  const p2 = maxPool(t, c2.z);
-  const a2 = relu(t, p2);
+  const r2 = relu(t, c2.z);
+  const a2 = maxPool(t, r2);
   const c3 = convForward(t, `${prefix}.conv3`, a2);
   const a3 = relu(t, c3.z);
   const c4 = convForward(t, `${prefix}.conv4`, a3);
+  const [c1Out, c2Out] = [t.shapeOf(`${prefix}.conv1.weight`)[3], t.shapeOf(`${prefix}.conv2.weight`)[3]];
   const channels = t.shapeOf(`${prefix}.conv4.weight`)[3];
   const dim = FEATURE_SIDE * FEATURE_SIDE * channels;
   return {
@@ -66,9 +69,12 @@ export function encoderGraph(t: TrainingGraph, prefix: string, x: string, n: num
     backward(dCode) {
       const dz4 = unflattenHwc(t, dCode, [n, FEATURE_SIDE, FEATURE_SIDE, channels]);
       const da3 = convBackward(t, c4, dz4, true)!;
-      const da2 = convBackward(t, c3, reluBackward(t, c3.z, da3), true)!;
-      const da1 = convBackward(t, c2, maxPoolBackward(t, c2.z, p2, reluBackward(t, p2, da2)), true)!;
-      return convBackward(t, c1, maxPoolBackward(t, c1.z, p1, reluBackward(t, p1, da1)), false);
+      const da2 = convBackward(t, c3, reluBackward(t, a3, da3), true)!;
+      // the ReLU mask on the pooled map (a window's max > 0), then the route to that max
+      const dz2 = maxPoolBackward(t, r2, a2, reluBackward(t, a2, da2), [n, c2Out, FEATURE_SIDE * 2, FEATURE_SIDE * 2]);
+      const da1 = convBackward(t, c2, dz2, true)!;
+      const dz1 = maxPoolBackward(t, r1, a1, reluBackward(t, a1, da1), [n, c1Out, CROP_SIZE, CROP_SIZE]);
+      return convBackward(t, c1, dz1, false);
     },
   };
 }
