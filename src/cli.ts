@@ -8,6 +8,7 @@ import { errorText } from './util/error-text';
 import { systemErrorLine } from './util/system-error';
 import { registerCommands } from './cli/commands';
 import { InferenceUnavailableError } from './embedding/encoders/inference-unavailable.error';
+import { TrainingRuntimeUnavailableError } from './training/onnx/training-runtime-unavailable.error';
 
 export function buildProgram(): Command {
   const program = new Command('morphospace')
@@ -33,7 +34,7 @@ function exitCodeFor(error: unknown): number {
     // commander has printed its own message; help and version exit 0
     return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   }
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof BadUserInputError || error instanceof NotFoundError || error instanceof InferenceUnavailableError) {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof BadUserInputError || error instanceof NotFoundError || error instanceof InferenceUnavailableError || error instanceof TrainingRuntimeUnavailableError) {
     process.stderr.write(`morphospace: ${error.message}\n`);
     return EXIT_USAGE;
   }

@@ -30,6 +30,9 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export const INFERENCE_CHOICES = ['auto', 'onnx', 'wasm'] as const;
 export type InferenceSetting = (typeof INFERENCE_CHOICES)[number];
 
+export const TRAINING_RUNTIME_CHOICES = ['auto', 'onnx', 'wasm'] as const;
+export type TrainingRuntimeSetting = (typeof TRAINING_RUNTIME_CHOICES)[number];
+
 export interface TrainingSettings {
   /** tfjs backend; auto = tensorflow-gpu > tensorflow > webgpu > wasm > cpu, the first that loads */
   backend: BackendChoice;
@@ -37,6 +40,8 @@ export interface TrainingSettings {
   threads: number | undefined;
   /** what embeds: onnx (onnxruntime-node), wasm (tfjs), or auto = onnx where it loads, else wasm */
   inference: InferenceSetting;
+  /** what trains: onnx (onnxruntime-node step graphs), wasm (tfjs), or auto = onnx where it loads and the paradigm has a graph */
+  runtime: TrainingRuntimeSetting;
 }
 
 /** The pipeline every worker runs, and the heartbeat that hands a dead worker's jobs back. */
@@ -109,6 +114,7 @@ export interface ConfigOverrides {
   threads?: string | number;
   inference?: string;
   vectorPrecision?: string;
+  trainingRuntime?: string;
   workers?: string;
   /** false is --no-demo; true (commander's default) leaves it to MORPHOSPACE_DEMO */
   demo?: boolean;
@@ -144,6 +150,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       backend: parseChoice('MORPHOSPACE_BACKEND', nonEmpty(overrides.backend ?? env.MORPHOSPACE_BACKEND) ?? 'auto', BACKEND_CHOICES),
       threads: nonEmpty(String(overrides.threads ?? env.MORPHOSPACE_THREADS ?? '')) === undefined ? undefined : parsePositiveInt('MORPHOSPACE_THREADS', String(overrides.threads ?? env.MORPHOSPACE_THREADS), 1),
       inference: parseChoice('MORPHOSPACE_INFERENCE (--inference)', nonEmpty(overrides.inference ?? env.MORPHOSPACE_INFERENCE) ?? 'auto', INFERENCE_CHOICES),
+      runtime: parseChoice('MORPHOSPACE_TRAINING_RUNTIME (--training-runtime)', nonEmpty(overrides.trainingRuntime ?? env.MORPHOSPACE_TRAINING_RUNTIME) ?? 'auto', TRAINING_RUNTIME_CHOICES),
     },
     start: {
       workers: parseWorkers(nonEmpty(overrides.workers ?? env.MORPHOSPACE_WORKERS)),

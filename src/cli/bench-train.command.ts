@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { BACKEND_PREFERENCE, isBackendName, selectBackend, type BackendName } from '../training/backend';
 import { PARADIGMS, type Paradigm } from '../training/setups';
+import { availableParallelism } from 'node:os';
 import { benchmarkTraining } from '../training/train-benchmark';
+import { benchmarkOnnxTraining } from '../training/onnx/onnx-train-benchmark';
+import { ONNX_PARADIGMS } from '../training/onnx/paradigm.graphs';
 import { printJsonLine } from './json-lines';
 import { UsageError } from './usage-error';
 
@@ -11,7 +14,11 @@ export interface BenchTrainOptions {
   batch: number;
   threads?: number;
   backend: BackendName | 'auto';
+  /** which runtimes to measure; with both, each paradigm's pair runs back to back */
+  runtimes: BenchRuntime[];
 }
+
+type BenchRuntime = 'wasm' | 'onnx';
 
 export function parseBenchTrainOptions(raw: Record<string, unknown>): BenchTrainOptions {
   const wanted = raw.paradigm === undefined ? 'all' : String(raw.paradigm);
@@ -36,7 +43,10 @@ export function parseBenchTrainOptions(raw: Record<string, unknown>): BenchTrain
   if (backend !== 'auto' && !isBackendName(backend)) {
     throw new UsageError(`--backend must be auto or one of ${BACKEND_PREFERENCE.join(', ')}, got "${backend}"`);
   }
-  return { paradigms, seconds, batch, threads, backend: backend as BackendName | 'auto' };
+  const runtime = String(raw.runtime ?? 'both');
+  if (!['both', 'wasm', 'onnx'].includes(runtime)) throw new UsageError(`--runtime must be both, wasm or onnx, got "${runtime}"`);
+  const runtimes: BenchRuntime[] = runtime === 'both' ? ['wasm', 'onnx'] : [runtime as BenchRuntime];
+  return { paradigms, seconds, batch, threads, backend: backend as BackendName | 'auto', runtimes };
 }
 
 /**
@@ -51,24 +61,31 @@ export function registerBenchTrainCommand(bench: Command): void {
     .option('--paradigm <name>', `all | ${PARADIGMS.join(' | ')}`, 'all')
     .option('--seconds <s>', 'measured time per paradigm', '10')
     .option('--batch <n>', 'images per batch', '64')
-    .option('--threads <n>', 'wasm threads (default: all cores)')
+    .option('--threads <n>', 'threads of either runtime (default: all cores)')
+    .option('--runtime <name>', 'both | wasm (tfjs) | onnx (onnxruntime-node; paradigms with a step graph)', 'both')
     .option('--backend <name>', `auto | ${BACKEND_PREFERENCE.join(' | ')}`, 'auto')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseBenchTrainOptions(raw);
       const info = await selectBackend({ backend: options.backend, threads: options.threads });
+      const threads = options.threads ?? (info.threads || availableParallelism());
       for (const paradigm of options.paradigms) {
-        const result = benchmarkTraining(paradigm, { seconds: options.seconds, batch: options.batch });
-        printJsonLine({
-          bench: 'train',
-          backend: info.backend,
-          device: info.device,
-          paradigm,
-          batch: options.batch,
-          threads: info.threads,
-          imagesPerSecond: Math.round(result.imagesPerSecond * 10) / 10,
-          cpuSecondsPer1000Images: Math.round(result.cpuSecondsPer1000Images * 10) / 10,
-          steps: result.steps,
-        });
+        for (const runtime of options.runtimes) {
+          if (runtime === 'onnx' && !ONNX_PARADIGMS.includes(paradigm)) continue;
+          const settings = { seconds: options.seconds, batch: options.batch };
+          const result = runtime === 'onnx' ? await benchmarkOnnxTraining(paradigm, { ...settings, threads }) : benchmarkTraining(paradigm, settings);
+          printJsonLine({
+            bench: 'train',
+            runtime,
+            backend: runtime === 'onnx' ? 'onnxruntime-node' : info.backend,
+            device: runtime === 'onnx' ? 'cpu' : info.device,
+            paradigm,
+            batch: options.batch,
+            threads: runtime === 'onnx' ? threads : info.threads,
+            imagesPerSecond: Math.round(result.imagesPerSecond * 10) / 10,
+            cpuSecondsPer1000Images: Math.round(result.cpuSecondsPer1000Images * 10) / 10,
+            steps: result.steps,
+          });
+        }
       }
     });
 }

@@ -8,6 +8,7 @@ import { configFrom, VECTOR_PRECISION_FLAG, VECTOR_PRECISION_HELP, withConfigOpt
 import { parseConcurrency, parseQueues } from './worker-options';
 import { startDemo } from './demo.runner';
 import { checkForcedInference } from '../embedding/encoders/tile-encoder.selector';
+import { checkForcedTrainingRuntime } from '../training/training-runtime.selector';
 import { exitWithParent, threadsPerWorker, WorkerPool, type WorkerPoolOptions } from './worker-pool';
 import { schedulePipeline } from '../pipeline/pipeline.scheduler';
 import { createMetricsService, createWorkerHeartbeat } from '../services';
@@ -29,11 +30,13 @@ export function registerServeCommands(program: Command): void {
     .option('--threads <n>', 'wasm threads per worker (default: MORPHOSPACE_THREADS or the cores shared out among the workers)')
     .option('--inference <runtime>', 'what embeds: auto, onnx or wasm (default: MORPHOSPACE_INFERENCE or auto)')
     .option(VECTOR_PRECISION_FLAG, VECTOR_PRECISION_HELP)
+    .option('--training-runtime <runtime>', 'what trains: auto, onnx or wasm (default: MORPHOSPACE_TRAINING_RUNTIME or auto)')
     .option('--no-demo', 'no demo screen and sweep (default: MORPHOSPACE_DEMO or on)')
     .action(async (options: ServeOptions) => {
       // the terminal is for start's progress lines: its JSON logs are warnings and errors unless asked
       const config = configFrom({ ...options, defaultLogLevel: 'warn' });
       checkForcedInference(config.training.inference);
+      checkForcedTrainingRuntime(config.training.runtime);
       const { workers, demo } = config.start;
       await serve(config, { workers, threads: threadsPerWorker(config.training.threads, workers), concurrency: parseConcurrency(options.concurrency ?? '1') }, demo);
     });
@@ -46,10 +49,12 @@ export function registerWorkerCommand(program: Command): void {
     .option('--threads <n>', 'threads for training and embedding (default: MORPHOSPACE_THREADS or one per core)')
     .option('--inference <runtime>', 'what embeds: auto, onnx or wasm (default: MORPHOSPACE_INFERENCE or auto)')
     .option(VECTOR_PRECISION_FLAG, VECTOR_PRECISION_HELP)
+    .option('--training-runtime <runtime>', 'what trains: auto, onnx or wasm (default: MORPHOSPACE_TRAINING_RUNTIME or auto)')
     .option('--concurrency <n>', 'jobs at once in this worker', '1')
     .action(async (options: ServeOptions & { queues?: string }) => {
       const config = configFrom(options);
       checkForcedInference(config.training.inference);
+      checkForcedTrainingRuntime(config.training.runtime);
       const workerOptions = { queues: parseQueues(options.queues), concurrency: parseConcurrency(options.concurrency ?? '1') };
       exitWithParent();
       const runtime = await openRuntime(config);

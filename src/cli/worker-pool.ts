@@ -46,7 +46,7 @@ export class WorkerPool {
 
   private spawn(index: number): void {
     const cli = path.resolve(__dirname, '../../../bin/morphospace.js');
-    const args = ['worker', '--threads', String(this.options.threads), '--concurrency', String(this.options.concurrency), '--backend', this.config.training.backend, '--inference', this.config.training.inference, '--vector-precision', this.config.storage.vectorPrecision];
+    const args = ['worker', '--threads', String(this.options.threads), '--concurrency', String(this.options.concurrency), '--backend', this.config.training.backend, '--inference', this.config.training.inference, '--vector-precision', this.config.storage.vectorPrecision, '--training-runtime', this.config.training.runtime];
     const child = fork(cli, args, {
       env: childEnvironment({ DATABASE_URL: this.databaseUrl, MORPHOSPACE_DATA_DIR: this.config.dataDir, MORPHOSPACE_STORE_DIR: this.config.storeDir, LOG_LEVEL: this.config.logLevel }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -20,16 +20,21 @@ export interface TrainBenchmarkResult {
   finalLoss: number;
 }
 
+/** The benchmark's batch: n uniform random 64x64 crops and random drug/control labels, seeded per paradigm. */
+export function benchmarkWorkload(paradigm: Paradigm, n: number): { pixels: Float32Array; labels: Int32Array } {
+  const rng = new SeededRandom(`bench-train-${paradigm}`);
+  const pixels = new Float32Array(n * 64 * 64);
+  for (let i = 0; i < pixels.length; i += 1) pixels[i] = rng.next();
+  return { pixels, labels: Int32Array.from({ length: n }, () => rng.int(0, 2)) };
+}
+
 /**
  * The workload of ../shared/bench/torch_reference.py: one fixed batch of uniform random
  * 64x64 crops with random drug/control labels, Adam 1e-4, as many steps as fit.
  */
 export function benchmarkTraining(paradigm: Paradigm, options: TrainBenchmarkOptions): TrainBenchmarkResult {
-  const rng = new SeededRandom(`bench-train-${paradigm}`);
   const n = options.batch;
-  const pixels = new Float32Array(n * 64 * 64);
-  for (let i = 0; i < pixels.length; i += 1) pixels[i] = rng.next();
-  const labels = Int32Array.from({ length: n }, () => rng.int(0, 2));
+  const { pixels, labels } = benchmarkWorkload(paradigm, n);
   const batch: TrainingBatch = {
     x: tf.tensor4d(pixels, [n, 64, 64, 1]),
     labels: tf.tensor1d(labels, 'int32'),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Paradigm } from './setups';
 import type { TrainingBatch } from './paradigms/trainable-paradigm';
+import type { StepBatch } from './onnx/onnx-training-step';
 
 /**
  * The shape of a crop batch from the data pipeline (src/data/crops): rows are
@@ -39,6 +40,13 @@ export function makeTrainingBatch(paradigm: Paradigm, rows: CropRows): TrainingB
     x: tf.tensor4d(rows.data, [total, 64, 64, channels]),
     labels: tf.tensor1d(rows.labels.subarray(0, total), 'int32'),
   };
+}
+
+/** The same rows for the ONNX step (paradigms with a step graph train on every row). */
+export function stepBatchOf(rows: CropRows): StepBatch {
+  const total = rows.images * rows.cropsPerImage;
+  if (rows.data.length !== total * PIXELS) throw new Error(`crop batch has ${rows.data.length} values, expected ${total} x 64 x 64`);
+  return { pixels: rows.data, labels: rows.labels.subarray(0, total), rows: total };
 }
 
 export function disposeTrainingBatch(batch: TrainingBatch): void {

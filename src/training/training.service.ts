@@ -17,16 +17,23 @@ import type { TrainableParadigm } from './paradigms/trainable-paradigm';
 import { ResourceMeter, sumUsage } from './resource.meter';
 import type { Paradigm, Strategy } from './setups';
 import { tfMemoryProbe } from './tf-memory.probe';
-import { disposeTrainingBatch, makeTrainingBatch } from './training-batch';
+import { disposeTrainingBatch, makeTrainingBatch, stepBatchOf, type CropRows } from './training-batch';
 import { stoppingDecision } from './early-stopping';
 import { imagesPerEpoch, stoppingRuleOf, type TrainingConfig } from './training-profiles';
 import { errorMessage } from '../util/error-text';
+import type { TrainingRuntimeSetting } from '../config';
+import type { OnnxTrainingStep } from './onnx/onnx-training-step';
+import { openTrainingStep } from './training-runtime.selector';
 
 export interface TrainingEnvironment {
   /** tfjs backend to use; 'auto' picks the best available */
   backend: BackendName | 'auto';
   /** wasm threads per worker process */
   threads?: number;
+  /** what runs the steps: onnx, wasm, or auto (onnx where it loads and the paradigm has a graph); default wasm */
+  runtime?: TrainingRuntimeSetting;
+  /** where onnxruntime is loaded from: a test points it at a module that fails */
+  onnxModule?: string;
 }
 
 const PROGRESS_INTERVAL_MS = 2000;
@@ -85,6 +92,7 @@ export class TrainingService {
 
     // seeded by the sweep's settings, not the run id: the same sweep trains the same weights
     const paradigm = createParadigm(paradigmName, { seed: initialisationSeed(config.seed, run.setup!.name), learningRate: config.learningRate, inputChannels: screen.channels.length });
+    let native: OnnxTrainingStep | null = null;
     try {
       const checkpoint = await this.checkpoints.load(run.id);
       let random = new SeededRandom(`${config.seed}/${run.setup!.name}/epochs`);
@@ -99,12 +107,13 @@ export class TrainingService {
         }
         logger.info({ run: run.id, epoch: checkpoint.epoch }, 'resuming from checkpoint');
       }
+      native = await this.openNative(run, paradigm, config, logger);
       const rule = stoppingRuleOf(config);
       if (checkpoint && rule.patience > 0) await this.checkpoints.markBest(run.id, stoppingDecision(finished, rule).bestEpoch);
       // a run killed after the epoch that stopped it trains no further one when resumed
       for (let epoch = (checkpoint?.epoch ?? 0) + 1; epoch <= config.epochs && !stoppingDecision(finished, rule).stop; epoch += 1) {
         const epochImages = drawEpochImages(trainImages, imagesPerEpoch(config, paradigmName, strategy), needsLabels(paradigmName), random);
-        const outcome = await this.trainEpoch(run, paradigm, { epoch, config, strategy, images: epochImages, validation: validationImages, screen, job });
+        const outcome = await this.trainEpoch(run, paradigm, native, { epoch, config, strategy, images: epochImages, validation: validationImages, screen, job });
         if (outcome === 'cancelled') return 'cancelled';
         const best = rule.patience > 0 && stoppingDecision([...finished, outcome], rule).bestEpoch === epoch;
         const path = await this.checkpoints.save(run.id, { epoch, paradigm: paradigm.exportCheckpoint(), random: random.state(), epochRecord: outcome }, { best });
@@ -119,13 +128,32 @@ export class TrainingService {
       await this.runs.succeed(run.id, { ...sumUsage(finished), stoppedEarly, bestEpoch });
       return 'succeeded';
     } finally {
+      await native?.release();
       paradigm.dispose();
     }
+  }
+
+  /**
+   * The onnxruntime step when the environment allows it (else null: tfjs trains), started from
+   * the paradigm's weights and optimiser state; the run records which runtime trains it.
+   */
+  private async openNative(run: RunEntity, paradigm: TrainableParadigm, config: TrainingConfig, logger: Logger): Promise<OnnxTrainingStep | null> {
+    const native = await openTrainingStep(paradigm.exportCheckpoint(), {
+      runtime: this.environment.runtime ?? 'wasm',
+      threads: this.environment.threads ?? os.availableParallelism(),
+      learningRate: config.learningRate,
+      batchRows: config.batchSize,
+      onnxModule: this.environment.onnxModule,
+      warn: (message) => logger.warn({ run: run.id }, message),
+    });
+    await this.runs.setTrainingRuntime(run.id, native ? 'onnx' : 'wasm', native ? native.device : null);
+    return native;
   }
 
   private async trainEpoch(
     run: RunEntity,
     paradigm: TrainableParadigm,
+    native: OnnxTrainingStep | null,
     work: { epoch: number; config: TrainingConfig; strategy: Strategy; images: LabelledImage[]; validation: LabelledImage[]; screen: ChannelScreen; job: TrainingJob },
   ): Promise<EpochRecord | 'cancelled'> {
     const { epoch, config, strategy, images, job } = work;
@@ -137,12 +165,7 @@ export class TrainingService {
     await this.reportProgress(run.id, job, { epoch, epochs: config.epochs, batch: 0, batches, fraction: (epoch - 1) / config.epochs });
     for await (const batch of streamCropBatches({ images, batchSize: config.batchSize, strategy, seed: config.seed, epoch, screen: work.screen })) {
       if (job.signal.aborted) throw new JobInterruptedError('run.train');
-      const tensors = makeTrainingBatch(paradigm.name, batch);
-      try {
-        lossSum += paradigm.trainStep(tensors).loss;
-      } finally {
-        disposeTrainingBatch(tensors);
-      }
+      lossSum += native ? (await native.train(stepBatchOf(batch))).loss : trainOnTfjs(paradigm, batch);
       steps += 1;
       meter.sample(batch.images);
       if (Date.now() - lastProgress > PROGRESS_INTERVAL_MS || steps === batches) {
@@ -151,6 +174,8 @@ export class TrainingService {
         await this.reportProgress(run.id, job, { epoch, epochs: config.epochs, batch: steps, batches, fraction: (epoch - 1 + steps / batches) / config.epochs });
       }
     }
+    // validation and the checkpoint read the tfjs paradigm: it takes the epoch's weights and optimiser state
+    if (native) paradigm.importCheckpoint(native.exportCheckpoint());
     const usage = meter.usage();
     return { epoch, trainLoss: lossSum / Math.max(1, steps), validationLoss: await this.validationLoss(paradigm, work.validation, config, work.screen), ...usage };
   }
@@ -195,6 +220,15 @@ function drawEpochImages(images: readonly LabelledImage[], count: number, balanc
   const draw = (pool: readonly LabelledImage[]) =>
     perClass <= pool.length ? random.shuffle([...pool]).slice(0, perClass) : Array.from({ length: perClass }, () => pool[random.int(0, pool.length)]);
   return [...draw(drugs), ...draw(controls)].slice(0, count > 0 ? count : undefined);
+}
+
+function trainOnTfjs(paradigm: TrainableParadigm, batch: CropRows): number {
+  const tensors = makeTrainingBatch(paradigm.name, batch);
+  try {
+    return paradigm.trainStep(tensors).loss;
+  } finally {
+    disposeTrainingBatch(tensors);
+  }
 }
 
 function labelled(image: TrainingImage): LabelledImage {

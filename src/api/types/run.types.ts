@@ -38,6 +38,9 @@ export class Run {
   @Field(() => String, { nullable: true })
   device: string | null;
 
+  @Field(() => String, { nullable: true, description: 'what ran its training steps: onnx (onnxruntime-node) or wasm (tfjs on its backend); null before training' })
+  trainingRuntime: string | null;
+
   @Field(() => String, { nullable: true, description: 'what embedded the run last: onnx (onnxruntime-node) or the tfjs backend (wasm, ...); null before its first embedding' })
   embeddingRuntime: string | null;
 

@@ -45,6 +45,10 @@ export class RunEntity {
   @Column({ type: 'text', nullable: true })
   device: string | null;
 
+  /** what ran its training steps: 'onnx' (onnxruntime-node) or 'wasm' (tfjs, on `backend`); null before training */
+  @Column({ type: 'text', nullable: true })
+  trainingRuntime: string | null;
+
   /** epochs, batch size, learning rate, seed, ... */
   @Column({ type: 'jsonb', default: {} })
   config: Record<string, unknown>;

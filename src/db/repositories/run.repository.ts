@@ -131,6 +131,11 @@ export class RunRepository {
   }
 
   /** 'onnx' or the tfjs backend that embedded the run last */
+  /** What trains the run (onnx or wasm) and on what device; set when its training starts or resumes. */
+  async setTrainingRuntime(id: string, runtime: string, device: string | null): Promise<void> {
+    await this.dataSource.query('UPDATE runs SET training_runtime = $2, device = COALESCE($3, device) WHERE id = $1', [id, runtime, device]);
+  }
+
   async setEmbeddingRuntime(id: string, runtime: string): Promise<void> {
     await this.dataSource.query('UPDATE runs SET embedding_runtime = $2 WHERE id = $1', [id, runtime]);
   }
