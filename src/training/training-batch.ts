@@ -45,7 +45,8 @@ export function makeTrainingBatch(paradigm: Paradigm, rows: CropRows): TrainingB
 /** The same rows for the ONNX step (paradigms with a step graph train on every row). */
 export function stepBatchOf(rows: CropRows): StepBatch {
   const total = rows.images * rows.cropsPerImage;
-  if (rows.data.length !== total * PIXELS) throw new Error(`crop batch has ${rows.data.length} values, expected ${total} x 64 x 64`);
+  const channels = rows.channels ?? 1;
+  if (rows.data.length !== total * 64 * 64 * channels) throw new Error(`crop batch has ${rows.data.length} values, expected ${total} x 64 x 64 x ${channels}`);
   return { pixels: rows.data, labels: rows.labels.subarray(0, total), rows: total };
 }
 

@@ -48,18 +48,18 @@ export class ProfileBuildSession {
   /** The run's embeddings with their images' treatment and well, ordered by treatment, then plate and well. */
   imageVectors(): AsyncGenerator<ProfiledVector[]> {
     return this.cursor(
-      `SELECT i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well, e.vector
+      `SELECT i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well, e.dimensions, e.vector
          FROM embeddings e JOIN images i ON i.id = e.image_id
         WHERE e.run_id = $1
         ORDER BY i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well`,
       [this.runId],
-      (row: { compound_id: number; cell_line_id: number; concentration: number; plate: string; well: string; vector: Buffer }) => ({
+      (row: { compound_id: number; cell_line_id: number; concentration: number; plate: string; well: string; dimensions: number; vector: Buffer }) => ({
         compoundId: row.compound_id,
         cellLineId: row.cell_line_id,
         concentration: row.concentration,
         plate: row.plate,
         well: row.well,
-        vector: decodeVector(row.vector),
+        vector: decodeVector(row.vector, row.dimensions),
       }),
     );
   }
@@ -138,10 +138,11 @@ interface WellRow {
   image_count: number;
   compound: string;
   is_control: boolean;
+  dimensions: number;
   vector: Buffer;
 }
 
-const WELL_SELECT = `SELECT p.compound_id, p.cell_line_id, p.concentration, p.plate, p.well, p.image_count, c.name AS compound, c.is_control, p.vector
+const WELL_SELECT = `SELECT p.compound_id, p.cell_line_id, p.concentration, p.plate, p.well, p.image_count, c.name AS compound, c.is_control, p.dimensions, p.vector
   FROM profiles p JOIN compounds c ON c.id = p.compound_id`;
 
 function wellOf(row: WellRow): StoredWellProfile {
@@ -154,7 +155,7 @@ function wellOf(row: WellRow): StoredWellProfile {
     imageCount: row.image_count,
     compound: row.compound,
     isControl: row.is_control,
-    vector: decodeVector(row.vector),
+    vector: decodeVector(row.vector, row.dimensions),
   };
 }
 

@@ -92,7 +92,7 @@ export class OnnxTrainingStep {
       if (name.endsWith('.m') || name.endsWith('.v')) moments[name] = entry;
       else weights[name] = entry;
     }
-    return { paradigm: this.paradigm, weights, optimizer: { step: this.step, moments } };
+    return { paradigm: this.paradigm, inputChannels: weights['encoder.conv1.weight']?.shape[2] ?? 1, weights, optimizer: { step: this.step, moments } };
   }
 
   async release(): Promise<void> {
