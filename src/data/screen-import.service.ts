@@ -164,7 +164,7 @@ export class ScreenImportService {
     const images: NewImage[] = rows
       .map(({ row, contentHash }) => ({ ...imageFields(row), contentHash, channelPaths: row.channelPaths }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const contentDigest = digestOf(images);
+    const contentDigest = digestOf(images, candidates.channels);
     const compounds = compoundAnnotations(rows.map(({ row }) => row), candidates.compoundAnnotations);
     const cellLines = [...new Set(images.map((image) => image.cellLine))].sort().map((line) => ({ name: line, tissue: candidates.cellLineTissues?.get(line) ?? null }));
 

@@ -152,6 +152,9 @@ describe('multi-channel manifests', () => {
     ]);
     const [image] = await screenImages(database.dataSource, result.screen.id);
     expect(image.channelPaths).toEqual([path.join(root, 'dna', 'A01.png'), path.join(root, 'agp', 'A01.png')]);
+    // the channels' roles are part of the screen's content
+    expect((await services.screens.importScreen({ name: 'cp', manifest, channelRoles: { AGP: 'actin' } })).unchanged).toBe(true);
+    await expect(services.screens.importScreen({ name: 'cp', manifest })).rejects.toThrow(/already exists with different content/);
 
     await writeFileDeep(path.join(root, 'agp', 'A02.png'), encodeGreyPng(new Uint8Array(80 * 64), 80, 64));
     const error = (await services.screens.importScreen({ name: 'cp-sizes', manifest }).catch((e: unknown) => e)) as ImportRefusedError;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CompoundAnnotation, NewImage } from '../../db/repositories/screen.repository';
+import type { ScreenChannel } from '../channels/screen-channel';
 import { splitByPlate, SplitError } from '../split.service';
 import type { ImageFields } from '../manifest.codec';
 import type { ImportRow } from './import-row';
@@ -11,9 +12,13 @@ export function imageFields(row: ImportRow): ImageFields {
   return { path: row.path, cellLine: row.cellLine, compound: row.compound, concentration: row.concentration, plate: row.plate, well: row.well, site: row.site };
 }
 
-/** The screen's identity: every image's file hash and metadata, in path order. */
-export function digestOf(images: readonly NewImage[]): string {
+/**
+ * The screen's identity: every image's file hash and metadata, in path order, and for a
+ * multi-channel screen its channel names and roles (a grey screen's digest is as it always was).
+ */
+export function digestOf(images: readonly NewImage[], channels: readonly ScreenChannel[] = []): string {
   const hash = createHash('sha256');
+  if (channels.length > 1) hash.update(`${JSON.stringify(channels.map(({ name, role }) => [name, role]))}\n`);
   const sorted = [...images].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const image of sorted) {
     hash.update(`${[image.path, image.cellLine, image.compound, String(image.concentration), image.plate, image.well, String(image.site), image.contentHash].join('\t')}\n`);
