@@ -31,9 +31,10 @@ const MIN_ROWS_PER_PART = 256;
 
 /**
  * Embeddings in Postgres. Writes go through COPY in PostgreSQL's binary format (a vector is
- * its raw float32 bytes on the wire, no hex text), a chunk at a time, each chunk replacing
- * the rows of its images in one transaction: a job killed midway and run again leaves one
- * row per image (the primary key is (run, image)), never two.
+ * its stored bytes on the wire, float32 or float16 as vector-codec.ts makes them, no hex
+ * text), a chunk at a time, each chunk replacing the rows of its images in one transaction:
+ * a job killed midway and run again leaves one row per image (the primary key is (run,
+ * image)), never two.
  */
 export class EmbeddingRepository {
   /** `precision`: how vectors are written (see vector-codec.ts); rows of either kind read back as float32. */
