@@ -117,10 +117,12 @@ export class RunIndexCache {
     const parameters = this.options.parameters ?? DEFAULT_INDEX_PARAMETERS;
     if (kind === 'images') {
       const set = (await this.embeddings.set(runId))!;
+      // the rows there are now (a re-embed may be replacing them), not the set's last count
+      const count = await this.embeddings.count(runId);
       const file = await this.store.buildFile(runId, kind, metric);
       try {
         // the run's own dimension: 2048 for an encoder, CLASSICAL_FEATURES.length for the classical baseline
-        const index = await buildIndexFromPages(math, metric, set.dimensions, set.imageCount, () => this.pagesOf(runId, set.dimensions), file, parameters);
+        const index = await buildIndexFromPages(math, metric, set.dimensions, count, () => this.pagesOf(runId, set.dimensions), file, parameters);
         await this.store.save(index, { run: runId, kind, generation });
         return { index, generation, checkedAt: Date.now() };
       } finally {
@@ -166,4 +168,3 @@ export class RunIndexCache {
     return set.generation;
   }
 }
-
