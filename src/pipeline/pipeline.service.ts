@@ -7,7 +7,8 @@ type StepJob = 'run.train' | 'run.embed' | 'run.evaluate';
 /** The part of the job queue the pipeline uses. */
 export interface PipelineQueue {
   send(name: StepJob, payload: { runId: string }, singletonKey: string): Promise<string | null>;
-  unfinishedJobs(names: StepJob[], keys: string[]): Promise<QueuedJob[]>;
+  /** of every run when `keys` is omitted */
+  unfinishedJobs(names: StepJob[], keys?: string[]): Promise<QueuedJob[]>;
 }
 
 const JOB_OF_STEP: Record<PipelineStep, StepJob> = { train: 'run.train', embed: 'run.embed', evaluate: 'run.evaluate' };
@@ -31,9 +32,12 @@ export class PipelineService {
     const queue = this.queue;
     if (!queue) throw new Error('this process has no job queue to advance runs with');
     return this.pipeline.exclusively(async () => {
+      // the jobs first: a handler writes its step's results before its job completes, so a job
+      // no longer unfinished here has its results visible below. Read the other way round, a job
+      // completing between the two reads looked like a step without a job and was queued twice
+      // (seen with 3 workers on one sweep: a second run.evaluate of a run already evaluated).
+      const jobs = await queue.unfinishedJobs(Object.values(JOB_OF_STEP), runId === undefined ? undefined : [runId]);
       const pending = await this.pipeline.pendingSteps(TASK_NAMES, runId);
-      if (pending.length === 0) return [];
-      const jobs = await queue.unfinishedJobs(Object.values(JOB_OF_STEP), pending.map((step) => step.runId));
       const queued: PendingStep[] = [];
       for (const step of pending) {
         if (hasJob(jobs, step)) continue;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const CLI = path.join(__dirname, '..', '..', 'bin', 'morphospace.js');
 /** The large preset's 21 lines, 31 drugs and controls, at one dose, one replicate and 3 sites of 64 px: 2,709 images. */
@@ -50,7 +50,8 @@ async function manifestLines(out: string): Promise<number> {
   return text.split('\n').length - 1;
 }
 
-describe('generate --preset large: killed, then resumed', () => {
+// once per CI run: it needs no database, so the embedded pass adds nothing
+describe.skipIf(inject('embeddedDatabase'))('generate --preset large: killed, then resumed', () => {
   const work = fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-e2e-generate-'));
   afterAll(async () => fs.rm(await work, { recursive: true, force: true }));
 
@@ -73,7 +74,7 @@ describe('generate --preset large: killed, then resumed', () => {
     expect(summary.resumed).toBeLessThan(IMAGES);
     expect(await hashes(resumed)).toEqual(await hashes(whole));
     console.log(JSON.stringify({ generateResume: { images: IMAGES, killedAfter: summary.resumed } }));
-  }, 120_000);
+  }, 300_000);
 
   it('refuses, with exit code 2, to resume a directory holding a screen of other settings', async () => {
     const out = path.join(await work, 'other');
@@ -84,5 +85,5 @@ describe('generate --preset large: killed, then resumed', () => {
     const code = await new Promise<number | null>((resolve) => other.once('exit', resolve));
     expect(code).toBe(2);
     expect(stderr).toMatch(/holds a screen generated with other settings \(preset large, seed 3/);
-  }, 60_000);
+  }, 120_000);
 });
