@@ -114,7 +114,9 @@ export class OnnxTrainingStep {
       intraOpNumThreads: this.options.threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
+      // not 'all': its NCHWc layout pass wraps the batch-as-channels dW convolutions in reorders,
+      // which made a weakly-supervised step about 3x slower here (profiled, one thread)
+      graphOptimizationLevel: 'extended',
     });
     const opened = { session, spec };
     this.sessions.set(rows, opened);
