@@ -20,10 +20,11 @@ const DATABASE = 'morphospace';
 const START_TIMEOUT_SECONDS = 120;
 
 /**
- * What the embedded server is tuned for: bulk embedding writes (8 KB a row, out of line in
- * TOAST). At the 128 MB default a run of 20,000 vectors outgrows the buffer cache, so the
- * writing backend itself evicts dirty pages, each eviction waiting for the WAL to be flushed
- * up to that page; and checkpoints came every few runs. Memory is only taken as it is used.
+ * Bulk embedding writes: one run of 20,000 vectors is 170 MB of TOAST pages, more than the
+ * 128 MB default cache, so the writing backends may have to flush pages (and the WAL before them)
+ * themselves, and checkpoints (every 1 GB of WAL) came every few runs. With room for a run
+ * the background writer and checkpointer do that. Shared memory is taken as it is touched.
+ * Measured: README, "Storage".
  */
 export const EMBEDDED_SERVER_SETTINGS = ['shared_buffers=512MB', 'max_wal_size=4GB', 'checkpoint_timeout=15min'];
 

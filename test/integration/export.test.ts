@@ -166,7 +166,7 @@ describe('export of embeddings, profiles and evaluations', () => {
     const out = path.join(dataDir, 'failed.parquet');
     // a vector of the wrong length: found only when its page is read, after the file was begun
     await database.dataSource.query(`UPDATE embeddings SET vector = '\\x0000803f'::bytea WHERE run_id = $1 AND image_id = $2`, [runId, imageIds.at(-1)]);
-    await expect(services.exports.exportToFile({ run: runId, what: 'embeddings', format: 'parquet' }, out)).rejects.toThrow(/1 dimensions where the run's have 2048/);
+    await expect(services.exports.exportToFile({ run: runId, what: 'embeddings', format: 'parquet' }, out)).rejects.toThrow(/a stored vector of 2048 dimensions must be 8192 \(float32\) or 4096 \(float16\) bytes, got 4/);
     expect((await fs.readdir(dataDir)).filter((name) => name.startsWith('failed.parquet'))).toEqual([]);
   });
 });
