@@ -32,6 +32,11 @@ export type InferenceSetting = (typeof INFERENCE_CHOICES)[number];
 
 export const TRAINING_RUNTIME_CHOICES = ['auto', 'onnx', 'wasm'] as const;
 export type TrainingRuntimeSetting = (typeof TRAINING_RUNTIME_CHOICES)[number];
+/**
+ * wasm until the ONNX step is measured faster: on the shared development machine (load ~30) a
+ * weakly-supervised ONNX step took 2-2.6x the CPU time of the wasm step (README "Native training").
+ */
+const DEFAULT_TRAINING_RUNTIME: TrainingRuntimeSetting = 'wasm';
 
 export interface TrainingSettings {
   /** tfjs backend; auto = tensorflow-gpu > tensorflow > webgpu > wasm > cpu, the first that loads */
@@ -40,7 +45,7 @@ export interface TrainingSettings {
   threads: number | undefined;
   /** what embeds: onnx (onnxruntime-node), wasm (tfjs), or auto = onnx where it loads, else wasm */
   inference: InferenceSetting;
-  /** what trains: onnx (onnxruntime-node step graphs), wasm (tfjs), or auto = onnx where it loads and the paradigm has a graph */
+  /** what trains: onnx (onnxruntime-node step graphs), wasm (tfjs, the default), or auto = onnx where it loads and the paradigm has a graph */
   runtime: TrainingRuntimeSetting;
 }
 
@@ -150,7 +155,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       backend: parseChoice('MORPHOSPACE_BACKEND', nonEmpty(overrides.backend ?? env.MORPHOSPACE_BACKEND) ?? 'auto', BACKEND_CHOICES),
       threads: nonEmpty(String(overrides.threads ?? env.MORPHOSPACE_THREADS ?? '')) === undefined ? undefined : parsePositiveInt('MORPHOSPACE_THREADS', String(overrides.threads ?? env.MORPHOSPACE_THREADS), 1),
       inference: parseChoice('MORPHOSPACE_INFERENCE (--inference)', nonEmpty(overrides.inference ?? env.MORPHOSPACE_INFERENCE) ?? 'auto', INFERENCE_CHOICES),
-      runtime: parseChoice('MORPHOSPACE_TRAINING_RUNTIME (--training-runtime)', nonEmpty(overrides.trainingRuntime ?? env.MORPHOSPACE_TRAINING_RUNTIME) ?? 'auto', TRAINING_RUNTIME_CHOICES),
+      runtime: parseChoice('MORPHOSPACE_TRAINING_RUNTIME (--training-runtime)', nonEmpty(overrides.trainingRuntime ?? env.MORPHOSPACE_TRAINING_RUNTIME) ?? DEFAULT_TRAINING_RUNTIME, TRAINING_RUNTIME_CHOICES),
     },
     start: {
       workers: parseWorkers(nonEmpty(overrides.workers ?? env.MORPHOSPACE_WORKERS)),
