@@ -33,8 +33,8 @@ export type InferenceSetting = (typeof INFERENCE_CHOICES)[number];
 export const TRAINING_RUNTIME_CHOICES = ['auto', 'onnx', 'wasm'] as const;
 export type TrainingRuntimeSetting = (typeof TRAINING_RUNTIME_CHOICES)[number];
 /**
- * wasm until the ONNX step is measured faster: on the shared development machine (load ~30) a
- * weakly-supervised ONNX step took 2-2.6x the CPU time of the wasm step (README "Native training").
+ * wasm until the ONNX step is measured faster on a quiet machine: on the shared one its gain
+ * ranged from none (the autoencoder, a loaded weakly-supervised pair) to 1.8x (README "Native training").
  */
 const DEFAULT_TRAINING_RUNTIME: TrainingRuntimeSetting = 'wasm';
 
