@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CHANNEL_PARAMETER_DOCS, CHANNEL_PARAMETERS, parseSyntheticChannels } from '../../src/data/synthetic/channel.catalog';
 import type { GroundTruth } from '../../src/data/synthetic/ground-truth.builder';
 import { generateScreen } from '../../src/data/synthetic/screen.generator';
+import { GENERATION_FILE } from '../../src/data/synthetic/generation.journal';
 import { decodeGrey } from '../../src/data/crops/sharp-image.adapter';
 import { parseGenerateOptions } from '../../src/cli/generate.command';
 
@@ -25,7 +26,8 @@ function treeHash(dir: string): string {
     for (const name of readdirSync(at)) {
       const path = join(at, name);
       if (statSync(path).isDirectory()) walk(path);
-      else files.push(path);
+      // the resume record (generation.journal.ts) came later and is bookkeeping, not the screen
+      else if (name !== GENERATION_FILE) files.push(path);
     }
   };
   walk(dir);
