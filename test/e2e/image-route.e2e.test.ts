@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChannelImage } from '../../src/data/channels/channel-image.reader';
 import { presetByName } from '../../src/data/synthetic/screen.presets';
@@ -70,4 +71,47 @@ describe('the image route', () => {
     expect(missing.status).toBe(404);
     expect(await codeOf(missing)).toBe('NOT_FOUND');
   });
+
+  it("shows the image in the dashboard with a channel picker: each channel alone and a composite", async () => {
+    const userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-chromium-'));
+    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+    const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args: flags });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`${server.url}/`);
+      await page.fill('#image-id', String(imageId));
+      await page.click('#image-form button');
+      await page.waitForFunction(() => document.getElementById('image-note')?.textContent !== '', undefined, { timeout: 10_000 });
+      expect(await page.textContent('#image-note')).toBe(`image ${imageId}: dna`);
+      expect(await page.$$eval('#image-channel option', (options) => options.map((option) => (option as HTMLOptionElement).value))).toEqual(['dna', 'tubulin', 'actin', '(composite)']);
+      expect(await page.$eval('#image-view img', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).src])).toEqual([64, `${server.url}/images/${imageId}.png?channel=dna`]);
+      await page.selectOption('#image-channel', 'tubulin');
+      await page.waitForSelector('#image-view[data-channel="tubulin"] img');
+      await page.selectOption('#image-channel', '(composite)');
+      await page.waitForSelector('#image-view[data-channel="(composite)"] canvas');
+      // the composite's blue is the DNA channel: the same pixels as the DNA PNG
+      const [blue, dnaGrey] = await page.evaluate(async (id) => {
+        const canvas = document.querySelector('#image-view canvas') as HTMLCanvasElement;
+        const composite = canvas.getContext('2d')!.getImageData(0, 0, 64, 64).data;
+        const img = new Image();
+        img.src = `/images/${id}.png?channel=dna`;
+        await img.decode();
+        const scratch = Object.assign(document.createElement('canvas'), { width: 64, height: 64 });
+        const context = scratch.getContext('2d')!;
+        context.drawImage(img, 0, 0);
+        const grey = context.getImageData(0, 0, 64, 64).data;
+        return [Array.from({ length: 64 * 64 }, (_, i) => composite[i * 4 + 2]), Array.from({ length: 64 * 64 }, (_, i) => grey[i * 4])];
+      }, imageId);
+      expect(blue).toEqual(dnaGrey);
+      await page.fill('#image-id', '999999999');
+      await page.click('#image-form button');
+      await page.waitForFunction(() => document.getElementById('image-note')?.textContent === 'no image 999999999');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await fs.rm(userDataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
