@@ -72,6 +72,17 @@ describe('the image route', () => {
     expect(await codeOf(missing)).toBe('NOT_FOUND');
   });
 
+  it('asks for a key when the GraphQL queries do', async () => {
+    const guarded = await startServer(['serve', '--port', '0'], { DATABASE_URL: testDatabase.url, MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_REQUIRE_READER: 'true', LOG_LEVEL: 'warn' });
+    try {
+      const anonymous = await fetch(`${guarded.url}/images/${imageId}.png?channel=dna`);
+      expect(anonymous.status).toBe(401);
+      expect(await codeOf(anonymous)).toBe('UNAUTHENTICATED');
+    } finally {
+      expect(await guarded.stop('SIGTERM')).toBe(0);
+    }
+  });
+
   it("shows the image in the dashboard with a channel picker: each channel alone and a composite", async () => {
     const userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-chromium-'));
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
