@@ -47,6 +47,8 @@ import { MetricsService, type QueueStatisticsSource } from './monitoring/metrics
 import { ExportRepository } from './db/repositories/export.repository';
 import { ExportService } from './export/export.service';
 import { ImageQueryService } from './embedding/image-query.service';
+import { ImageFileService } from './data/image-file.service';
+import { ImageFileRepository } from './db/repositories/image-file.repository';
 
 /** The services of one process, wired to their adapters once at start. */
 export interface Services {
@@ -71,6 +73,7 @@ export interface Services {
   live: LiveUpdateService;
   exports: ExportService;
   imageQueries: ImageQueryService;
+  imageFiles: ImageFileService;
 }
 
 /** Memory the API's loaded vector indexes may hold together (least recently used out first). */
@@ -125,6 +128,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
     live: new LiveUpdateService(runs, runService, sweeps),
     exports: new ExportService(runs, embeddings, new ExportRepository(dataSource), config.dataDir),
     imageQueries: new ImageQueryService(runs, checkpoints, encoderExport, neighbours, config.training),
+    imageFiles: new ImageFileService(new ImageFileRepository(dataSource)),
   };
 }
 

@@ -16,6 +16,7 @@ import { depthLimitRule } from './limits/depth-limit.rule';
 import { MAX_NESTING, nestingRefusal } from './limits/nesting-limit';
 import { buildApiSchema } from './schema';
 import { DashboardFiles } from './dashboard/static-files';
+import { answerImage, IMAGE_ROUTE } from './images/image.endpoint';
 import { routeLabel, type ApiMetrics } from './metrics/api.metrics';
 import { answerMetrics } from './metrics/metrics.endpoint';
 import { attachSubscriptionServer } from './subscriptions/subscription.server';
@@ -42,7 +43,7 @@ class HttpRefusal extends Error {
   }
 }
 
-/** The API over node:http: POST/GET /graphql, subscriptions on a WebSocket at /graphql, GET /healthz and GET /metrics. */
+/** The API over node:http: POST/GET /graphql, subscriptions on a WebSocket at /graphql, GET /healthz, GET /metrics and GET /images/<id>.png. */
 export async function startApiServer(config: Config, services: Services, health: HealthChecks, logger: Logger, metrics: ApiMetrics): Promise<RunningApi> {
   const schema = await buildApiSchema({ requireReaderForQueries: config.requireReaderForQueries });
   const apollo = new ApolloServer<RequestContext>({
@@ -116,6 +117,7 @@ export async function startApiServer(config: Config, services: Services, health:
     const route = async () => {
       if (url.pathname === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) return handleHealth(response);
       if (url.pathname === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) return answerMetrics(request, response, metrics, config.metrics, services);
+      if (IMAGE_ROUTE.test(url.pathname) && (request.method === 'GET' || request.method === 'HEAD')) return answerImage(request, response, url, services, config.requireReaderForQueries);
       if (dashboard.serves(url.pathname) && (request.method === 'GET' || request.method === 'HEAD')) return handleDashboard(response, url.pathname, request.method);
       if (url.pathname === '/graphql') {
         if (request.method !== 'GET' && request.method !== 'POST') throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', 'use GET or POST on /graphql');

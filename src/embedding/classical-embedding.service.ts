@@ -43,7 +43,7 @@ export class ClassicalEmbeddingService {
     for (let start = 0; start < images.length; start += IMAGES_PER_STEP) {
       if (job.signal.aborted) throw new JobInterruptedError('run.embed');
       const step = images.slice(start, start + IMAGES_PER_STEP);
-      const features = await mapConcurrently(step, DECODE_CONCURRENCY, async (image) => extractChannelFeatures(await readChannelImage('/', image, image.screen)));
+      const features = await mapConcurrently(step, DECODE_CONCURRENCY, async (image) => extractChannelFeatures(await readChannelImage('/', image, image.screen), image.screen.channels));
       features.forEach((row, i) => {
         raw.set(row, (start + i) * dim);
         standardizer.accumulate(String(step[i].cellLineId), row);

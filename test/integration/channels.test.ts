@@ -26,12 +26,20 @@ describe('a 3-channel synthetic screen', () => {
     const queue: ServiceJobSender = { send: async () => null, unfinishedJobs: async () => [] };
     services = createServices(config, database, queue);
     const preset = presetByName('tiny', { imageSize: 64, sitesPerWell: 1 });
-    await registerChannelScreen(services, database.dataSource, { preset, seed: 9, name: 'tiny3', channels: ['dna', 'tubulin', 'actin'], dir: dataDir });
+    await registerChannelScreen(services, { preset, seed: 9, name: 'tiny3', channels: ['dna', 'tubulin', 'actin'], dir: dataDir });
   });
   afterAll(async () => {
     await database.close();
     await testDatabase.drop();
     await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('is imported with its channels, their roles and one file per channel for each image', async () => {
+    const [screen]: Array<{ channels: Array<{ name: string; role: string }> }> = await database.dataSource.query(`SELECT channels FROM screens WHERE name = 'tiny3'`);
+    expect(screen.channels).toEqual([{ name: 'dna', role: 'DNA' }, { name: 'tubulin', role: 'tubulin' }, { name: 'actin', role: 'actin' }]);
+    const images: Array<{ path: string; channel_paths: string[] }> = await database.dataSource.query(`SELECT i.path, i.channel_paths FROM images i JOIN screens s ON s.id = i.screen_id WHERE s.name = 'tiny3'`);
+    expect(images).toHaveLength(144);
+    for (const image of images) expect(image.channel_paths.map((file) => path.basename(file))).toEqual(['dna', 'tubulin', 'actin'].map((channel) => path.basename(image.path).replace(/_dna\.png$/, `_${channel}.png`)));
   });
 
   it('trains 1 epoch on 3-channel crops, embeds, and evaluates; the classical baseline has 48 features per channel', async () => {

@@ -13,6 +13,7 @@ const OWN_FILES: Record<string, string> = {
   '/dashboard/heatmap.js': 'heatmap.js',
   '/dashboard/live.js': 'live.js',
   '/dashboard/moa-accuracy.js': 'moa-accuracy.js',
+  '/dashboard/image-viewer.js': 'image-viewer.js',
   '/dashboard/dashboard.js': 'dashboard.js',
   '/dashboard/dashboard.css': 'dashboard.css',
 };

@@ -8,6 +8,7 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 /** The routes a request is counted under: a fixed set, whatever path the client sends. */
 export function routeLabel(pathname: string, dashboard: boolean): string {
   if (pathname === '/graphql' || pathname === '/healthz' || pathname === '/metrics') return pathname;
+  if (pathname.startsWith('/images/')) return '/images';
   return dashboard ? 'dashboard' : 'other';
 }
 

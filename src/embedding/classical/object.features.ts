@@ -1,4 +1,4 @@
-import { labelComponents } from './connected-components';
+import { labelComponents, type ComponentLabels } from './connected-components';
 import type { ClassicalFeatureSpec, FeatureValues } from './feature.spec';
 import { measureObjects, type ObjectMeasurements } from './object.moments';
 
@@ -35,16 +35,21 @@ export const OBJECT_FEATURES = [
   { name: 'Intensity_MeanNucleusIntensity', group: 'Intensity', description: 'mean over nuclei of their mean grey level, 0-1 (0 with no nucleus)' },
 ] as const satisfies ReadonlyArray<ClassicalFeatureSpec>;
 
+/** Where the objects and nuclei are: labelled components of one channel, measured on any channel's pixels. */
+export interface Segmentation {
+  objects: ComponentLabels;
+  nuclei: ComponentLabels;
+}
+
 /** Objects are the pixels above `objectThreshold`, nuclei those above `nucleusThreshold`; both exclusive. */
-export function measureObjectFeatures(
-  data: Uint8Array,
-  width: number,
-  height: number,
-  objectThreshold: number,
-  nucleusThreshold: number,
-): FeatureValues<typeof OBJECT_FEATURES> {
-  const objects = keep(segment(data, width, height, objectThreshold), MIN_OBJECT_AREA);
-  const nuclei = keep(segment(data, width, height, nucleusThreshold), MIN_NUCLEUS_AREA);
+export function segmentObjects(data: Uint8Array, width: number, height: number, objectThreshold: number, nucleusThreshold: number): Segmentation {
+  return { objects: labelComponents(data, width, height, objectThreshold), nuclei: labelComponents(data, width, height, nucleusThreshold) };
+}
+
+/** Shapes from the segmentation; intensities from `data`, which may be another channel than the one segmented. */
+export function measureObjectFeatures(data: Uint8Array, width: number, height: number, segmentation: Segmentation): FeatureValues<typeof OBJECT_FEATURES> {
+  const objects = keep(measureObjects(segmentation.objects, data, width, height), MIN_OBJECT_AREA);
+  const nuclei = keep(measureObjects(segmentation.nuclei, data, width, height), MIN_NUCLEUS_AREA);
   const o = objects.measured;
   const objectArea = sum(objects.indices.map((k) => o.area[k]));
   const nucleusArea = sum(nuclei.indices.map((k) => nuclei.measured.area[k]));
@@ -75,10 +80,6 @@ export function measureObjectFeatures(
 interface Kept {
   indices: number[];
   measured: ObjectMeasurements;
-}
-
-function segment(data: Uint8Array, width: number, height: number, threshold: number): ObjectMeasurements {
-  return measureObjects(labelComponents(data, width, height, threshold), data, width, height);
 }
 
 function keep(measured: ObjectMeasurements, minArea: number): Kept {
