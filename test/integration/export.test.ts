@@ -8,7 +8,7 @@ import { buildApiSchema } from '../../src/api/schema';
 import { openDatabase, type Database } from '../../src/db/database';
 import { BenchFixtureRepository } from '../../src/db/repositories/bench-fixture.repository';
 import { EmbeddingRepository } from '../../src/db/repositories/embedding.repository';
-import { ProfileRepository } from '../../src/db/repositories/profile.repository';
+import { ProfileBuildRepository } from '../../src/db/repositories/profile-build.repository';
 import { createLogger } from '../../src/logger';
 import { createServices, type Services } from '../../src/services';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
@@ -49,10 +49,10 @@ describe('export of embeddings, profiles and evaluations', () => {
     await embeddings.complete(runId, imageIds);
     const [{ cellLineId, compoundId }] = await database.dataSource.query('SELECT cell_line_id AS "cellLineId", compound_id AS "compoundId" FROM images WHERE id = $1', [imageIds[0]]);
     const profile = { cellLineId, compoundId, concentration: 1, imageCount: IMAGES };
-    await new ProfileRepository(database.dataSource).replace(runId, [
+    await new ProfileBuildRepository(database.dataSource).rebuild(runId, (session) => session.insert([
       { ...profile, level: 'treatment', normalization: 'none', plate: null, well: null, vector: Float32Array.from({ length: DIMENSIONS }, (_, d) => d / 8) },
       { ...profile, level: 'well', normalization: 'standardize', plate: 'P1', well: 'A01', vector: Float32Array.from({ length: DIMENSIONS }, (_, d) => -d / 4) },
-    ]);
+    ]));
     await database.dataSource.query(
       `INSERT INTO evaluations (run_id, task, cell_line_id, parameters, result) VALUES
          ($1, 'classification', $2, '{"split":"held-out"}', '{"auc":0.75,"accuracy":0.5,"confusion":[1,2],"note":"text is left out"}'),

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { decodeVector, encodeVector } from '../../embedding/vector-codec';
+import { decodeVector } from '../../embedding/vector-codec';
 import type { ProfileLevel, ProfileNormalization } from '../entities/profile.entity';
 
 export interface ProfileRecord {
@@ -18,38 +18,9 @@ export interface StoredProfile extends ProfileRecord {
   id: number;
 }
 
-const INSERT_CHUNK = 256;
-
-/** Profiles in Postgres: replaced as a whole per run, read per run and normalisation. */
+/** Profiles in Postgres, read per run and normalisation (profile-build.repository.ts replaces a run's). */
 export class ProfileRepository {
   constructor(private readonly dataSource: DataSource) {}
-
-  /** The run's profiles become exactly these, in one transaction. */
-  async replace(runId: string, profiles: readonly ProfileRecord[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM profiles WHERE run_id = $1', [runId]);
-      for (let start = 0; start < profiles.length; start += INSERT_CHUNK) {
-        const chunk = profiles.slice(start, start + INSERT_CHUNK);
-        await manager.query(
-          `INSERT INTO profiles (run_id, level, normalization, cell_line_id, compound_id, concentration, plate, well, image_count, dimensions, vector)
-           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::float8[], $7::text[], $8::text[], $9::int[], $10::int[], $11::bytea[])`,
-          [
-            runId,
-            chunk.map((p) => p.level),
-            chunk.map((p) => p.normalization),
-            chunk.map((p) => p.cellLineId),
-            chunk.map((p) => p.compoundId),
-            chunk.map((p) => p.concentration),
-            chunk.map((p) => p.plate),
-            chunk.map((p) => p.well),
-            chunk.map((p) => p.imageCount),
-            chunk.map((p) => p.vector.length),
-            chunk.map((p) => encodeVector(p.vector)),
-          ],
-        );
-      }
-    });
-  }
 
   async list(runId: string, level: ProfileLevel, normalization: ProfileNormalization): Promise<StoredProfile[]> {
     const rows: Array<{
