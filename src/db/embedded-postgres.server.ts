@@ -141,6 +141,7 @@ export class EmbeddedPostgresServer {
     try {
       if (runAs) {
         await makeTraversable(this.clusterDir, this.logger);
+        await makeTraversable(binaries.initdb, this.logger);
         await fs.chown(this.clusterDir, runAs.uid, runAs.gid);
         await fs.chown(passwordFile, runAs.uid, runAs.gid);
       }
@@ -155,7 +156,10 @@ export class EmbeddedPostgresServer {
   }
 
   private async launch(binaries: Binaries, runAs: RunAs | undefined, port: number): Promise<void> {
-    if (runAs) await makeTraversable(this.clusterDir, this.logger);
+    if (runAs) {
+      await makeTraversable(this.clusterDir, this.logger);
+      await makeTraversable(binaries.pg_ctl, this.logger);
+    }
     const options = [
       `-p ${port}`,
       '-c listen_addresses=127.0.0.1',

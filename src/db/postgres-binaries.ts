@@ -56,13 +56,16 @@ export async function runBinary(binary: string, args: string[], runAs: RunAs | u
   }
 }
 
-/** The postgres user must be able to reach its cluster: grant traverse (not read) on each parent that lacks it. */
+/**
+ * The postgres user must be able to reach its cluster and its binaries (a checkout in a 0700
+ * home or temp dir hides node_modules from it): grant traverse (not read) on each parent that lacks it.
+ */
 export async function makeTraversable(dir: string, logger: Logger): Promise<void> {
   for (let current = path.dirname(dir); ; current = path.dirname(current)) {
     const { mode } = await fs.stat(current);
     if ((mode & 0o001) === 0) {
       await fs.chmod(current, mode | 0o001);
-      logger.warn({ dir: current }, 'granted traverse permission so the postgres user can reach its data dir');
+      logger.warn({ dir: current }, 'granted traverse permission so the postgres user can reach its data dir and binaries');
     }
     if (current === path.dirname(current)) return;
   }
