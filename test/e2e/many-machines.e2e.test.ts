@@ -1,3 +1,4 @@
+import { until } from '../support/until';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,15 +20,7 @@ const SETUPS = [
 ];
 const STEPS = ['run.train', 'run.embed', 'run.evaluate'];
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+const POLL_MS = 500;
 
 async function exists(file: string): Promise<boolean> {
   return fs.stat(file).then(() => true, () => false);
@@ -110,7 +103,7 @@ describe.skipIf(inject('embeddedDatabase'))('many machines: workers and API repl
       );
       return rows.filter((row) => REQUIRED_EVALUATION_TASKS.every((task) => row.tasks.includes(task))).length;
     };
-    await until(async () => ((await evaluated()) === runIds.length ? true : undefined), 600_000, 'every run of the sweep to be evaluated');
+    await until(async () => ((await evaluated()) === runIds.length ? true : undefined), 600_000, 'every run of the sweep to be evaluated', POLL_MS);
     const finished = await jobs();
     const seconds = Math.round((Date.now() - started) / 100) / 10;
 

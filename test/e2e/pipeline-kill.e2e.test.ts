@@ -1,3 +1,4 @@
+import { until } from '../support/until';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,15 +13,7 @@ const WORKER_READY = /"msg":"worker ready"/;
 /** Generous for a loaded 2-core machine; the queue's own expiry would be 6 h (23 h for training). */
 const RECOVERY_BOUND_MS = 90_000;
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const POLL_MS = 200;
 
 type Step = 'run.train' | 'run.embed' | 'run.evaluate';
 
@@ -96,14 +89,14 @@ describe('every run finishes, whatever is killed', () => {
     await until(async () => {
       const taken = await query('SELECT 1 FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND started_on > $3', [step, runId, spawnedAt]);
       return taken.length > 0 ? true : undefined;
-    }, RECOVERY_BOUND_MS, `${step} of the run to be taken again after a kill ${killed}`);
+    }, RECOVERY_BOUND_MS, `${step} of the run to be taken again after a kill ${killed}`, POLL_MS);
     matrix.push({ killed, step, resumedSeconds: Math.round((Date.now() - spawned) / 100) / 10 });
     return worker;
   }
 
   /** Waits until a worker is stopped at the kill point, kills it with -9, and clears the point. */
   async function killAt(worker: ServerProcess, on: 'Lock' | 'PgSleep', ready: () => Promise<boolean> = async () => true): Promise<void> {
-    await until(async () => ((await points.reached(on)) && (await ready()) ? true : undefined), RECOVERY_BOUND_MS, `the worker to stop at its kill point (${on})`);
+    await until(async () => ((await points.reached(on)) && (await ready()) ? true : undefined), RECOVERY_BOUND_MS, `the worker to stop at its kill point (${on})`, POLL_MS);
     expect(await worker.stop('SIGKILL')).toBe(null);
     await points.release();
   }
@@ -142,7 +135,7 @@ describe('every run finishes, whatever is killed', () => {
     // 4. during evaluation: results computed, not yet stored
     await points.blockWrites('evaluations');
     const fourth = await nextWorker(runId, 'during run.embed (writing embeddings)', 'run.embed');
-    await until(async () => ((await query('SELECT 1 FROM pgboss.job WHERE name = $1 AND singleton_key = $2', ['run.evaluate', runId])).length > 0 ? true : undefined), RECOVERY_BOUND_MS, 'the evaluation to be queued');
+    await until(async () => ((await query('SELECT 1 FROM pgboss.job WHERE name = $1 AND singleton_key = $2', ['run.evaluate', runId])).length > 0 ? true : undefined), RECOVERY_BOUND_MS, 'the evaluation to be queued', POLL_MS);
     await killAt(fourth, 'Lock');
 
     const last = await nextWorker(runId, 'during run.evaluate (storing results)', 'run.evaluate');
@@ -151,7 +144,7 @@ describe('every run finishes, whatever is killed', () => {
         const evaluated = await query<{ task: string }>('SELECT DISTINCT task FROM evaluations WHERE run_id = $1', [runId]);
         const jobs = await query(`SELECT 1 FROM pgboss.job WHERE singleton_key = $1 AND state IN ('created', 'retry', 'active')`, [runId]);
         return evaluated.length === REQUIRED_EVALUATION_TASKS.length && jobs.length === 0 ? true : undefined;
-      }, RECOVERY_BOUND_MS, 'the run to be evaluated');
+      }, RECOVERY_BOUND_MS, 'the run to be evaluated', POLL_MS);
       // every step once: each job completed once, after its kills and retries, and no other job of the run
       expect(await jobStates(runId)).toEqual([
         { name: 'run.embed', state: 'completed', n: 1 },

@@ -1,3 +1,4 @@
+import { until } from '../support/until';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,15 +13,7 @@ import { createTestDatabase, testConfig, type TestDatabase } from '../support/te
 
 const WORKER_READY = /"msg":"worker ready"/;
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const POLL_MS = 100;
 
 /** Issue 4's "done when": kill -9 of the worker during epoch 2, a restart, and the run completes with each epoch once. */
 describe('a worker killed mid-run', () => {
@@ -54,7 +47,7 @@ describe('a worker killed mid-run', () => {
     await until(async () => {
       const run = await runtime.services.runs.byId(runId);
       return run.epochsCompleted === 1 && (run.progress as { epoch?: number } | null)?.epoch === 2 ? true : undefined;
-    }, 120_000, 'epoch 2 to start');
+    }, 120_000, 'epoch 2 to start', POLL_MS);
     expect(await first.stop('SIGKILL')).toBe(null);
     expect((await runtime.services.runs.byId(runId)).status).toBe('running');
 
@@ -63,7 +56,7 @@ describe('a worker killed mid-run', () => {
       const finished = await until(async () => {
         const run = await runtime.services.runs.byId(runId);
         return ['succeeded', 'failed'].includes(run.status) ? run : undefined;
-      }, 180_000, 'the run to finish');
+      }, 180_000, 'the run to finish', POLL_MS);
       expect(finished.error).toBeNull();
       expect(finished).toMatchObject({ status: 'succeeded', epochsCompleted: 3 });
       expect((await runtime.services.runs.epochs(runId)).map((row) => row.epoch)).toEqual([1, 2, 3]);
