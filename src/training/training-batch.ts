@@ -42,11 +42,19 @@ export function makeTrainingBatch(paradigm: Paradigm, rows: CropRows): TrainingB
   };
 }
 
-/** The same rows for the ONNX step (paradigms with a step graph train on every row). */
-export function stepBatchOf(rows: CropRows): StepBatch {
+/**
+ * The same rows for the ONNX step: every row, or for BYOL crop 0 of each image as the first view
+ * and crop 1 (if rendered) as the second, as makeTrainingBatch splits them.
+ */
+export function stepBatchOf(paradigm: Paradigm, rows: CropRows): StepBatch {
   const total = rows.images * rows.cropsPerImage;
-  const channels = rows.channels ?? 1;
-  if (rows.data.length !== total * 64 * 64 * channels) throw new Error(`crop batch has ${rows.data.length} values, expected ${total} x 64 x 64 x ${channels}`);
+  const values = 64 * 64 * (rows.channels ?? 1);
+  if (rows.data.length !== total * values) throw new Error(`crop batch has ${rows.data.length} values, expected ${total} x 64 x 64 x ${rows.channels ?? 1}`);
+  if (paradigm === 'self-supervised') {
+    const n = rows.images;
+    const secondView = rows.cropsPerImage >= 2 ? rows.data.subarray(n * values, 2 * n * values) : undefined;
+    return { pixels: rows.data.subarray(0, n * values), labels: null, rows: n, secondView };
+  }
   return { pixels: rows.data, labels: rows.labels.subarray(0, total), rows: total };
 }
 

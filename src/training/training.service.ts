@@ -165,7 +165,7 @@ export class TrainingService {
     await this.reportProgress(run.id, job, { epoch, epochs: config.epochs, batch: 0, batches, fraction: (epoch - 1) / config.epochs });
     for await (const batch of streamCropBatches({ images, batchSize: config.batchSize, strategy, seed: config.seed, epoch, screen: work.screen })) {
       if (job.signal.aborted) throw new JobInterruptedError('run.train');
-      lossSum += native ? (await native.train(stepBatchOf(batch))).loss : trainOnTfjs(paradigm, batch);
+      lossSum += native ? (await native.train(stepBatchOf(paradigm.name, batch))).loss : trainOnTfjs(paradigm, batch);
       steps += 1;
       meter.sample(batch.images);
       if (Date.now() - lastProgress > PROGRESS_INTERVAL_MS || steps === batches) {

@@ -4,6 +4,9 @@ import { loadOnnxRuntime, ONNXRUNTIME_MODULE } from '../../embedding/encoders/on
 import type { NamedArrays } from '../networks/parameter-set';
 import type { ParadigmCheckpoint, StepResult } from '../paradigms/trainable-paradigm';
 import type { Paradigm } from '../setups';
+import { DEFAULT_EMA_DECAY } from '../paradigms/self-supervised.paradigm';
+import { EMA_DECAY_INPUT, EMA_RATE_INPUT, SECOND_VIEW_INPUT } from './byol.graph';
+import { flipLeftRight } from './flip-left-right';
 import { buildStepGraph, IMAGES_INPUT, ONEHOT_INPUT } from './paradigm.graphs';
 import { adamScalars, LOSS_PREFIX, NEXT, SQRT_BC2_INPUT, STEP_SIZE_INPUT, type TrainingGraphSpec } from './training-graph';
 
@@ -14,6 +17,8 @@ export interface OnnxTrainingOptions {
   batchRows: number;
   /** where onnxruntime is loaded from: a test points it at a module that fails */
   moduleName?: string;
+  /** BYOL's target EMA decay; default the tfjs paradigm's */
+  emaDecay?: number;
 }
 
 /** One batch in the crop pipeline's layout: NHWC rows and a 0/1 label per row. */
@@ -21,6 +26,8 @@ export interface StepBatch {
   pixels: Float32Array;
   labels: Int32Array | null;
   rows: number;
+  /** BYOL's second view of the same rows; default the first view flipped horizontally, as the tfjs path */
+  secondView?: Float32Array;
 }
 
 /**
@@ -69,6 +76,13 @@ export class OnnxTrainingStep {
       [SQRT_BC2_INPUT]: this.tensor(Float32Array.of(sqrtBc2), []),
     };
     if (spec.data[ONEHOT_INPUT]) feeds[ONEHOT_INPUT] = this.tensor(oneHot(batch, spec.data[ONEHOT_INPUT][1]), spec.data[ONEHOT_INPUT]);
+    if (spec.data[SECOND_VIEW_INPUT]) {
+      const view = spec.data[SECOND_VIEW_INPUT];
+      feeds[SECOND_VIEW_INPUT] = this.tensor(batch.secondView ?? flipLeftRight(batch.pixels, view), view);
+      const decay = this.options.emaDecay ?? DEFAULT_EMA_DECAY;
+      feeds[EMA_DECAY_INPUT] = this.tensor(Float32Array.of(decay), []);
+      feeds[EMA_RATE_INPUT] = this.tensor(Float32Array.of(1 - decay), []);
+    }
     for (const p of spec.parameters) {
       feeds[p.name] = this.stateOf(p.name, p.shape);
       if (p.trained) for (const moment of ['.m', '.v']) feeds[p.name + moment] = this.stateOf(p.name + moment, p.shape);
@@ -106,7 +120,6 @@ export class OnnxTrainingStep {
     const weights: NamedArrays = {};
     for (const [name, tensor] of this.state) weights[name] = { shape: [...tensor.dims], data: new Float32Array(0) };
     const spec = buildStepGraph(this.paradigm, weights, rows);
-    if (!spec) throw new Error(`${this.paradigm} has no ONNX training step`);
     const expected = spec.data[IMAGES_INPUT].slice(1).reduce((a, b) => a * b, 1);
     if (valuesPerRow !== expected) throw new Error(`a crop has ${valuesPerRow} values, the ${this.paradigm} step expects ${expected}`);
     const session = await this.ort.InferenceSession.create(spec.model, {

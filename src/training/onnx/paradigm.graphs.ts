@@ -1,6 +1,7 @@
 import { CROP_SIZE } from '../../data/crops/crop.plan';
 import type { NamedArrays } from '../networks/parameter-set';
 import type { Paradigm } from '../setups';
+import { byolStepGraph } from './byol.graph';
 import { binaryCrossEntropy, crossEntropy } from './layer-ops';
 import { decoderGraph, encoderGraph, ENCODER_LAYERS, headGraph, inputChannels, registerParams } from './network.graphs';
 import { TrainingGraph, type TrainingGraphSpec } from './training-graph';
@@ -12,15 +13,15 @@ export const ONEHOT_INPUT = 'onehot';
 const HEAD_LAYERS = ['fc1', 'fc2'];
 const DECODER_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4'];
 
-/** Paradigms that have a training-step graph; the others train on tfjs. */
-export const ONNX_PARADIGMS: readonly Paradigm[] = ['weakly-supervised', 'unsupervised', 'regularized'];
+/** Paradigms that have a training-step graph. */
+export const ONNX_PARADIGMS: readonly Paradigm[] = ['weakly-supervised', 'unsupervised', 'regularized', 'self-supervised'];
 
 /**
  * The whole training step of `paradigm` for a batch of n crops as one ONNX graph, shaped by
- * the run's weights (their names and shapes are the graph's parameters). Null for a paradigm
- * without a graph.
+ * the run's weights (their names and shapes are the graph's parameters). For BYOL, n is the
+ * number of images, each in two views.
  */
-export function buildStepGraph(paradigm: Paradigm, weights: NamedArrays, n: number): TrainingGraphSpec | null {
+export function buildStepGraph(paradigm: Paradigm, weights: NamedArrays, n: number): TrainingGraphSpec {
   switch (paradigm) {
     case 'weakly-supervised':
       return stepGraph(paradigm, weights, n, { head: true, decoder: false });
@@ -29,7 +30,7 @@ export function buildStepGraph(paradigm: Paradigm, weights: NamedArrays, n: numb
     case 'regularized':
       return stepGraph(paradigm, weights, n, { head: true, decoder: true });
     case 'self-supervised':
-      return null;
+      return byolStepGraph(weights, n, IMAGES_INPUT);
   }
 }
 

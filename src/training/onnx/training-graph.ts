@@ -24,6 +24,9 @@ export interface TrainingGraphSpec {
   data: Record<string, number[]>;
 }
 
+/** Builds carried state's next value from `updated(name)`: a trained parameter after this step's Adam update. */
+export type StateUpdate = (updated: (name: string) => string) => string;
+
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-8;
@@ -37,7 +40,7 @@ export class TrainingGraph {
   readonly g = new OnnxGraphBuilder();
   private readonly parameters: GraphParameter[] = [];
   private readonly grads = new Map<string, string>();
-  private readonly stateUpdates = new Map<string, string>();
+  private readonly stateUpdates = new Map<string, StateUpdate>();
   private readonly data: Record<string, number[]> = {};
 
   dataInput(name: string, shape: number[]): string {
@@ -62,22 +65,17 @@ export class TrainingGraph {
     this.grads.set(name, known ? this.g.op('Add', [known, value]) : value);
   }
 
-  /** The next value of carried (untrained) state. */
-  setState(name: string, value: string): void {
-    this.stateUpdates.set(name, value);
+  /** The next value of carried (untrained) state, built once the trained parameters' updates exist (BYOL's EMA reads them). */
+  setState(name: string, update: StateUpdate): void {
+    this.stateUpdates.set(name, update);
   }
 
   finish(graphName: string, losses: Record<string, string>): TrainingGraphSpec {
     const { g } = this;
     const stepSize = g.input(STEP_SIZE_INPUT, []);
     const sqrtBc2 = g.input(SQRT_BC2_INPUT, []);
-    for (const p of this.parameters) {
-      if (!p.trained) {
-        const next = this.stateUpdates.get(p.name);
-        if (!next) throw new Error(`state ${p.name} has no update`);
-        g.output(p.name + NEXT, next, p.shape);
-        continue;
-      }
+    const updated = new Map<string, string>();
+    for (const p of this.parameters.filter((q) => q.trained)) {
       const grad = this.grads.get(p.name);
       if (!grad) throw new Error(`parameter ${p.name} has no gradient`);
       const m = g.input(`${p.name}.m`, p.shape);
@@ -86,9 +84,20 @@ export class TrainingGraph {
       const v1 = g.op('Add', [g.op('Mul', [v, g.float(BETA2)]), g.op('Mul', [g.op('Mul', [grad, grad]), g.float(1 - BETA2)])]);
       const denom = g.op('Add', [g.op('Div', [g.op('Sqrt', [v1]), sqrtBc2]), g.float(EPSILON)]);
       const next = g.op('Sub', [p.name, g.op('Mul', [g.op('Div', [m1, denom]), stepSize])]);
+      updated.set(p.name, next);
       g.output(p.name + NEXT, next, p.shape);
       g.output(`${p.name}.m${NEXT}`, m1, p.shape);
       g.output(`${p.name}.v${NEXT}`, v1, p.shape);
+    }
+    const updatedValue = (name: string): string => {
+      const value = updated.get(name);
+      if (!value) throw new Error(`no trained parameter ${name}`);
+      return value;
+    };
+    for (const p of this.parameters.filter((q) => !q.trained)) {
+      const next = this.stateUpdates.get(p.name);
+      if (!next) throw new Error(`state ${p.name} has no update`);
+      g.output(p.name + NEXT, next(updatedValue), p.shape);
     }
     for (const [term, value] of Object.entries(losses)) g.output(LOSS_PREFIX + term, value, []);
     return { model: g.build(graphName), parameters: this.parameters, losses: Object.keys(losses), data: this.data };

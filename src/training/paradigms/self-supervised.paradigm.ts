@@ -7,6 +7,8 @@ import { TrainableParadigm, type LossTerms, type ParadigmOptions, type TrainingB
 
 const PROJECTION_HIDDEN = 2048;
 const PROJECTION_DIM = 64;
+/** The target's EMA decay unless a run sets one. */
+export const DEFAULT_EMA_DECAY = 0.99;
 
 /**
  * BYOL: online encoder + projector (2048->2048->64, batch norm) + predictor
@@ -25,7 +27,7 @@ export class SelfSupervisedParadigm extends TrainableParadigm {
 
   constructor(options: ParadigmOptions = {}) {
     super(options);
-    this.emaDecay = options.emaDecay ?? 0.99;
+    this.emaDecay = options.emaDecay ?? DEFAULT_EMA_DECAY;
     this.projector = new ProjectionMlp(this.params, 'projector', REPRESENTATION_DIM, PROJECTION_HIDDEN, PROJECTION_DIM, this.rng);
     this.predictor = new ProjectionMlp(this.params, 'predictor', PROJECTION_DIM, PROJECTION_HIDDEN, PROJECTION_DIM, this.rng);
     this.targetEncoder = new Encoder(this.targetParams, 'encoder', this.rng, this.inputChannels);
