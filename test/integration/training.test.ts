@@ -98,23 +98,31 @@ describe('training runs on the tiny screen', () => {
     expect(await services.runs.epochs(runId)).toHaveLength(3);
   });
 
-  it('trains the tiny screen to the same per-epoch losses on onnx and on wasm from one seed', async () => {
-    // the same services with the steps on onnxruntime-node; validation stays on the tfjs backend
-    const onnxServices = createServices(testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1', MORPHOSPACE_TRAINING_RUNTIME: 'onnx' }), database, queue);
-    const losses: Record<string, number[][]> = {};
-    for (const [runtime, target] of [['onnx', onnxServices], ['wasm', services]] as const) {
-      const { runs } = await target.sweeps.create({ screen: 'tiny', setups: ['regularized/one-crop'], profile: 'quick', overrides: { epochs: 2, batchSize: 16, imagesPerEpoch: 32, validationImages: 16, learningRate: 1e-3 } });
-      expect(await target.training.train(runs[0].id, { jobId: `same-${runtime}`, signal: new AbortController().signal, logger })).toBe('succeeded');
-      expect((await target.runs.byId(runs[0].id)).trainingRuntime).toBe(runtime);
-      losses[runtime] = (await target.runs.epochs(runs[0].id)).map((row) => [row.trainLoss, row.validationLoss ?? NaN]);
-    }
-    console.log(JSON.stringify({ tinyScreenLosses: losses }));
-    expect(losses.onnx).toHaveLength(2);
-    // per-layer gradients agree to ~2e-5 relative; Adam's first steps move each weight by about
-    // the learning rate whatever the gradient's size, so weights with near-zero gradients drift
-    // apart by up to that much: over 4 steps the losses stay within 1e-3 relative (measured: 1e-5)
-    losses.onnx.forEach((row, epoch) => row.forEach((value, k) => expect(Math.abs(value - losses.wasm[epoch][k]) / Math.abs(losses.wasm[epoch][k])).toBeLessThan(1e-3)));
-  }, 180_000);
+  /**
+   * Tolerances: per-layer gradients agree to ~2e-5 relative; Adam's first steps move each weight by
+   * about the learning rate whatever the gradient's size, so weights with near-zero gradients drift
+   * apart by up to that much. Regularized: over 4 steps the losses stay within 1e-3 relative
+   * (measured: 1.6e-5). BYOL drifts faster: four of its bias gradients are exactly zero (a batch norm
+   * follows), so Adam moves those biases +-LR in directions set by float32 noise, and a batch-norm
+   * output within float32 noise of zero takes a different ReLU mask on each runtime (unit test). Measured
+   * over its 4 steps: 2.5e-4 at most (the second epoch's validation loss); 1e-3 leaves 4x for that drift.
+   */
+  for (const [setup, tolerance] of [['regularized/one-crop', 1e-3], ['self-supervised/one-crop', 1e-3]] as const) {
+    it(`trains the tiny screen to the same per-epoch losses on onnx and on wasm from one seed (${setup})`, async () => {
+      // the same services with the steps on onnxruntime-node; validation stays on the tfjs backend
+      const onnxServices = createServices(testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1', MORPHOSPACE_TRAINING_RUNTIME: 'onnx' }), database, queue);
+      const losses: Record<string, number[][]> = {};
+      for (const [runtime, target] of [['onnx', onnxServices], ['wasm', services]] as const) {
+        const { runs } = await target.sweeps.create({ screen: 'tiny', setups: [setup], profile: 'quick', overrides: { epochs: 2, batchSize: 16, imagesPerEpoch: 32, validationImages: 16, learningRate: 1e-3 } });
+        expect(await target.training.train(runs[0].id, { jobId: `same-${setup}-${runtime}`, signal: new AbortController().signal, logger })).toBe('succeeded');
+        expect((await target.runs.byId(runs[0].id)).trainingRuntime).toBe(runtime);
+        losses[runtime] = (await target.runs.epochs(runs[0].id)).map((row) => [row.trainLoss, row.validationLoss ?? NaN]);
+      }
+      console.log(JSON.stringify({ setup, tinyScreenLosses: losses }));
+      expect(losses.onnx).toHaveLength(2);
+      losses.onnx.forEach((row, epoch) => row.forEach((value, k) => expect(Math.abs(value - losses.wasm[epoch][k]) / Math.abs(losses.wasm[epoch][k])).toBeLessThan(tolerance)));
+    }, 180_000);
+  }
 
   it('cancels a queued run, which then does not train', async () => {
     const { runs } = await services.sweeps.create({ screen: 'tiny', setups: ['unsupervised/one-crop'], profile: 'quick' });
