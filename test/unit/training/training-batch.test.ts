@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { disposeTrainingBatch, makeTrainingBatch } from '../../../src/training/training-batch';
+import { flipLeftRight } from '../../../src/training/onnx/flip-left-right';
+import { disposeTrainingBatch, makeTrainingBatch, stepBatchOf } from '../../../src/training/training-batch';
 
 describe('training batches from crop rows', () => {
   beforeAll(async () => {
@@ -32,6 +33,25 @@ describe('training batches from crop rows', () => {
     expect(firstPixel(batch.x)).toEqual([0, 1, 2]);
     expect(firstPixel(batch.x2!)).toEqual([3, 4, 5]);
     disposeTrainingBatch(batch);
+  });
+
+  it('gives the ONNX step the same rows: every row, or BYOL views as crops 0 and 1 (none with one crop)', () => {
+    const all = stepBatchOf('regularized', rows);
+    expect([all.rows, all.pixels.length, Array.from(all.labels!)]).toEqual([6, 6 * 4096, [1, 0, 1, 1, 0, 1]]);
+    const views = stepBatchOf('self-supervised', rows);
+    expect([views.rows, views.pixels.length, views.secondView!.length]).toEqual([3, 3 * 4096, 3 * 4096]);
+    expect([0, 1, 2].map((row) => [views.pixels[row * 4096], views.secondView![row * 4096]])).toEqual([[0, 3], [1, 4], [2, 5]]);
+    const single = stepBatchOf('self-supervised', { ...rows, data: rows.data.subarray(0, 3 * 4096), cropsPerImage: 1 });
+    expect([single.rows, single.secondView]).toEqual([3, undefined]);
+    expect(() => stepBatchOf('self-supervised', { ...rows, images: 4 })).toThrow(/expected 8 x 64 x 64/);
+  });
+
+  it('flips NHWC rows left-right as tfjs does (the default second view of the ONNX step)', () => {
+    const shape = [2, 64, 64, 3];
+    const pixels = Float32Array.from({ length: 2 * 64 * 64 * 3 }, (_, i) => (i * 7919) % 1000);
+    const expected = tf.image.flipLeftRight(tf.tensor4d(pixels, shape as [number, number, number, number])).dataSync();
+    expect(Array.from(flipLeftRight(pixels, shape))).toEqual(Array.from(expected));
+    expect(() => flipLeftRight(pixels, [1, 64, 64, 3])).toThrow(/not \[1,64,64,3\]/);
   });
 
   it('rejects a batch whose data does not match its shape', () => {
