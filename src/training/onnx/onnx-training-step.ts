@@ -17,8 +17,6 @@ export interface OnnxTrainingOptions {
   batchRows: number;
   /** where onnxruntime is loaded from: a test points it at a module that fails */
   moduleName?: string;
-  /** BYOL's target EMA decay; default the tfjs paradigm's */
-  emaDecay?: number;
 }
 
 /** One batch in the crop pipeline's layout: NHWC rows and a 0/1 label per row. */
@@ -79,9 +77,9 @@ export class OnnxTrainingStep {
     if (spec.data[SECOND_VIEW_INPUT]) {
       const view = spec.data[SECOND_VIEW_INPUT];
       feeds[SECOND_VIEW_INPUT] = this.tensor(batch.secondView ?? flipLeftRight(batch.pixels, view), view);
-      const decay = this.options.emaDecay ?? DEFAULT_EMA_DECAY;
-      feeds[EMA_DECAY_INPUT] = this.tensor(Float32Array.of(decay), []);
-      feeds[EMA_RATE_INPUT] = this.tensor(Float32Array.of(1 - decay), []);
+      // runs train BYOL with the paradigm's default decay (training.service sets no other)
+      feeds[EMA_DECAY_INPUT] = this.tensor(Float32Array.of(DEFAULT_EMA_DECAY), []);
+      feeds[EMA_RATE_INPUT] = this.tensor(Float32Array.of(1 - DEFAULT_EMA_DECAY), []);
     }
     for (const p of spec.parameters) {
       feeds[p.name] = this.stateOf(p.name, p.shape);
