@@ -19,6 +19,7 @@ interface ImportCommandOptions {
   layout?: string;
   imageCsv?: string;
   moaCsv?: string;
+  importConcurrency?: string;
   databaseUrl?: string;
   dataDir?: string;
   logLevel?: string;
@@ -67,6 +68,7 @@ export function registerImportCommand(program: Command): void {
     .option('--layout <layout>', 'read a known dataset\'s own files: bbbc021')
     .option('--image-csv <file>', 'the layout\'s image table (bbbc021: BBBC021_v1_image.csv)')
     .option('--moa-csv <file>', 'the layout\'s MoA table (bbbc021: BBBC021_v1_moa.csv)')
+    .option('--import-concurrency <n>', 'images checked at once (default: MORPHOSPACE_IMPORT_CONCURRENCY or 4 per core)')
     .addHelpText('after', MANIFEST_HELP)
     .action(async (options: ImportCommandOptions) => {
       if (options.layout !== undefined) {
