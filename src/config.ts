@@ -59,6 +59,9 @@ export interface PipelineSettings {
   staleAfterSeconds: number;
 }
 
+/** Import checks in flight per core; measured on 64 px PNGs, see README "Scale". */
+const IMPORT_CHECKS_PER_CORE = 4;
+
 export const METRICS_ACCESS = ['open', 'reader'] as const;
 /** Who may read /metrics: anyone, or a request with an API key (any role). */
 export type MetricsAccess = (typeof METRICS_ACCESS)[number];
@@ -75,6 +78,8 @@ export interface Config {
   storeDir: string;
   /** real directories the API's importScreen may read below (the CLI's import reads anywhere) */
   importRoots: string[];
+  /** images an import checks at once: enough to keep every core decoding while others wait on reads */
+  importConcurrency: number;
   port: number;
   host: string;
   adminKey: string | undefined;
@@ -110,6 +115,7 @@ export interface ConfigOverrides {
   dataDir?: string;
   storeDir?: string;
   importRoots?: string;
+  importConcurrency?: string | number;
   port?: string | number;
   host?: string;
   logLevel?: string;
@@ -139,6 +145,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     dataDir,
     storeDir: path.resolve(nonEmpty(overrides.storeDir ?? env.MORPHOSPACE_STORE_DIR) ?? dataDir),
     importRoots: parseImportRoots(nonEmpty(overrides.importRoots ?? env.MORPHOSPACE_IMPORT_ROOTS), dataDir),
+    importConcurrency: parseImportConcurrency(nonEmpty(String(overrides.importConcurrency ?? env.MORPHOSPACE_IMPORT_CONCURRENCY ?? ''))),
     port: parsePort(overrides.port ?? env.PORT ?? '4000'),
     host: nonEmpty(overrides.host ?? env.HOST) ?? '127.0.0.1',
     adminKey: parseAdminKey(nonEmpty(env.MORPHOSPACE_ADMIN_KEY)),
@@ -256,6 +263,13 @@ function parseWorkers(text: string | undefined): number {
   if (text === undefined) return os.availableParallelism();
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > 64) throw new ConfigError(`--workers (MORPHOSPACE_WORKERS) must be an integer from 1 to 64, got "${text}"`);
+  return value;
+}
+
+function parseImportConcurrency(text: string | undefined): number {
+  if (text === undefined) return IMPORT_CHECKS_PER_CORE * os.availableParallelism();
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 256) throw new ConfigError(`--import-concurrency (MORPHOSPACE_IMPORT_CONCURRENCY) must be an integer from 1 to 256, got "${text}"`);
   return value;
 }
 

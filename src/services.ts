@@ -91,7 +91,7 @@ export function createServices(config: Config, database: Database, queue?: Servi
   const embeddings = new EmbeddingRepository(dataSource, config.storage.vectorPrecision);
   const profiles = new ProfileRepository(dataSource);
   const catalog = new CatalogService(new CatalogRepository(dataSource), pageLimit);
-  const screens = new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { storeDir: config.storeDir, queue, importRoots: new ImportRoots(config.importRoots) });
+  const screens = new ScreenImportService(new ScreenRepository(dataSource), new SharpImageInspector(), { storeDir: config.storeDir, queue, importRoots: new ImportRoots(config.importRoots), concurrency: config.importConcurrency });
   const sweeps = new SweepService(new SweepRepository(dataSource), runs, catalog, pageLimit, queue);
   const comparisons = new ComparisonService(comparisonRepository, sweeps);
   const checkpoints = new CheckpointStore(config.storeDir);

@@ -21,6 +21,8 @@ export function progressReporter(label: string, delayMs = 2000): { update(done: 
         });
         bar.start(total, done);
       }
+      // a streamed import's total is an estimate until its manifest has been read to the end
+      if (bar.getTotal() !== total) bar.setTotal(total);
       bar.update(done);
     },
     stop() {

@@ -19,6 +19,7 @@ interface ImportCommandOptions {
   layout?: string;
   imageCsv?: string;
   moaCsv?: string;
+  importConcurrency?: string;
   databaseUrl?: string;
   dataDir?: string;
   logLevel?: string;
@@ -33,9 +34,9 @@ ${Object.entries(COLUMN_ALIASES)
 cell_line, compound, concentration (uM), plate and well are required; site defaults to 1, moa to none,
 control to true for DMSO and PBS and false otherwise; a control may leave concentration empty (0).
 
-Every row and image is checked first (file exists, decodes, grey or convertible, at least 64x64,
-required fields, numbers). Without --skip-invalid any problem refuses the whole import (exit 2, the
-lines on stderr) and nothing is written. Importing the same screen again changes nothing; the same
+Every row and image is checked as the manifest is read (file exists, decodes, grey or convertible,
+at least 64x64, required fields, numbers), all in one transaction. Without --skip-invalid any problem
+refuses the whole import (exit 2, the lines on stderr) and nothing is written. Importing the same screen again changes nothing; the same
 name with different content is refused. Prints one JSON line: screen, imported, skipped, unchanged.
 
 Channels (see README, "Real screens"): several FileName_<channel> columns make a multi-channel screen,
@@ -67,6 +68,7 @@ export function registerImportCommand(program: Command): void {
     .option('--layout <layout>', 'read a known dataset\'s own files: bbbc021')
     .option('--image-csv <file>', 'the layout\'s image table (bbbc021: BBBC021_v1_image.csv)')
     .option('--moa-csv <file>', 'the layout\'s MoA table (bbbc021: BBBC021_v1_moa.csv)')
+    .option('--import-concurrency <n>', 'images checked at once (default: MORPHOSPACE_IMPORT_CONCURRENCY or 4 per core)')
     .addHelpText('after', MANIFEST_HELP)
     .action(async (options: ImportCommandOptions) => {
       if (options.layout !== undefined) {

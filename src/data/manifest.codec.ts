@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { parseDelimited } from './import/manifest.reader';
+import { parseDelimited } from './import/delimited.parser';
 
 /**
  * manifest.csv: one row per image, the contract between a screen on disk and

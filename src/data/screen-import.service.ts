@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScreenEntity } from '../db/entities/screen.entity';
-import type { CompoundAnnotation, NewImage, ScreenRepository } from '../db/repositories/screen.repository';
+import type { CompoundAnnotation, ScreenRepository } from '../db/repositories/screen.repository';
 import { BadUserInputError } from '../errors/app-errors';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import { sampleNormalisation } from './channels/channel-normalisation.sampler';
@@ -13,7 +13,7 @@ import { candidatesFromManifest, candidatesFromPattern, nonEmpty, type Candidate
 import { ImportRefusedError } from './import/import-refused.error';
 import { ANYWHERE, type ImportPaths } from './import/import-roots';
 import type { ImportProblem } from './import/import-row';
-import { compoundAnnotations, digestOf, imageFields, plateSplit } from './import/screen-content';
+import { ContentDigest, ContentTally, digestOf, imageFields, plateSplit } from './import/screen-content';
 import { cellLineByName } from './synthetic/cell-line.catalog';
 import { compoundByName } from './synthetic/compound.catalog';
 import type { GroundTruth } from './synthetic/ground-truth.builder';
@@ -69,12 +69,16 @@ export interface ScreenImportOptions {
   concurrency?: number;
 }
 
+/** Rows staged per INSERT, and read back per FETCH: a few MB, and few round trips. */
+const STAGE_BATCH = 2000;
+
 const GENERATED_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
  * Brings screens into the database: real ones from a manifest or file names, synthetic ones
- * generated into the shared store. Every row and image is checked before anything is
- * written; the write is one transaction; a repeat of the same import changes nothing.
+ * generated into the shared store. Rows are checked as the manifest is read and staged in the
+ * import's one transaction, which commits only if every row passed (or --skip-invalid); a
+ * repeat of the same import changes nothing.
  */
 export class ScreenImportService {
   private readonly concurrency: number;
@@ -156,57 +160,60 @@ export class ScreenImportService {
 
 
 
-  private async register(name: string, candidates: Candidates, skipInvalid: boolean, progress: ImportProgress): Promise<ImportResult> {
-    const { rows, problems } = await checkCandidates(candidates, this.inspector, this.concurrency, progress);
-    if (problems.length > 0 && !skipInvalid) throw new ImportRefusedError(name, problems, candidates.paths.maxListedProblems);
-    if (rows.length === 0) throw new BadUserInputError(`nothing to import for screen "${name}": no valid rows`);
+  /**
+   * Checks and stages the rows as they are read, all in one transaction: a refusal, an error or a
+   * killed process leaves nothing. What is held grows with the plates, cell lines and compounds,
+   * the paths seen and the problems, not with the images (see README, "Scale").
+   */
+  private register(name: string, candidates: Candidates, skipInvalid: boolean, progress: ImportProgress): Promise<ImportResult> {
+    return this.screens.importInTransaction(name, async (session) => {
+      const tally = new ContentTally();
+      const { problems } = await checkCandidates(candidates, this.inspector, { concurrency: this.concurrency, batchSize: STAGE_BATCH }, progress, async (checked) => {
+        for (const { row } of checked) tally.add(row);
+        await session.stage(checked.map(({ row, contentHash }) => ({ ...imageFields(row), contentHash, channelPaths: row.channelPaths })));
+      });
+      if (problems.length > 0 && !skipInvalid) throw new ImportRefusedError(name, problems, candidates.paths.maxListedProblems);
+      if (tally.images === 0) throw new BadUserInputError(`nothing to import for screen "${name}": no valid rows`);
 
-    const images: NewImage[] = rows
-      .map(({ row, contentHash }) => ({ ...imageFields(row), contentHash, channelPaths: row.channelPaths }))
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const contentDigest = digestOf(images, candidates.channels);
-    const compounds = compoundAnnotations(rows.map(({ row }) => row), candidates.compoundAnnotations);
-    const cellLines = [...new Set(images.map((image) => image.cellLine))].sort().map((line) => ({ name: line, tissue: candidates.cellLineTissues?.get(line) ?? null }));
+      const digest = new ContentDigest(candidates.channels);
+      await session.inPathOrder(STAGE_BATCH, (images) => images.forEach((image) => digest.add(image)));
+      const contentDigest = digest.hex();
+      if (session.existing) {
+        const existing = session.existing;
+        const stored = typeof existing.origin.contentDigest === 'string' ? existing.origin.contentDigest : digestOf(await this.screens.imagesOf(existing.id));
+        if (stored === contentDigest) return { screen: existing, imported: 0, skipped: problems, unchanged: true, warnings: [] };
+        throw new BadUserInputError(`a screen named "${name}" already exists with different content (${existing.imageCount} images, ${describeOrigin(existing)}); import under another name`, 'name');
+      }
 
-    const multiChannel = candidates.channels.length > 1;
-    const saved = await this.screens.save({
-      name,
-      source: candidates.source,
-      root: candidates.root,
-      origin: { ...candidates.origin, skipped: problems.length, contentDigest },
-      split: plateSplit(images, candidates.splitSeed),
-      cellLines,
-      compounds,
-      images,
-      channels: candidates.channels,
-      // before the write, so a screen is never stored without its ranges
-      channelNormalisation: multiChannel
-        ? await sampleNormalisation(candidates.root, images.map((image) => ({ path: image.path, channelPaths: image.channelPaths ?? null, plate: image.plate })), candidates.channels.length, {
-            seed: candidates.splitSeed,
-            concurrency: this.concurrency,
-          })
-        : null,
-    });
-    if (!saved.created) {
-      const stored = typeof saved.existing.origin.contentDigest === 'string' ? saved.existing.origin.contentDigest : digestOf(await this.screens.imagesOf(saved.existing.id));
-      if (stored === contentDigest) return { screen: saved.existing, imported: 0, skipped: problems, unchanged: true, warnings: [] };
-      throw new BadUserInputError(
-        `a screen named "${name}" already exists with different content (${saved.existing.imageCount} images, ${describeOrigin(saved.existing)}); import under another name`,
-        'name',
+      const plates = tally.plateNames();
+      // a manifest's row count is known once it has been read to its end
+      const rowCount = candidates.origin.kind === 'manifest' ? { rows: candidates.raw.read } : {};
+      const created = await session.create(
+        {
+          name,
+          source: candidates.source,
+          root: candidates.root,
+          origin: { ...candidates.origin, ...rowCount, skipped: problems.length, contentDigest },
+          split: plateSplit(plates, candidates.splitSeed),
+          cellLines: tally.cellLineNames().map((line) => ({ name: line, tissue: candidates.cellLineTissues?.get(line) ?? null })),
+          compounds: tally.annotations(candidates.compoundAnnotations),
+          channels: candidates.channels,
+          // before the write, so a screen is never stored without its ranges
+          channelNormalisation:
+            candidates.channels.length > 1
+              ? await sampleNormalisation(candidates.root, plates, (plate) => session.imagesOfPlate(plate), candidates.channels.length, { seed: candidates.splitSeed, concurrency: this.concurrency })
+              : null,
+        },
+        tally.images,
       );
-    }
-    const warnings = saved.annotationConflicts.map(
-      ({ existing, given }) =>
-        `compound "${existing.name}" is already known as ${describeAnnotation(existing)}; this import says ${describeAnnotation(given)}: the known annotation is kept`,
-    );
-    return { screen: saved.screen, imported: images.length, skipped: problems, unchanged: false, warnings };
+      const warnings = created.annotationConflicts.map(
+        ({ existing, given }) =>
+          `compound "${existing.name}" is already known as ${describeAnnotation(existing)}; this import says ${describeAnnotation(given)}: the known annotation is kept`,
+      );
+      return { screen: created.screen, imported: tally.images, skipped: problems, unchanged: false, warnings };
+    });
   }
-
 }
-
-
-
-
 
 /** Candidates from a dataset's own layout; the layout fixes the channels, so none may be given. */
 async function layoutCandidates(request: ImportScreenRequest, paths: ImportPaths): Promise<Candidates> {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -15,6 +16,14 @@ describe('config', () => {
     expect(loadConfig({ MORPHOSPACE_METRICS: 'reader' }).metrics).toBe('reader');
     expect(loadConfig({ MORPHOSPACE_REQUIRE_READER: 'true', MORPHOSPACE_METRICS: 'open' }).metrics).toBe('open');
     expect(loadConfig({ MORPHOSPACE_METRICS: 'open' }, { metrics: 'reader' }).metrics).toBe('reader');
+  });
+
+  it('checks 4 images per core at once during an import unless told, and refuses a count that is not one', () => {
+    expect(loadConfig({}).importConcurrency).toBe(4 * os.availableParallelism());
+    expect(loadConfig({ MORPHOSPACE_IMPORT_CONCURRENCY: '3' }).importConcurrency).toBe(3);
+    expect(loadConfig({ MORPHOSPACE_IMPORT_CONCURRENCY: '3' }, { importConcurrency: '5' }).importConcurrency).toBe(5);
+    expect(() => loadConfig({ MORPHOSPACE_IMPORT_CONCURRENCY: '0' })).toThrow(/MORPHOSPACE_IMPORT_CONCURRENCY/);
+    expect(() => loadConfig({}, { importConcurrency: '2.5' })).toThrow(ConfigError);
   });
 
   it('reads the pipeline and heartbeat timings, and refuses a timeout a live worker could miss', () => {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { compilePattern, PatternError, rowsFromFileNames } from '../../src/data/import/file-name.pattern';
 import { checkRow, resolveImagePath } from '../../src/data/import/import-row';
-import { ManifestFormatError, readManifest } from '../../src/data/import/manifest.reader';
+import { ManifestFormatError } from '../../src/data/import/manifest.reader';
+import { readManifestText } from '../support/manifest-text';
 
 describe('manifest reader', () => {
-  it('numbers records by the line they start on, through quoted commas, quotes and line breaks', () => {
+  it('numbers records by the line they start on, through quoted commas, quotes and line breaks', async () => {
     const text = 'path,cell_line,compound,concentration,plate,well\n"a,1.png",ACHN,"say ""hi""",1,P1,A01\n\n"b\n2.png",ACHN,DMSO,0,P1,A02\r\nc.png,ACHN,DMSO,0,P1,A03\n';
-    const { rows } = readManifest(text);
+    const { rows } = await readManifestText(text);
     expect(rows.map((row) => [row.line, row.fields.path, row.fields.compound])).toEqual([
       [2, 'a,1.png', 'say "hi"'],
       [4, 'b\n2.png', 'DMSO'],
@@ -14,17 +15,28 @@ describe('manifest reader', () => {
     ]);
   });
 
-  it('reads tab-separated manifests and a byte-order mark', () => {
-    const { rows, columns } = readManifest('\uFEFFMetadata_Plate\tMetadata_Well\tMetadata_Compound\tMetadata_Concentration\tMetadata_CellLine\tFileName_DNA\nP\tA01\tX\t1\tL\tf.tif\n');
+  it('reads the same rows whatever the pieces the text arrives in, split inside quotes, "" and \\r\\n', async () => {
+    const text = '\uFEFFpath,cell_line,compound,concentration,plate,well\r\n"a,1.png",ACHN,"say ""hi""",1,P1,A01\r\n\r\n"b\r\n2.png",ACHN,DMSO,0,P1,A02\rc.png,ACHN,DMSO,0,P1,A03';
+    const whole = await readManifestText(text);
+    expect(whole.rows.map((row) => [row.line, row.fields.path, row.fields.compound])).toEqual([
+      [2, 'a,1.png', 'say "hi"'],
+      [4, 'b\r\n2.png', 'DMSO'],
+      [6, 'c.png', 'DMSO'],
+    ]);
+    for (let size = 1; size < text.length; size += 1) expect(await readManifestText(text, {}, size)).toEqual(whole);
+  });
+
+  it('reads tab-separated manifests and a byte-order mark', async () => {
+    const { rows, columns } = await readManifestText('\uFEFFMetadata_Plate\tMetadata_Well\tMetadata_Compound\tMetadata_Concentration\tMetadata_CellLine\tFileName_DNA\nP\tA01\tX\t1\tL\tf.tif\n');
     expect(rows[0].fields).toMatchObject({ plate: 'P', well: 'A01', compound: 'X', concentration: '1', cell_line: 'L', path: 'f.tif' });
     expect(columns.path).toEqual({ pathName: null, fileName: 'FileName_DNA' });
   });
 
-  it('prefers the canonical column and names the missing ones with their accepted aliases', () => {
-    const { rows } = readManifest('compound,Metadata_pert_iname,path,cell_line,concentration,plate,well\nA,B,p.png,L,1,P,W\n');
+  it('prefers the canonical column and names the missing ones with their accepted aliases', async () => {
+    const { rows } = await readManifestText('compound,Metadata_pert_iname,path,cell_line,concentration,plate,well\nA,B,p.png,L,1,P,W\n');
     expect(rows[0].fields.compound).toBe('A');
-    expect(() => readManifest('path,compound\np.png,X\n')).toThrow(ManifestFormatError);
-    expect(() => readManifest('path,compound\np.png,X\n')).toThrow(/cell_line: cell_line \| Metadata_CellLine/);
+    await expect(readManifestText('path,compound\np.png,X\n')).rejects.toThrow(ManifestFormatError);
+    await expect(readManifestText('path,compound\np.png,X\n')).rejects.toThrow(/cell_line: cell_line \| Metadata_CellLine/);
   });
 });
 

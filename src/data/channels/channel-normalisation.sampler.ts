@@ -12,23 +12,19 @@ export const NORMALISATION_SAMPLE_PER_PLATE = 12;
 
 /**
  * Each plate's per-channel intensity ranges, from a seeded sample of its images (the same
- * seed and images give the same ranges). Paths are relative to `root`.
+ * seed and images give the same ranges). `imagesOf` gives one plate's images at a time, so a
+ * large screen's list is never whole in memory. Paths are relative to `root`.
  */
 export async function sampleNormalisation(
   root: string,
-  images: readonly ChannelImageSource[],
+  plates: readonly string[],
+  imagesOf: (plate: string) => Promise<ChannelImageSource[]>,
   channels: number,
   options: { seed: number; concurrency: number; perPlate?: number },
 ): Promise<ChannelNormalisation> {
-  const byPlate = new Map<string, ChannelImageSource[]>();
-  for (const image of images) {
-    const plate = byPlate.get(image.plate) ?? [];
-    plate.push(image);
-    byPlate.set(image.plate, plate);
-  }
   const normalisation: ChannelNormalisation = {};
-  for (const plate of [...byPlate.keys()].sort()) {
-    const sample = seededSample(byPlate.get(plate)!, options.perPlate ?? NORMALISATION_SAMPLE_PER_PLATE, SeededRandom.derive('normalisation', options.seed, plate));
+  for (const plate of [...plates].sort()) {
+    const sample = seededSample(await imagesOf(plate), options.perPlate ?? NORMALISATION_SAMPLE_PER_PLATE, SeededRandom.derive('normalisation', options.seed, plate));
     const histogram = new ChannelHistogram(channels);
     // each decoded image is counted as soon as it arrives: a plate's sample is never all in memory
     await mapConcurrently(sample, options.concurrency, async (image) => histogram.add(await readChannelPlanes(root, image, channels)));

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { BadUserInputError } from '../../errors/app-errors';
 import type { ScreenChannel } from '../channels/screen-channel';
 import { batchOfPlate } from '../plate-batch';
-import { nonEmpty, type Candidates } from './import-candidates';
+import { nonEmpty, rowList, type Candidates } from './import-candidates';
 import { isDefaultControl, type RawImportRow } from './import-row';
 import type { ImportPaths } from './import-roots';
-import { parseDelimited, type DelimitedRecord } from './manifest.reader';
+import { parseDelimited, type DelimitedRecord } from './delimited.parser';
 
 /** The Broad's BBBC021 (Caie et al. 2010; Ljosa et al. 2013): MCF-7 cells, three stains, one file each. */
 export const BBBC021_CHANNELS: readonly ScreenChannel[] = [
@@ -84,7 +84,7 @@ export async function candidatesFromBbbc021(files: Bbbc021Files, paths: ImportPa
     root,
     source: 'import',
     origin: { kind: 'bbbc021', imageCsv, moaCsv, rows: records.length, imported: raw.length, notAnnotated, cellLine: BBBC021_CELL_LINE, batches },
-    raw,
+    raw: rowList(raw),
     channels: BBBC021_CHANNELS.map((channel) => ({ ...channel })),
     paths,
     problems: [],

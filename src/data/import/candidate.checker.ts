@@ -1,5 +1,4 @@
 import { JobInterruptedError } from '../../queue/job-interrupted.error';
-import { mapConcurrently } from '../../util/map-concurrently';
 import { inspectChannelFiles } from './channel-files.inspector';
 import type { Candidates } from './import-candidates';
 import type { ImageInspector } from './image.inspector';
@@ -15,16 +14,65 @@ export interface ImportProgress {
   reach?: 'import-roots' | 'anywhere';
 }
 
-/** Every row's fields and every image, all problems collected, lines in order. */
-export async function checkCandidates(candidates: Candidates, inspector: ImageInspector, concurrency: number, progress: ImportProgress): Promise<{ rows: Array<{ row: ImportRow; contentHash: string }>; problems: ImportProblem[] }> {
+export interface CheckedImage {
+  row: ImportRow;
+  contentHash: string;
+}
+
+/**
+ * Checks the rows as they are read, holding no row once it is passed on. Each row's fields in
+ * line order: paths must not repeat, a compound's moa and control must agree with its first
+ * row. Its files with at most `concurrency` inspections in flight. Rows without any problem go to
+ * `accept` in batches of `batchSize`, one batch in flight while the next is checked. Returns
+ * every problem, in line order.
+ *
+ * What grows with the rows: the paths seen (to name a repeat's first line) and the problems.
+ */
+export async function checkCandidates(
+  candidates: Candidates,
+  inspector: ImageInspector,
+  options: { concurrency: number; batchSize: number },
+  progress: ImportProgress,
+  accept: (images: CheckedImage[]) => Promise<void>,
+): Promise<{ problems: ImportProblem[]; accepted: number }> {
   const problems: ImportProblem[] = [...candidates.problems];
-  const checked: Array<{ line: number; path: string | null; channelPaths: string[] | null; row: ImportRow | null }> = [];
   const firstLineOfPath = new Map<string, number>();
   const compoundFirstSeen = new Map<string, { moa: string | null; moaLine: number; control: boolean; line: number }>();
-
   const channelNames = candidates.channels.map((channel) => channel.name);
-  for (const raw of candidates.raw) {
+  const reachable = candidates.paths.inspector(inspector);
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  let ready: CheckedImage[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  let accepted = 0;
+  let done = 0;
+  const report = () => {
+    done += 1;
+    progress.onProgress?.(done, candidates.raw.expected());
+  };
+  const flush = async (): Promise<void> => {
+    await writing;
+    if (ready.length === 0) return;
+    const batch = ready;
+    ready = [];
+    accepted += batch.length;
+    writing = accept(batch);
+    // awaited at the next flush; until then a failure must not count as unhandled
+    writing.catch(() => undefined);
+  };
+  const inspect = async (line: number, file: string, channelPaths: string[] | null, row: ImportRow | null): Promise<void> => {
+    const inspection = await inspectChannelFiles(reachable, candidates.root, { path: file, channelPaths }, candidates.channels);
+    if (!inspection.ok) problems.push({ line, path: file, reason: inspection.reason });
+    else if (inspection.width < MIN_IMAGE_SIDE || inspection.height < MIN_IMAGE_SIDE) {
+      problems.push({ line, path: file, reason: `image is ${inspection.width}x${inspection.height} px, smaller than ${MIN_IMAGE_SIDE}x${MIN_IMAGE_SIDE}` });
+    } else if (row) ready.push({ row, contentHash: inspection.contentHash });
+    report();
+  };
+
+  for await (const raw of candidates.raw) {
+    if (progress.signal?.aborted) throw new JobInterruptedError('screen.generate');
     const result = checkRow(raw, candidates.root, channelNames);
+    const before = problems.length;
     for (const reason of result.problems) problems.push({ line: raw.line, path: result.path, reason });
     // a row of per-channel files whose paths are wrong has nothing sound to inspect
     let inspectable = raw.channelPaths && !result.channelPaths ? null : result.path;
@@ -48,32 +96,25 @@ export async function checkCandidates(candidates: Candidates, inspector: ImageIn
         }
       }
     }
-    checked.push({ line: raw.line, path: inspectable, channelPaths: result.channelPaths, row: result.row });
+    if (inspectable === null) {
+      report();
+      continue;
+    }
+    while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+    if (failure) throw failure.error;
+    // a row with a problem is still inspected, so that its file's problems are reported too
+    const task: Promise<void> = inspect(raw.line, inspectable, result.channelPaths, problems.length === before ? result.row : null)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    if (ready.length >= options.batchSize) await flush();
   }
-
-  const toInspect = checked.filter((entry) => entry.path !== null);
-  const reachable = candidates.paths.inspector(inspector);
-  let done = 0;
-  const inspections = await mapConcurrently(toInspect, concurrency, async (entry) => {
-    if (progress.signal?.aborted) throw new JobInterruptedError('screen.generate');
-    const inspection = await inspectChannelFiles(reachable, candidates.root, { path: entry.path!, channelPaths: entry.channelPaths }, candidates.channels);
-    done += 1;
-    progress.onProgress?.(done, toInspect.length);
-    return inspection;
-  });
-  const hashes = new Map<number, string>();
-  toInspect.forEach((entry, i) => {
-    const inspection = inspections[i];
-    if (!inspection.ok) problems.push({ line: entry.line, path: entry.path, reason: inspection.reason });
-    else if (inspection.width < MIN_IMAGE_SIDE || inspection.height < MIN_IMAGE_SIDE) {
-      problems.push({ line: entry.line, path: entry.path, reason: `image is ${inspection.width}x${inspection.height} px, smaller than ${MIN_IMAGE_SIDE}x${MIN_IMAGE_SIDE}` });
-    } else hashes.set(entry.line, inspection.contentHash);
-  });
-
-  const badLines = new Set(problems.map((problem) => problem.line));
-  const rows = checked
-    .filter((entry) => entry.row !== null && !badLines.has(entry.line) && hashes.has(entry.line))
-    .map((entry) => ({ row: entry.row!, contentHash: hashes.get(entry.line)! }));
+  await Promise.all(inFlight);
+  if (failure) throw (failure as { error: unknown }).error;
+  await flush();
+  await writing;
   problems.sort((a, b) => a.line - b.line);
-  return { rows, problems };
+  return { problems, accepted };
 }

@@ -1,3 +1,4 @@
+import type { DelimitedRecord } from './delimited.parser';
 import type { ImportField, RawImportRow } from './import-row';
 
 /**
@@ -29,16 +30,18 @@ export interface ManifestColumns {
   channels?: Array<{ name: string; pathName: string | null; fileName: string }>;
 }
 
+/** How a manifest's header maps its columns, and how a record becomes a raw row. */
+export interface ManifestLayout {
+  columns: ManifestColumns;
+  row(record: DelimitedRecord): RawImportRow;
+}
+
 /**
- * Reads a manifest (CSV, or tab-separated when the header has tabs and no commas) into raw
- * rows with their line numbers. Quoted fields may hold commas, quotes and line breaks; a
- * record's line is the line it starts on. Blank lines are skipped. Several FileName_<channel>
- * columns make a multi-channel screen, one file per channel (`options.channels` picks and
- * orders them by name; by default all, in column order).
+ * The layout a manifest's header gives (its first record; none: the manifest is empty). Several
+ * FileName_<channel> columns make a multi-channel screen, one file per channel
+ * (`options.channels` picks and orders them by name; by default all, in column order).
  */
-export function readManifest(text: string, options: { channels?: readonly string[] } = {}): { columns: ManifestColumns; rows: RawImportRow[] } {
-  const records = parseDelimited(text.replace(/^\uFEFF/, ''));
-  const header = records.shift();
+export function manifestLayout(header: DelimitedRecord | undefined, options: { channels?: readonly string[] } = {}): ManifestLayout {
   if (!header || header.fields.every((field) => field.trim() === '')) throw new ManifestFormatError('manifest is empty');
   const names = header.fields.map((name) => name.trim());
   const indexOf = (name: string): number => names.findIndex((column) => column.toLowerCase() === name.toLowerCase());
@@ -61,17 +64,18 @@ export function readManifest(text: string, options: { channels?: readonly string
     throw new ManifestFormatError(`line 1: manifest lacks column(s) ${missing.join(', ')}; accepted names are ${accepted.join('; ')}`);
   }
   const { read: readPath, columns: pathDescription } = pathColumns!;
-
-  const rows = records.map((record): RawImportRow => {
-    const value = (index: number): string => record.fields[index] ?? '';
-    const channelPaths = channelColumns?.map((channel) => channel.read(value));
-    const row: RawImportRow = { line: record.line, fields: { path: channelPaths ? channelPaths[0] : readPath(value) } };
-    if (channelPaths) row.channelPaths = channelPaths;
-    for (const [field, index] of fieldIndex) row.fields[field] = value(index);
-    return row;
-  });
   const channels = channelColumns?.map(({ name, pathName, fileName }) => ({ name, pathName, fileName }));
-  return { columns: { path: pathDescription, fields, ...(channels ? { channels } : {}) }, rows };
+  return {
+    columns: { path: pathDescription, fields, ...(channels ? { channels } : {}) },
+    row: (record) => {
+      const value = (index: number): string => record.fields[index] ?? '';
+      const channelPaths = channelColumns?.map((channel) => channel.read(value));
+      const row: RawImportRow = { line: record.line, fields: { path: channelPaths ? channelPaths[0] : readPath(value) } };
+      if (channelPaths) row.channelPaths = channelPaths;
+      for (const [field, index] of fieldIndex) row.fields[field] = value(index);
+      return row;
+    },
+  };
 }
 
 type ColumnPair = { name: string; pathName: string | null; fileName: string; read: (value: (i: number) => string) => string };
@@ -119,51 +123,4 @@ function locatePath(names: string[], indexOf: (name: string) => number): { read:
   if (fileIndex < 0) return null;
   const { read, pathName, fileName } = columnPair(names, indexOf, fileIndex);
   return { read, columns: { pathName, fileName } };
-}
-
-export interface DelimitedRecord {
-  line: number;
-  fields: string[];
-}
-
-/** CSV, or tab-separated when the first line has tabs and no commas; blank lines skipped. */
-export function parseDelimited(text: string): DelimitedRecord[] {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
-  const records: DelimitedRecord[] = [];
-  let fields: string[] = [];
-  let current = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  const endRecord = () => {
-    fields.push(current);
-    if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ line: recordLine, fields });
-    fields = [];
-    current = '';
-  };
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        current += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else {
-        if (char === '\n') line += 1;
-        current += char;
-      }
-    } else if (char === '"') quoted = true;
-    else if (char === delimiter) {
-      fields.push(current);
-      current = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i += 1;
-      endRecord();
-      line += 1;
-      recordLine = line;
-    } else current += char;
-  }
-  if (current !== '' || fields.length > 0) endRecord();
-  return records;
 }
