@@ -28,34 +28,69 @@ export function convForward(t: TrainingGraph, name: string, input: string): Conv
 }
 
 /**
- * Gradients of a convolution from dz (the gradient at its pre-activation): dW as a convolution
- * of the input with the batch as channels and dz as the filter, db a sum, and dX (unless the
- * input is data) as a transposed convolution with the same filter. Returns dX or null.
+ * Gradients of a convolution from dz (the gradient at its pre-activation): dW, db a sum, and
+ * dX (unless the input is data) as a transposed convolution with the same filter. Returns dX or null.
  */
 export function convBackward(t: TrainingGraph, conv: ConvState, dz: string, inputGrad: boolean): string | null {
   const { g } = t;
-  const xT = g.op('Transpose', [conv.input], { perm: [1, 0, 2, 3] });
-  const dzT = g.op('Transpose', [dz], { perm: [1, 0, 2, 3] });
-  // [cin, cout, 3, 3] -> HWIO
-  const dW = g.op('Transpose', [g.op('Conv', [xT, dzT], { pads: SAME_PADS })], { perm: [2, 3, 0, 1] });
-  t.grad(`${conv.name}.weight`, dW);
+  t.grad(`${conv.name}.weight`, convWeightGrad(t, conv, dz));
   t.grad(`${conv.name}.bias`, g.op('ReduceSum', [dz, g.int64([0, 2, 3])], { keepdims: 0 }));
   if (!inputGrad) return null;
   return g.op('ConvTranspose', [dz, conv.oihw], { kernel_shape: [3, 3], pads: SAME_PADS });
+}
+
+/**
+ * dW of a 3x3 'same' convolution as nine matrix products, one per filter tap: with x and dz
+ * channel-major ([c, n*h*w]), dW[ky,kx] = x shifted by the tap (a Pad whose negative side
+ * crops) times dz transposed, [cin, cout], so the nine stack straight into HWIO. The shift
+ * copies the side with fewer channels. (The batch-as-channels convolution this replaces ran
+ * as im2col plus a GEMM nine columns wide that re-read dz once per input channel: the largest
+ * node of the autoencoder step.)
+ */
+function convWeightGrad(t: TrainingGraph, conv: ConvState, dz: string): string {
+  const { g } = t;
+  const [, , cin, cout] = t.shapeOf(`${conv.name}.weight`);
+  const xT = g.op('Transpose', [conv.input], { perm: [1, 0, 2, 3] });
+  const dzT = g.op('Transpose', [dz], { perm: [1, 0, 2, 3] });
+  const shiftX = cin <= cout;
+  const taps: string[] = [];
+  for (let ky = 0; ky < 3; ky += 1) {
+    for (let kx = 0; kx < 3; kx += 1) {
+      // x[y+ky-1, x+kx-1] on dz's grid, or dz[y-ky+1, x-kx+1] on x's grid: the same sum
+      const [dy, dx] = shiftX ? [1 - ky, 1 - kx] : [ky - 1, kx - 1];
+      const shifted = shiftX ? xT : dzT;
+      const moved = dy === 0 && dx === 0 ? shifted : g.op('Pad', [shifted, g.int64([0, 0, dy, dx, 0, 0, -dy, -dx])]);
+      const xs = shiftX ? moved : xT;
+      const dzs = shiftX ? dzT : moved;
+      taps.push(g.op('Gemm', [g.op('Reshape', [xs, g.int64([cin, -1])]), g.op('Reshape', [dzs, g.int64([cout, -1])])], { transB: 1 }));
+    }
+  }
+  return g.op('Reshape', [g.op('Concat', taps, { axis: 0 }), g.int64([3, 3, cin, cout])]);
 }
 
 export function relu(t: TrainingGraph, x: string): string {
   return t.g.op('Relu', [x]);
 }
 
-/** dy where y = relu(x) > 0, else 0 (tfjs's step(0) = 0). */
+/**
+ * dy where y = relu(x) > 0, else 0 (tfjs's step(0) = 0): y >= 0, so Sign(y) is that 0/1 mask,
+ * and the product is two same-shape passes (Where against a broadcast scalar 0 took
+ * onnxruntime's slow broadcasting path).
+ */
 export function reluBackward(t: TrainingGraph, y: string, dy: string): string {
   const { g } = t;
-  return g.op('Where', [g.op('Greater', [y, g.float(0)]), dy, g.float(0)]);
+  return g.op('Mul', [dy, g.op('Sign', [y])]);
 }
 
+/** Each pooled map's argmax indices, for maxPoolBackward: the graph is built by name, so they are kept beside it. */
+const poolIndices = new WeakMap<TrainingGraph, Map<string, string>>();
+
 export function maxPool(t: TrainingGraph, x: string): string {
-  return t.g.op('MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2] });
+  const [pooled, indices] = t.g.opOutputs('MaxPool', [x], 2, { kernel_shape: [2, 2], strides: [2, 2] });
+  const known = poolIndices.get(t) ?? new Map<string, string>();
+  known.set(pooled, indices);
+  poolIndices.set(t, known);
+  return pooled;
 }
 
 /** Nearest-neighbour x2 upsample (nn.Upsample(scale_factor=2)). */
@@ -71,20 +106,16 @@ export function upsample2Backward(t: TrainingGraph, dy: string): string {
 }
 
 /**
- * 2x2 max-pool gradient: dy routed to the inputs equal to their window's maximum. SpaceToDepth
- * lays the four positions of every window out as four [c,h,w] blocks, so the comparison with
- * the pooled map and the product with dy broadcast over whole blocks, then DepthToSpace puts
- * them back. (An upsampled copy via Resize was 30% of a weakly-supervised step; a 6-d window
- * view broadcast over its size-1 axes made Where several times slower still.)
+ * 2x2 max-pool gradient: dy written to each window's argmax (MaxPool's indices), zeros
+ * elsewhere. MaxUnpool is exactly that adjoint, one pass over dy plus zeroing the output.
+ * The first maximum of a window gets the gradient, as tfjs's maxPoolGrad; the input is kept
+ * in the signature for callers, the indices carry what it was needed for.
  */
-export function maxPoolBackward(t: TrainingGraph, input: string, pooled: string, dy: string, shape: readonly [number, number, number, number]): string {
+export function maxPoolBackward(t: TrainingGraph, _input: string, pooled: string, dy: string, shape: readonly [number, number, number, number]): string {
   const { g } = t;
-  const [n, c, h, w] = shape;
-  const blocks = g.op('Reshape', [g.op('SpaceToDepth', [input], { blocksize: 2 }), g.int64([n, 4, c, h / 2, w / 2])]);
-  const perBlock = g.int64([n, 1, c, h / 2, w / 2]);
-  const isMax = g.op('Cast', [g.op('Equal', [blocks, g.op('Reshape', [pooled, perBlock])])], { to: 1 });
-  const routed = g.op('Mul', [isMax, g.op('Reshape', [dy, perBlock])]);
-  return g.op('DepthToSpace', [g.op('Reshape', [routed, g.int64([n, 4 * c, h / 2, w / 2])])], { blocksize: 2, mode: 'DCR' });
+  const indices = poolIndices.get(t)?.get(pooled);
+  if (!indices) throw new Error(`${pooled} is not a maxPool output of this graph`);
+  return g.op('MaxUnpool', [dy, indices, g.int64([...shape])], { kernel_shape: [2, 2], strides: [2, 2] });
 }
 
 export interface DenseState {
