@@ -29,14 +29,19 @@ export function convForward(t: TrainingGraph, name: string, input: string): Conv
 
 /**
  * Gradients of a convolution from dz (the gradient at its pre-activation): dW, db a sum, and
- * dX (unless the input is data) as a transposed convolution with the same filter. Returns dX or null.
+ * dX (unless the input is data). Returns dX or null.
  */
 export function convBackward(t: TrainingGraph, conv: ConvState, dz: string, inputGrad: boolean): string | null {
   const { g } = t;
   t.grad(`${conv.name}.weight`, convWeightGrad(t, conv, dz));
   t.grad(`${conv.name}.bias`, g.op('ReduceSum', [dz, g.int64([0, 2, 3])], { keepdims: 0 }));
   if (!inputGrad) return null;
-  return g.op('ConvTranspose', [dz, conv.oihw], { kernel_shape: [3, 3], pads: SAME_PADS });
+  // the transposed convolution as a forward one, with the filter flipped and its in/out axes
+  // swapped: onnxruntime's ConvTranspose is a GEMM then a col2im pass, several times slower
+  // for the decoder's 64 -> 1 output layer and slower for the 64 -> 64 one
+  const iohw = g.op('Transpose', [`${conv.name}.weight`], { perm: [2, 3, 0, 1] });
+  const flipped = g.op('Slice', [iohw, g.int64([2, 2]), g.int64([-4, -4]), g.int64([2, 3]), g.int64([-1, -1])]);
+  return g.op('Conv', [dz, flipped], { kernel_shape: [3, 3], pads: SAME_PADS });
 }
 
 /**
