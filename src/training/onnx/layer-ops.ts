@@ -98,6 +98,75 @@ export function maxPool(t: TrainingGraph, x: string): string {
   return pooled;
 }
 
+export interface InputBlockState {
+  name: string;
+  /** the relu(conv) map at each of the four positions of a pooling window, [n,cout,h/2,w/2] each */
+  phases: string[];
+  /** each phase's 3x3 input patches, [n, 9*cin, h/2*w/2] */
+  patches: string[];
+  pooled: string;
+}
+
+const PHASES = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+] as const;
+
+/**
+ * maxPool(relu(conv(x))) for the first layer (x data with few channels), computed per position
+ * of the 2x2 pooling window: each phase is a 1x1 convolution of that phase's 3x3 patches (a
+ * stride-2 convolution with an identity filter), and the pool an element-wise Max of the four.
+ * The full-resolution map is never materialised, so the gradient needs no max-pool route at
+ * 64x64: MaxPool with indices (its non-MLAS kernel) and MaxUnpool were half a
+ * weakly-supervised step.
+ */
+export function inputBlockForward(t: TrainingGraph, name: string, input: string, shape: readonly [number, number, number, number]): InputBlockState {
+  const { g } = t;
+  const [n, , h, w] = shape;
+  const [, , cin, cout] = t.shapeOf(`${name}.weight`);
+  const identity = g.float(identityPatchFilter(cin), [9 * cin, cin, 3, 3]);
+  const pointwise = g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [`${name}.weight`, g.int64([9 * cin, cout])])], { perm: [1, 0] }), g.int64([cout, 9 * cin, 1, 1])]);
+  const phases: string[] = [];
+  const patches: string[] = [];
+  for (const [i, j] of PHASES) {
+    const p = g.op('Conv', [input, identity], { kernel_shape: [3, 3], strides: [2, 2], pads: [1 - i, 1 - j, i, j] });
+    phases.push(g.op('Relu', [g.op('Conv', [p, pointwise, `${name}.bias`], { kernel_shape: [1, 1] })]));
+    patches.push(g.op('Reshape', [p, g.int64([n, 9 * cin, (h / 2) * (w / 2)])]));
+  }
+  return { name, phases, patches, pooled: g.op('Max', phases) };
+}
+
+/**
+ * The block's weight and bias gradients from dPooled (the gradient at its output): the ReLU
+ * mask on the pooled map, each phase's share where it holds the window's maximum, and dW as
+ * a batched product of those shares with the phase's patches, summed over phases and batch.
+ */
+export function inputBlockBackward(t: TrainingGraph, block: InputBlockState, dPooled: string): void {
+  const { g } = t;
+  const [, , cin, cout] = t.shapeOf(`${block.name}.weight`);
+  const dz = reluBackward(t, block.pooled, dPooled);
+  const flatDz = g.int64([0, cout, -1]);
+  const products = block.phases.map((phase, k) => {
+    const share = g.op('Mul', [dz, g.op('Cast', [g.op('Equal', [phase, block.pooled])], { to: 1 })]);
+    return g.op('MatMul', [g.op('Reshape', [share, flatDz]), g.op('Transpose', [block.patches[k]], { perm: [0, 2, 1] })]);
+  });
+  const perImage = g.op('Sum', products);
+  const dW = g.op('Transpose', [g.op('ReduceSum', [perImage, g.int64([0])], { keepdims: 0 })], { perm: [1, 0] });
+  t.grad(`${block.name}.weight`, g.op('Reshape', [dW, g.int64([3, 3, cin, cout])]));
+  t.grad(`${block.name}.bias`, g.op('ReduceSum', [dz, g.int64([0, 2, 3])], { keepdims: 0 }));
+}
+
+/** [9*cin, cin, 3, 3]: output channel tap*cin + c copies input channel c at that tap (HWI order, as the weights). */
+function identityPatchFilter(cin: number): number[] {
+  const values = new Array<number>(81 * cin * cin).fill(0);
+  for (let tap = 0; tap < 9; tap += 1) {
+    for (let c = 0; c < cin; c += 1) values[((tap * cin + c) * cin + c) * 9 + tap] = 1;
+  }
+  return values;
+}
+
 /** Nearest-neighbour x2 upsample (nn.Upsample(scale_factor=2)). */
 export function upsample2(t: TrainingGraph, x: string): string {
   const { g } = t;

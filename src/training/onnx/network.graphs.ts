@@ -6,6 +6,8 @@ import {
   denseBackward,
   denseForward,
   flattenHwc,
+  inputBlockBackward,
+  inputBlockForward,
   leakyRelu,
   leakyReluBackward,
   maxPool,
@@ -52,16 +54,15 @@ export function inputChannels(weights: NamedArrays, prefix = 'encoder'): number 
 export function encoderGraph(t: TrainingGraph, prefix: string, x: string, n: number): GraphPart {
   // maxpool(relu(z)) = relu(maxpool(z)), and a convolution whose only reader is its ReLU is one
   // fused kernel in onnxruntime: the backward pass reads the ReLU outputs, never z
-  const c1 = convForward(t, `${prefix}.conv1`, x);
-  const r1 = relu(t, c1.z);
-  const a1 = maxPool(t, r1);
+  const b1 = inputBlockForward(t, `${prefix}.conv1`, x, [n, t.shapeOf(`${prefix}.conv1.weight`)[2], CROP_SIZE, CROP_SIZE]);
+  const a1 = b1.pooled;
   const c2 = convForward(t, `${prefix}.conv2`, a1);
   const r2 = relu(t, c2.z);
   const a2 = maxPool(t, r2);
   const c3 = convForward(t, `${prefix}.conv3`, a2);
   const a3 = relu(t, c3.z);
   const c4 = convForward(t, `${prefix}.conv4`, a3);
-  const [c1Out, c2Out] = [t.shapeOf(`${prefix}.conv1.weight`)[3], t.shapeOf(`${prefix}.conv2.weight`)[3]];
+  const c2Out = t.shapeOf(`${prefix}.conv2.weight`)[3];
   const channels = t.shapeOf(`${prefix}.conv4.weight`)[3];
   const dim = FEATURE_SIDE * FEATURE_SIDE * channels;
   return {
@@ -73,8 +74,8 @@ export function encoderGraph(t: TrainingGraph, prefix: string, x: string, n: num
       // the ReLU mask on the pooled map (a window's max > 0), then the route to that max
       const dz2 = maxPoolBackward(t, r2, a2, reluBackward(t, a2, da2), [n, c2Out, FEATURE_SIDE * 2, FEATURE_SIDE * 2]);
       const da1 = convBackward(t, c2, dz2, true)!;
-      const dz1 = maxPoolBackward(t, r1, a1, reluBackward(t, a1, da1), [n, c1Out, CROP_SIZE, CROP_SIZE]);
-      return convBackward(t, c1, dz1, false);
+      inputBlockBackward(t, b1, da1);
+      return null;
     },
   };
 }
