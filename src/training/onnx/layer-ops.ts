@@ -1,3 +1,4 @@
+import { channelMajor, SAME_3X3_SHIFTS, shiftedProducts } from './tap-products';
 import type { TrainingGraph } from './training-graph';
 
 /**
@@ -44,32 +45,11 @@ export function convBackward(t: TrainingGraph, conv: ConvState, dz: string, inpu
   return g.op('Conv', [dz, flipped], { kernel_shape: [3, 3], pads: SAME_PADS });
 }
 
-/**
- * dW of a 3x3 'same' convolution as nine matrix products, one per filter tap: with x and dz
- * channel-major ([c, n*h*w]), dW[ky,kx] = x shifted by the tap (a Pad whose negative side
- * crops) times dz transposed, [cin, cout], so the nine stack straight into HWIO. The shift
- * copies the side with fewer channels. (The batch-as-channels convolution this replaces ran
- * as im2col plus a GEMM nine columns wide that re-read dz once per input channel: the largest
- * node of the autoencoder step.)
- */
+/** dW of a 3x3 'same' convolution: its nine tap products stack straight into HWIO. */
 function convWeightGrad(t: TrainingGraph, conv: ConvState, dz: string): string {
   const { g } = t;
   const [, , cin, cout] = t.shapeOf(`${conv.name}.weight`);
-  const xT = g.op('Transpose', [conv.input], { perm: [1, 0, 2, 3] });
-  const dzT = g.op('Transpose', [dz], { perm: [1, 0, 2, 3] });
-  const shiftX = cin <= cout;
-  const taps: string[] = [];
-  for (let ky = 0; ky < 3; ky += 1) {
-    for (let kx = 0; kx < 3; kx += 1) {
-      // x[y+ky-1, x+kx-1] on dz's grid, or dz[y-ky+1, x-kx+1] on x's grid: the same sum
-      const [dy, dx] = shiftX ? [1 - ky, 1 - kx] : [ky - 1, kx - 1];
-      const shifted = shiftX ? xT : dzT;
-      const moved = dy === 0 && dx === 0 ? shifted : g.op('Pad', [shifted, g.int64([0, 0, dy, dx, 0, 0, -dy, -dx])]);
-      const xs = shiftX ? moved : xT;
-      const dzs = shiftX ? dzT : moved;
-      taps.push(g.op('Gemm', [g.op('Reshape', [xs, g.int64([cin, -1])]), g.op('Reshape', [dzs, g.int64([cout, -1])])], { transB: 1 }));
-    }
-  }
+  const taps = shiftedProducts(t, channelMajor(t, conv.input), channelMajor(t, dz), cin, cout, SAME_3X3_SHIFTS);
   return g.op('Reshape', [g.op('Concat', taps, { axis: 0 }), g.int64([3, 3, cin, cout])]);
 }
 

@@ -18,6 +18,7 @@ import {
   upsample2,
   upsample2Backward,
 } from './layer-ops';
+import { phaseConvBackward, phaseConvForward, upsampleConvBackward, upsampleConvForward } from './phase-ops';
 import type { TrainingGraph } from './training-graph';
 
 /** The networks of networks/*.ts as forward graphs with a backward() that emits their gradients. */
@@ -94,7 +95,11 @@ export function headGraph(t: TrainingGraph, prefix: string, code: string): Graph
   };
 }
 
-/** networks/decoder.ts: [n,2048] code -> logits [n,c,64,64] (c = 1: the grey crop). */
+/**
+ * networks/decoder.ts: [n,2048] code -> logits (c = 1: the grey crop). The last two convolutions
+ * run on 32x32 phases (phase-ops.ts), so `out` is the logits in phase layout, [n, 4c, 32, 32]
+ * in SpaceToDepth's order: compare it with SpaceToDepth of the target.
+ */
 export function decoderGraph(t: TrainingGraph, prefix: string, code: string, n: number): GraphPart {
   const codeChannels = t.shapeOf(`${prefix}.conv1.weight`)[2];
   const x = unflattenHwc(t, code, [n, FEATURE_SIDE, FEATURE_SIDE, codeChannels]);
@@ -103,16 +108,14 @@ export function decoderGraph(t: TrainingGraph, prefix: string, code: string, n: 
   const u1 = upsample2(t, a1);
   const d2 = convForward(t, `${prefix}.conv2`, u1);
   const a2 = relu(t, d2.z);
-  const u2 = upsample2(t, a2);
-  const d3 = convForward(t, `${prefix}.conv3`, u2);
-  const a3 = relu(t, d3.z);
-  const d4 = convForward(t, `${prefix}.conv4`, a3);
+  const d3 = upsampleConvForward(t, `${prefix}.conv3`, a2);
+  const d4 = phaseConvForward(t, `${prefix}.conv4`, d3.phases);
   return {
-    out: d4.z,
+    out: d4.out,
     backward(dLogits) {
-      const da3 = convBackward(t, d4, dLogits, true)!;
-      const du2 = convBackward(t, d3, reluBackward(t, a3, da3), true)!;
-      const du1 = convBackward(t, d2, reluBackward(t, a2, upsample2Backward(t, du2)), true)!;
+      const da3 = phaseConvBackward(t, d4, dLogits);
+      const da2 = upsampleConvBackward(t, d3, da3.map((d, i) => reluBackward(t, d3.phases[i], d)));
+      const du1 = convBackward(t, d2, reluBackward(t, a2, da2), true)!;
       const dx = convBackward(t, d1, reluBackward(t, a1, upsample2Backward(t, du1)), true)!;
       return flattenHwc(t, dx, n, FEATURE_SIDE * FEATURE_SIDE * codeChannels);
     },
