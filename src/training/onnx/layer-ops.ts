@@ -58,13 +58,12 @@ export function relu(t: TrainingGraph, x: string): string {
 }
 
 /**
- * dy where y = relu(x) > 0, else 0 (tfjs's step(0) = 0): y >= 0, so Sign(y) is that 0/1 mask,
- * and the product is two same-shape passes (Where against a broadcast scalar 0 took
- * onnxruntime's slow broadcasting path).
+ * dy where y = relu(x) > 0, else 0 (tfjs's step(0) = 0). Where over a Greater mask measured
+ * about twice as fast as Mul(dy, Sign(y)) or Mul(dy, Cast(Greater)) here (4M values, one thread).
  */
 export function reluBackward(t: TrainingGraph, y: string, dy: string): string {
   const { g } = t;
-  return g.op('Mul', [dy, g.op('Sign', [y])]);
+  return g.op('Where', [g.op('Greater', [y, g.float(0)]), dy, g.float(0)]);
 }
 
 /** Each pooled map's argmax indices, for maxPoolBackward: the graph is built by name, so they are kept beside it. */
@@ -129,7 +128,7 @@ export function inputBlockBackward(t: TrainingGraph, block: InputBlockState, dPo
   const dz = reluBackward(t, block.pooled, dPooled);
   const flatDz = g.int64([0, cout, -1]);
   const products = block.phases.map((phase, k) => {
-    const share = g.op('Mul', [dz, g.op('Cast', [g.op('Equal', [phase, block.pooled])], { to: 1 })]);
+    const share = g.op('Where', [g.op('Equal', [phase, block.pooled]), dz, g.float(0)]);
     return g.op('MatMul', [g.op('Reshape', [share, flatDz]), g.op('Transpose', [block.patches[k]], { perm: [0, 2, 1] })]);
   });
   const perImage = g.op('Sum', products);
