@@ -1,3 +1,4 @@
+import { PHASES } from './phase-ops';
 import { channelMajor, SAME_3X3_SHIFTS, shiftedProducts } from './tap-products';
 import type { TrainingGraph } from './training-graph';
 
@@ -40,7 +41,7 @@ export function convBackward(t: TrainingGraph, conv: ConvState, dz: string, inpu
   // the transposed convolution as a forward one, with the filter flipped and its in/out axes
   // swapped: onnxruntime's ConvTranspose is a GEMM then a col2im pass, several times slower
   // for the decoder's 64 -> 1 output layer and slower for the 64 -> 64 one
-  const iohw = g.op('Transpose', [`${conv.name}.weight`], { perm: [2, 3, 0, 1] });
+  const iohw = g.op('Transpose', [conv.oihw], { perm: [1, 0, 2, 3] });
   const flipped = g.op('Slice', [iohw, g.int64([2, 2]), g.int64([-4, -4]), g.int64([2, 3]), g.int64([-1, -1])]);
   return g.op('Conv', [dz, flipped], { kernel_shape: [3, 3], pads: SAME_PADS });
 }
@@ -85,13 +86,6 @@ export interface InputBlockState {
   patches: string[];
   pooled: string;
 }
-
-const PHASES = [
-  [0, 0],
-  [0, 1],
-  [1, 0],
-  [1, 1],
-] as const;
 
 /**
  * maxPool(relu(conv(x))) for the first layer (x data with few channels), computed per position

@@ -9,8 +9,8 @@ import type { TrainingGraph } from './training-graph';
  * backward, and no upsampled copy. The next convolution reads the phases directly.
  */
 
-/** The phases (a,b), in SpaceToDepth's channel order. */
-const PHASES = [
+/** The phases (a,b) of a 2x2 window, in SpaceToDepth's channel order. */
+export const PHASES = [
   [0, 0],
   [0, 1],
   [1, 0],
