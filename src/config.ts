@@ -33,8 +33,9 @@ export type InferenceSetting = (typeof INFERENCE_CHOICES)[number];
 export const TRAINING_RUNTIME_CHOICES = ['auto', 'onnx', 'wasm'] as const;
 export type TrainingRuntimeSetting = (typeof TRAINING_RUNTIME_CHOICES)[number];
 /**
- * wasm until the ONNX step is measured faster on a quiet machine: on the shared one its gain
- * ranged from none (the autoencoder, a loaded weakly-supervised pair) to 1.8x (README "Native training").
+ * wasm until a quiet machine confirms the ONNX step's gain: on the shared one it took 2.8-4.1x
+ * less CPU per image than wasm at one thread, but one short wall-clock pair gave only 1.9x
+ * (README "Native training").
  */
 const DEFAULT_TRAINING_RUNTIME: TrainingRuntimeSetting = 'wasm';
 

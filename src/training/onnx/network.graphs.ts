@@ -6,6 +6,8 @@ import {
   denseBackward,
   denseForward,
   flattenHwc,
+  inputBlockBackward,
+  inputBlockForward,
   leakyRelu,
   leakyReluBackward,
   maxPool,
@@ -16,6 +18,7 @@ import {
   upsample2,
   upsample2Backward,
 } from './layer-ops';
+import { phaseConvBackward, phaseConvForward, upsampleConvBackward, upsampleConvForward } from './phase-ops';
 import type { TrainingGraph } from './training-graph';
 
 /** The networks of networks/*.ts as forward graphs with a backward() that emits their gradients. */
@@ -52,16 +55,15 @@ export function inputChannels(weights: NamedArrays, prefix = 'encoder'): number 
 export function encoderGraph(t: TrainingGraph, prefix: string, x: string, n: number): GraphPart {
   // maxpool(relu(z)) = relu(maxpool(z)), and a convolution whose only reader is its ReLU is one
   // fused kernel in onnxruntime: the backward pass reads the ReLU outputs, never z
-  const c1 = convForward(t, `${prefix}.conv1`, x);
-  const r1 = relu(t, c1.z);
-  const a1 = maxPool(t, r1);
+  const b1 = inputBlockForward(t, `${prefix}.conv1`, x, [n, t.shapeOf(`${prefix}.conv1.weight`)[2], CROP_SIZE, CROP_SIZE]);
+  const a1 = b1.pooled;
   const c2 = convForward(t, `${prefix}.conv2`, a1);
   const r2 = relu(t, c2.z);
   const a2 = maxPool(t, r2);
   const c3 = convForward(t, `${prefix}.conv3`, a2);
   const a3 = relu(t, c3.z);
   const c4 = convForward(t, `${prefix}.conv4`, a3);
-  const [c1Out, c2Out] = [t.shapeOf(`${prefix}.conv1.weight`)[3], t.shapeOf(`${prefix}.conv2.weight`)[3]];
+  const c2Out = t.shapeOf(`${prefix}.conv2.weight`)[3];
   const channels = t.shapeOf(`${prefix}.conv4.weight`)[3];
   const dim = FEATURE_SIDE * FEATURE_SIDE * channels;
   return {
@@ -73,8 +75,8 @@ export function encoderGraph(t: TrainingGraph, prefix: string, x: string, n: num
       // the ReLU mask on the pooled map (a window's max > 0), then the route to that max
       const dz2 = maxPoolBackward(t, r2, a2, reluBackward(t, a2, da2), [n, c2Out, FEATURE_SIDE * 2, FEATURE_SIDE * 2]);
       const da1 = convBackward(t, c2, dz2, true)!;
-      const dz1 = maxPoolBackward(t, r1, a1, reluBackward(t, a1, da1), [n, c1Out, CROP_SIZE, CROP_SIZE]);
-      return convBackward(t, c1, dz1, false);
+      inputBlockBackward(t, b1, da1);
+      return null;
     },
   };
 }
@@ -93,7 +95,11 @@ export function headGraph(t: TrainingGraph, prefix: string, code: string): Graph
   };
 }
 
-/** networks/decoder.ts: [n,2048] code -> logits [n,c,64,64] (c = 1: the grey crop). */
+/**
+ * networks/decoder.ts: [n,2048] code -> logits (c = 1: the grey crop). The last two convolutions
+ * run on 32x32 phases (phase-ops.ts), so `out` is the logits in phase layout, [n, 4c, 32, 32]
+ * in SpaceToDepth's order: compare it with SpaceToDepth of the target.
+ */
 export function decoderGraph(t: TrainingGraph, prefix: string, code: string, n: number): GraphPart {
   const codeChannels = t.shapeOf(`${prefix}.conv1.weight`)[2];
   const x = unflattenHwc(t, code, [n, FEATURE_SIDE, FEATURE_SIDE, codeChannels]);
@@ -102,16 +108,14 @@ export function decoderGraph(t: TrainingGraph, prefix: string, code: string, n: 
   const u1 = upsample2(t, a1);
   const d2 = convForward(t, `${prefix}.conv2`, u1);
   const a2 = relu(t, d2.z);
-  const u2 = upsample2(t, a2);
-  const d3 = convForward(t, `${prefix}.conv3`, u2);
-  const a3 = relu(t, d3.z);
-  const d4 = convForward(t, `${prefix}.conv4`, a3);
+  const d3 = upsampleConvForward(t, `${prefix}.conv3`, a2);
+  const d4 = phaseConvForward(t, `${prefix}.conv4`, d3.phases);
   return {
-    out: d4.z,
+    out: d4.out,
     backward(dLogits) {
-      const da3 = convBackward(t, d4, dLogits, true)!;
-      const du2 = convBackward(t, d3, reluBackward(t, a3, da3), true)!;
-      const du1 = convBackward(t, d2, reluBackward(t, a2, upsample2Backward(t, du2)), true)!;
+      const da3 = phaseConvBackward(t, d4, dLogits);
+      const da2 = upsampleConvBackward(t, d3, da3.map((d, i) => reluBackward(t, d3.phases[i], d)));
+      const du1 = convBackward(t, d2, reluBackward(t, a2, da2), true)!;
       const dx = convBackward(t, d1, reluBackward(t, a1, upsample2Backward(t, du1)), true)!;
       return flattenHwc(t, dx, n, FEATURE_SIDE * FEATURE_SIDE * codeChannels);
     },

@@ -37,6 +37,14 @@ export class OnnxGraphBuilder {
     return output;
   }
 
+  /** An op with several outputs (MaxPool's values and indices): their names, in order. */
+  opOutputs(type: string, inputs: string[], count: number, attributes: Record<string, OnnxAttribute> = {}): string[] {
+    const base = `${type.toLowerCase()}_${(this.counter += 1)}`;
+    const outputs = Array.from({ length: count }, (_, i) => (i === 0 ? base : `${base}.${i}`));
+    this.nodes.push({ opType: type, input: inputs, output: outputs, name: base, attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)) });
+    return outputs;
+  }
+
   /** A float constant (a scalar when dims is []), shared between uses of the same value. */
   float(values: number | number[], dims: number[] = []): string {
     const list = typeof values === 'number' ? [values] : values;

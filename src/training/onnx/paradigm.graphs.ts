@@ -53,7 +53,8 @@ function stepGraph(paradigm: Paradigm, weights: NamedArrays, n: number, parts: {
   const codeGrads: string[] = [];
   if (parts.decoder) {
     const decoder = decoderGraph(t, 'decoder', encoder.out, n);
-    const bce = binaryCrossEntropy(t, decoder.out, x, n * channels * CROP_SIZE * CROP_SIZE);
+    const target = g.op('SpaceToDepth', [x], { blocksize: 2 });
+    const bce = binaryCrossEntropy(t, decoder.out, target, n * channels * CROP_SIZE * CROP_SIZE);
     losses.reconstruction = bce.loss;
     codeGrads.push(decoder.backward(bce.dLogits)!);
   }
