@@ -4,7 +4,6 @@ import { PARADIGMS, type Paradigm } from '../training/setups';
 import { availableParallelism } from 'node:os';
 import { benchmarkTraining } from '../training/train-benchmark';
 import { benchmarkOnnxTraining } from '../training/onnx/onnx-train-benchmark';
-import { ONNX_PARADIGMS } from '../training/onnx/paradigm.graphs';
 import { printJsonLine } from './json-lines';
 import { UsageError } from './usage-error';
 
@@ -62,7 +61,7 @@ export function registerBenchTrainCommand(bench: Command): void {
     .option('--seconds <s>', 'measured time per paradigm', '10')
     .option('--batch <n>', 'images per batch', '64')
     .option('--threads <n>', 'threads of either runtime (default: all cores)')
-    .option('--runtime <name>', 'both | wasm (tfjs) | onnx (onnxruntime-node; paradigms with a step graph)', 'both')
+    .option('--runtime <name>', 'both | wasm (tfjs) | onnx (onnxruntime-node)', 'both')
     .option('--backend <name>', `auto | ${BACKEND_PREFERENCE.join(' | ')}`, 'auto')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseBenchTrainOptions(raw);
@@ -70,7 +69,6 @@ export function registerBenchTrainCommand(bench: Command): void {
       const threads = options.threads ?? (info.threads || availableParallelism());
       for (const paradigm of options.paradigms) {
         for (const runtime of options.runtimes) {
-          if (runtime === 'onnx' && !ONNX_PARADIGMS.includes(paradigm)) continue;
           const settings = { seconds: options.seconds, batch: options.batch };
           const result = runtime === 'onnx' ? await benchmarkOnnxTraining(paradigm, { ...settings, threads }) : benchmarkTraining(paradigm, settings);
           printJsonLine({

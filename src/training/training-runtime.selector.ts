@@ -2,7 +2,6 @@ import type { TrainingRuntimeSetting } from '../config';
 import { loadOnnxRuntime, ONNXRUNTIME_MODULE } from '../embedding/encoders/onnx-session';
 import { errorMessage } from '../util/error-text';
 import { OnnxTrainingStep } from './onnx/onnx-training-step';
-import { ONNX_PARADIGMS } from './onnx/paradigm.graphs';
 import { TrainingRuntimeUnavailableError } from './onnx/training-runtime-unavailable.error';
 import type { ParadigmCheckpoint } from './paradigms/trainable-paradigm';
 
@@ -20,17 +19,12 @@ export interface TrainingRuntimeOptions {
 }
 
 /**
- * The native step for a run where the setting allows it and the paradigm has a graph, else
- * null (the tfjs path). A native library that cannot load costs one warning under auto; under
- * a forced onnx it is a TrainingRuntimeUnavailableError naming why. A paradigm without a graph
- * trains on tfjs either way, with a warning when onnx was forced.
+ * The native step for a run where the setting allows it (every paradigm has a step graph),
+ * else null (the tfjs path). A native library that cannot load costs one warning under auto;
+ * under a forced onnx it is a TrainingRuntimeUnavailableError naming why.
  */
 export async function openTrainingStep(checkpoint: ParadigmCheckpoint, options: TrainingRuntimeOptions): Promise<OnnxTrainingStep | null> {
   if (options.runtime === 'wasm') return null;
-  if (!ONNX_PARADIGMS.includes(checkpoint.paradigm)) {
-    if (options.runtime === 'onnx') options.warn(`${checkpoint.paradigm} has no ONNX training step yet; training it with tfjs (wasm)`);
-    return null;
-  }
   try {
     return await OnnxTrainingStep.open(checkpoint, { threads: options.threads, learningRate: options.learningRate, batchRows: options.batchRows, moduleName: options.onnxModule });
   } catch (error) {

@@ -13,9 +13,6 @@ export const ONEHOT_INPUT = 'onehot';
 const HEAD_LAYERS = ['fc1', 'fc2'];
 const DECODER_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4'];
 
-/** Paradigms that have a training-step graph. */
-export const ONNX_PARADIGMS: readonly Paradigm[] = ['weakly-supervised', 'unsupervised', 'regularized', 'self-supervised'];
-
 /**
  * The whole training step of `paradigm` for a batch of n crops as one ONNX graph, shaped by
  * the run's weights (their names and shapes are the graph's parameters). For BYOL, n is the

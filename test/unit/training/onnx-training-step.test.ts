@@ -4,11 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NamedArray } from '../../../src/training/networks/parameter-set';
 import { OnnxTrainingStep } from '../../../src/training/onnx/onnx-training-step';
 import { adamScalars } from '../../../src/training/onnx/training-graph';
-import { ONNX_PARADIGMS } from '../../../src/training/onnx/paradigm.graphs';
+import { PARADIGMS, type Paradigm } from '../../../src/training/setups';
 import { createParadigm } from '../../../src/training/paradigms/create-paradigm';
 import type { TrainableParadigm } from '../../../src/training/paradigms/trainable-paradigm';
 import { DEFAULT_EMA_DECAY } from '../../../src/training/paradigms/self-supervised.paradigm';
-import type { Paradigm } from '../../../src/training/setups';
 import { SeededRandom } from '../../../src/util/seeded-random';
 
 const LR = 1e-3;
@@ -67,7 +66,7 @@ describe('ONNX training steps against the tfjs path', () => {
     for (const step of opened) await step.release();
   });
 
-  for (const paradigm of ONNX_PARADIGMS) {
+  for (const paradigm of PARADIGMS) {
     it(`${paradigm}: every layer's gradient within 1e-4 relative, the same loss, Adam's update in the graph`, async () => {
       const { rows, seed } = BATCHES[paradigm] ?? { rows: 2, seed: `grad-${paradigm}` };
       const reference: TrainableParadigm = createParadigm(paradigm, { seed: 3, learningRate: LR });
