@@ -33,11 +33,11 @@ export type InferenceSetting = (typeof INFERENCE_CHOICES)[number];
 export const TRAINING_RUNTIME_CHOICES = ['auto', 'onnx', 'wasm'] as const;
 export type TrainingRuntimeSetting = (typeof TRAINING_RUNTIME_CHOICES)[number];
 /**
- * wasm until a quiet machine confirms the ONNX step's gain: on the shared one it took 2.8-4.1x
- * less CPU per image than wasm at one thread, but one short wall-clock pair gave only 1.9x
- * (README "Native training").
+ * auto: the ONNX step where onnxruntime-node loads, which takes 2.8-4.1x less CPU per image
+ * than wasm at one thread for every paradigm (README "Native training (ONNX)"); wasm stays the
+ * fallback and the reference.
  */
-const DEFAULT_TRAINING_RUNTIME: TrainingRuntimeSetting = 'wasm';
+const DEFAULT_TRAINING_RUNTIME: TrainingRuntimeSetting = 'auto';
 
 export interface TrainingSettings {
   /** tfjs backend; auto = tensorflow-gpu > tensorflow > webgpu > wasm > cpu, the first that loads */

@@ -64,7 +64,7 @@ describe('config', () => {
   });
 
   it('reads MORPHOSPACE_INFERENCE (auto by default) under --inference, and the threads both runtimes use', () => {
-    expect(loadConfig({}).training).toEqual({ backend: 'auto', threads: undefined, inference: 'auto', runtime: 'wasm' });
+    expect(loadConfig({}).training).toEqual({ backend: 'auto', threads: undefined, inference: 'auto', runtime: 'auto' });
     expect(loadConfig({ MORPHOSPACE_INFERENCE: 'onnx', MORPHOSPACE_THREADS: '2' }).training).toMatchObject({ inference: 'onnx', threads: 2 });
     expect(loadConfig({ MORPHOSPACE_INFERENCE: 'onnx' }, { inference: 'wasm' }).training.inference).toBe('wasm');
   });
@@ -76,7 +76,7 @@ describe('config', () => {
     expect(() => loadConfig({ MORPHOSPACE_VECTOR_PRECISION: 'half' })).toThrow(/MORPHOSPACE_VECTOR_PRECISION \(--vector-precision\) must be one of float32, float16, got "half"/);
   });
 
-  it('reads MORPHOSPACE_TRAINING_RUNTIME (wasm by default) under --training-runtime, and refuses other values', () => {
+  it('reads MORPHOSPACE_TRAINING_RUNTIME (auto by default) under --training-runtime, and refuses other values', () => {
     expect(loadConfig({ MORPHOSPACE_TRAINING_RUNTIME: 'onnx' }).training.runtime).toBe('onnx');
     expect(loadConfig({ MORPHOSPACE_TRAINING_RUNTIME: 'onnx' }, { trainingRuntime: 'wasm' }).training.runtime).toBe('wasm');
     expect(() => loadConfig({ MORPHOSPACE_TRAINING_RUNTIME: 'gpu' })).toThrow(/MORPHOSPACE_TRAINING_RUNTIME/);
