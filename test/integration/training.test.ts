@@ -37,7 +37,8 @@ describe('training runs on the tiny screen', () => {
   beforeAll(async () => {
     testDatabase = await createTestDatabase('training');
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-training-'));
-    const config = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1' });
+    // the tfjs (wasm) path, the reference the onnx runs below are compared with
+    const config = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1', MORPHOSPACE_TRAINING_RUNTIME: 'wasm' });
     database = await openDatabase(config, logger, { migrate: true });
     services = createServices(config, database, queue);
     await services.screens.generateAndRegister({ preset: 'tiny', seed: 7, name: 'tiny' });
