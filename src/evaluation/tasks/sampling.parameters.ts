@@ -5,11 +5,12 @@ import { SeededRandom } from '../../util/seeded-random';
  * tasks (all image pairs of two compounds; UMAP's neighbour structure, and the silhouette,
  * which scores the UMAP fit's images) and the PCA fits, whose cost is rows x 2048 x
  * components, work on seeded samples of fixed size once a cell line is larger than that
- * size. Below it nothing is drawn and a task computes exactly what it computed before sampling existed, so small
- * screens keep their numbers. `exact` turns every sample off; `seed` is the sampling seed
- * alone (the held-out plates, PCA and UMAP keep the evaluation's `seed`), so changing it
- * shows how far sampling moves a metric. Sizes are fixed here and stored with each result
- * set's parameters, which makes a stored result reproducible from its parameters.
+ * size. Below it nothing is drawn and a task computes exactly what it computed before
+ * sampling existed, so small screens keep their numbers. `exact` turns every sample off;
+ * `seed` is the sampling seed alone (the held-out plates, PCA and UMAP keep the
+ * evaluation's `seed`), so changing it shows how far sampling moves a metric. Sizes are
+ * fixed here and stored with each result set's parameters, which makes a stored result
+ * reproducible from its parameters.
  */
 export interface SamplingPolicy {
   exact: boolean;
