@@ -59,7 +59,8 @@ export function refinePlaced(embedding: Float32Array, fitted: Float32Array, dim:
       const tail = tails[e] * dim;
       let distSq = 0;
       for (let d = 0; d < dim; d += 1) distSq += (current[d] - fitted[tail + d]) ** 2;
-      const attract = distSq > 0 ? (-2 * a * b * distSq ** (b - 1)) / (a * distSq ** b + 1) : 0;
+      const power = distSq > 0 ? distSq ** (b - 1) : 0;
+      const attract = distSq > 0 ? (-2 * a * b * power) / (a * power * distSq + 1) : 0;
       for (let d = 0; d < dim; d += 1) current[d] += clip(attract * (current[d] - fitted[tail + d])) * alpha;
       nextSample[e] += perSample[e];
       const negatives = Math.floor((epoch - nextNegative[e]) / perNegative[e]);
