@@ -17,20 +17,15 @@ export interface ClusterQuality {
   daviesBouldin: Measured;
 }
 
-/**
- * `silhouetteRows` picks, from the points left after noise is removed (their count given),
- * the points whose silhouettes are averaged, each still against all points: the silhouette
- * is quadratic, the other two indices linear (sklearn's silhouette_score has sample_size).
- */
-export function clusterQuality(points: VectorMatrix, labels: ArrayLike<number>, options: { excludeNoise?: boolean; silhouetteRows?: (n: number) => readonly number[] } = {}): ClusterQuality {
+export function clusterQuality(points: VectorMatrix, labels: ArrayLike<number>, options: { excludeNoise?: boolean } = {}): ClusterQuality {
   const { x, y } = options.excludeNoise === false ? { x: points, y: Array.from(labels) } : withoutNoise(points, labels);
   const reason = labelCountProblem(y);
   if (reason) return { silhouette: undefinedBecause(reason), calinskiHarabasz: undefinedBecause(reason), daviesBouldin: undefinedBecause(reason) };
-  return { silhouette: silhouetteScore(x, y, options.silhouetteRows?.(x.rows)), calinskiHarabasz: calinskiHarabaszScore(x, y), daviesBouldin: daviesBouldinScore(x, y) };
+  return { silhouette: silhouetteScore(x, y), calinskiHarabasz: calinskiHarabaszScore(x, y), daviesBouldin: daviesBouldinScore(x, y) };
 }
 
-/** The mean silhouette over every point, or over the points `rows` (each against every point). */
-export function silhouetteScore(x: VectorMatrix, labels: ArrayLike<number>, rows?: readonly number[]): Measured {
+/** The mean silhouette over every point. */
+export function silhouetteScore(x: VectorMatrix, labels: ArrayLike<number>): Measured {
   const reason = labelCountProblem(labels);
   if (reason) return undefinedBecause(reason);
   const { index, counts } = encode(labels);
@@ -38,9 +33,7 @@ export function silhouetteScore(x: VectorMatrix, labels: ArrayLike<number>, rows
   const n = x.rows;
   const sums = new Float64Array(k);
   let total = 0;
-  const averaged = rows ? rows.length : n;
-  for (let r = 0; r < averaged; r += 1) {
-    const i = rows ? rows[r] : r;
+  for (let i = 0; i < n; i += 1) {
     sums.fill(0);
     for (let j = 0; j < n; j += 1) if (j !== i) sums[index[j]] += dist(x, i, j);
     const own = index[i];
@@ -51,7 +44,7 @@ export function silhouetteScore(x: VectorMatrix, labels: ArrayLike<number>, rows
     const m = Math.max(a, b);
     total += m > 0 ? (b - a) / m : 0;
   }
-  return measured(total / averaged);
+  return measured(total / n);
 }
 
 export function calinskiHarabaszScore(x: VectorMatrix, labels: ArrayLike<number>): Measured {

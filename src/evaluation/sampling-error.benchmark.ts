@@ -8,7 +8,8 @@ import { EVALUATION_TASKS } from './tasks/task.registry';
  * report compares runs by) or any numeric value of a stored aggregate (median and MAD over
  * cell lines of every similarity group, classification metric, clustering sweep point and
  * index, mAP). For `morphospace bench evaluate-error`: one JSON object per run, then one per
- * metric, then a summary.
+ * metric, then a summary with every metric's mean and maximum error (null: defined on one
+ * side only).
  */
 export interface SamplingErrorOptions extends Omit<EvaluationBenchOptions, 'exact' | 'sampleSeed'> {
   seeds?: number;
@@ -62,7 +63,12 @@ export function* benchmarkSamplingError(options: SamplingErrorOptions = {}): Gen
     reportedOver001: reported.filter((row) => row.maxAbsError === null || row.maxAbsError > 0.01).map((row) => row.metric),
     worstReported: worst(reported)?.metric,
     worst: worst(rows)?.metric,
+    errors: Object.fromEntries(rows.map((row) => [row.metric, { mean: significant(row.meanAbsError), max: significant(row.maxAbsError) }])),
   };
+}
+
+function significant(value: number | null): number | null {
+  return value === null ? null : Number(value.toPrecision(3));
 }
 
 /** Every metric of a run's aggregates by name: the report's figures, then every numeric value. */

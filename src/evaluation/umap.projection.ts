@@ -23,6 +23,8 @@ export interface UmapOptions {
 export type UmapOutcome = { status: 'ok'; coordinates: VectorMatrix; nNeighbors: number } | { status: 'undefined'; reason: string };
 
 export const MIN_UMAP_POINTS = 4;
+export const DEFAULT_EPOCHS = 200;
+export const DEFAULT_MIN_DIST = 0.1;
 
 export function umapProject(x: VectorMatrix, options: UmapOptions = {}): UmapOutcome {
   const n = x.rows;
@@ -33,8 +35,8 @@ export function umapProject(x: VectorMatrix, options: UmapOptions = {}): UmapOut
   const umap = new UMAP({
     nComponents: options.nComponents ?? 2,
     nNeighbors,
-    minDist: options.minDist ?? 0.1,
-    nEpochs: options.nEpochs ?? 200,
+    minDist: options.minDist ?? DEFAULT_MIN_DIST,
+    nEpochs: options.nEpochs ?? DEFAULT_EPOCHS,
     random: () => random.next(),
   });
   const { indices, distances } = exactNeighbours(x, nNeighbors);

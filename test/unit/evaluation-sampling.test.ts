@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticLineData, syntheticRunEmbeddings } from '../../src/evaluation/evaluation.benchmark';
 import { euclideanDistanceMatrix, hdbscanFromDistances, hdbscanSweep } from '../../src/evaluation/hdbscan.clusterer';
-import { silhouetteScore } from '../../src/evaluation/cluster-quality.metrics';
+import { clusterQuality, compoundConsistency } from '../../src/evaluation/cluster-quality.metrics';
+import { umapFitRows } from '../../src/evaluation/clustering.evaluator';
+import { refinePlaced } from '../../src/evaluation/umap.refinement';
 import { classificationOfLine } from '../../src/evaluation/tasks/classification/classification-line';
 import { clusteringOfLine } from '../../src/evaluation/tasks/clustering/clustering.task';
 import type { ClusteringParameters } from '../../src/evaluation/tasks/clustering/clustering.result';
@@ -33,7 +35,7 @@ const clustering = (seed: number, exact: boolean, size: number): ClusteringParam
   minSamples: 1,
   pcaComponents: 8,
   seed: 0,
-  sampling: { exact, seed, pcaFitImages: size, umapFitImages: size, silhouetteImages: size },
+  sampling: { exact, seed, pcaFitImages: size, umapFitImages: size },
 });
 
 describe('sampled evaluation', () => {
@@ -97,11 +99,46 @@ describe('sampled evaluation', () => {
     }
   });
 
-  it('the silhouette over every point equals the one averaged over all rows given', () => {
-    const random = new SeededRandom('silhouette');
-    const points = matrixFromRows(Array.from({ length: 120 }, (_, i) => [random.normal() + (i % 2) * 3, random.normal()]));
-    const labels = Array.from({ length: 120 }, (_, i) => i % 2);
-    expect(silhouetteScore(points, labels, allRows(120))).toEqual(silhouetteScore(points, labels));
-    expect(silhouetteScore(points, labels, [0, 1, 2]).value).not.toBe(silhouetteScore(points, labels).value);
+  it('clustering: the sampled quality indices score the UMAP fit images; consistency counts every image', () => {
+    const parameters = clustering(9, false, 150);
+    const sampled = clusteringOfLine(small, parameters);
+    if (sampled.status !== 'ok') throw new Error(sampled.reason);
+    const fit = umapFitRows(400, parameters.sampling, small.cellLine);
+    expect(fit).toHaveLength(150);
+    const fitted = matrixFromRows(fit.map((row) => sampled.coordinates[row]));
+    for (const point of sampled.sweep) {
+      expect(point.quality).toEqual(clusterQuality(fitted, fit.map((row) => point.labels[row])));
+      expect(point.consistency).toEqual(compoundConsistency(point.labels, sampled.compounds).value);
+    }
+  });
+
+  it('UMAP transform refinement spreads points placed on one spot, each staying by its fitted neighbours', () => {
+    // two fitted clusters 10 apart; 50 points placed on each cluster's centre, every edge to its own cluster
+    const random = new SeededRandom('refine');
+    const fitted = Float32Array.from({ length: 200 }, (_, i) => random.normal() * 0.5 + (i % 2 === 0 && i >= 100 ? 10 : 0));
+    const embedding = new Float32Array(200);
+    const heads: number[] = [];
+    const tails: number[] = [];
+    for (let p = 0; p < 100; p += 1) {
+      const side = p < 50 ? 0 : 1;
+      embedding[2 * p] = side * 10;
+      for (let j = 0; j < 5; j += 1) {
+        heads.push(p);
+        tails.push(side * 50 + ((p * 7 + j * 11) % 50));
+      }
+    }
+    const edges = { heads: Int32Array.from(heads), tails: Int32Array.from(tails), weights: new Float64Array(heads.length).fill(0.5) };
+    refinePlaced(embedding, fitted, 2, edges, { epochs: 66, minDist: 0.1, seed: 1 });
+    const spots = new Set<string>();
+    for (let p = 0; p < 100; p += 1) {
+      const centre = p < 50 ? 0 : 10;
+      expect(Math.abs(embedding[2 * p] - centre)).toBeLessThan(3);
+      spots.add(`${embedding[2 * p].toFixed(3)},${embedding[2 * p + 1].toFixed(3)}`);
+    }
+    expect(spots.size).toBe(100);
+    const again = new Float32Array(200);
+    for (let p = 0; p < 100; p += 1) again[2 * p] = p < 50 ? 0 : 10;
+    refinePlaced(again, fitted, 2, edges, { epochs: 66, minDist: 0.1, seed: 1 });
+    expect(again).toEqual(embedding);
   });
 });

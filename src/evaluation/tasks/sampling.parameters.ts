@@ -2,14 +2,15 @@ import { SeededRandom } from '../../util/seeded-random';
 
 /**
  * Sampled evaluation (README, "Scale" > "Sampled evaluation"). The quadratic parts of the
- * tasks (all image pairs of two compounds; UMAP's and HDBSCAN's neighbour structure; the
- * silhouette) and the PCA fits, whose cost is rows x 2048 x components, work on seeded
- * samples of fixed size once a cell line is larger than that size. Below it nothing is
- * drawn and a task computes exactly what it computed before sampling existed, so small
- * screens keep their numbers. `exact` turns every sample off; `seed` is the sampling seed
- * alone (the held-out plates, PCA and UMAP keep the evaluation's `seed`), so changing it
- * shows how far sampling moves a metric. Sizes are fixed here and stored with each result
- * set's parameters, which makes a stored result reproducible from its parameters.
+ * tasks (all image pairs of two compounds; UMAP's neighbour structure, and the silhouette,
+ * which scores the UMAP fit's images) and the PCA fits, whose cost is rows x 2048 x
+ * components, work on seeded samples of fixed size once a cell line is larger than that
+ * size. Below it nothing is drawn and a task computes exactly what it computed before
+ * sampling existed, so small screens keep their numbers. `exact` turns every sample off;
+ * `seed` is the sampling seed alone (the held-out plates, PCA and UMAP keep the
+ * evaluation's `seed`), so changing it shows how far sampling moves a metric. Sizes are
+ * fixed here and stored with each result set's parameters, which makes a stored result
+ * reproducible from its parameters.
  */
 export interface SamplingPolicy {
   exact: boolean;
@@ -20,10 +21,8 @@ export interface SamplingPolicy {
 export const SIMILARITY_PAIRS = 20_000;
 /** PCA fitted on at most this many images (classification: of the training side, stratified by class) */
 export const PCA_FIT_IMAGES = 3_000;
-/** clustering: UMAP fitted on at most this many images of a cell line, the others placed by its transform */
+/** clustering: UMAP fitted on at most this many images of a cell line, the others placed by its transform; the quality indices score these images */
 export const UMAP_FIT_IMAGES = 2_000;
-/** clustering: the silhouette averaged over at most this many clustered images (each against all of them) */
-export const SILHOUETTE_IMAGES = 2_000;
 
 export interface SimilaritySampling extends SamplingPolicy {
   pairsPerCompoundPair: number;
@@ -36,7 +35,6 @@ export interface ClassificationSampling extends SamplingPolicy {
 export interface ClusteringSampling extends SamplingPolicy {
   pcaFitImages: number;
   umapFitImages: number;
-  silhouetteImages: number;
 }
 
 export function similaritySampling(policy: SamplingPolicy): SimilaritySampling {
@@ -48,7 +46,7 @@ export function classificationSampling(policy: SamplingPolicy): ClassificationSa
 }
 
 export function clusteringSampling(policy: SamplingPolicy): ClusteringSampling {
-  return { exact: policy.exact, seed: policy.seed, pcaFitImages: PCA_FIT_IMAGES, umapFitImages: UMAP_FIT_IMAGES, silhouetteImages: SILHOUETTE_IMAGES };
+  return { exact: policy.exact, seed: policy.seed, pcaFitImages: PCA_FIT_IMAGES, umapFitImages: UMAP_FIT_IMAGES };
 }
 
 export const DEFAULT_SAMPLING: SamplingPolicy = { exact: false, seed: 0 };

@@ -1,5 +1,5 @@
 import { matrixFromRows } from '../../../numeric/matrix';
-import { DEFAULT_MIN_CLUSTER_SIZES, evaluateClustering, sweepPoints } from '../../clustering.evaluator';
+import { DEFAULT_MIN_CLUSTER_SIZES, evaluateClustering, sweepPoints, umapFitRows } from '../../clustering.evaluator';
 import { measured, undefinedBecause, type Measured } from '../../undefined-value';
 import type { EvaluationTask, LineData, SharedParameters } from '../evaluation-task';
 import { clusteringSampling, samplingPolicy } from '../sampling.parameters';
@@ -65,7 +65,8 @@ export function clusteringOfLine(line: LineData, parameters: ClusteringParameter
 export function withMinClusterSize(result: ClusteringCellLineResult, minClusterSize: number, parameters: ClusteringParameters): ClusteringCellLineResult | undefined {
   if (result.status !== 'ok' || result.sweep.some((point) => point.minClusterSize === minClusterSize)) return undefined;
   // result sets stored before sampling existed have no sampling in their parameters: every image was used
-  const [point] = sweepPoints(matrixFromRows(result.coordinates, 2), [minClusterSize], parameters.minSamples, result.compounds, parameters.sampling, result.cellLine);
+  const scored = umapFitRows(result.points, parameters.sampling, result.cellLine);
+  const [point] = sweepPoints(matrixFromRows(result.coordinates, 2), [minClusterSize], parameters.minSamples, result.compounds, scored);
   return { ...result, sweep: [...result.sweep, { ...point, onDemand: true }].sort((a, b) => a.minClusterSize - b.minClusterSize) };
 }
 
