@@ -1,5 +1,4 @@
 import { readChannelImage } from '../data/channels/channel-image.reader';
-import { GREY_CHANNELS } from '../data/channels/screen-channel';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { EmbeddingRepository, EmbeddingRow } from '../db/repositories/embedding.repository';
 import type { RunRepository } from '../db/repositories/run.repository';
@@ -34,37 +33,43 @@ export class ClassicalEmbeddingService {
 
   async embedRun(run: RunEntity, job: EmbedJob): Promise<EmbedOutcome> {
     const started = performance.now();
-    const images = await this.embeddings.imagesOf(run.screenId);
-    const dim = classicalFeatureSpecs(images[0]?.screen.channels ?? GREY_CHANNELS).length;
+    const size = await this.embeddings.screenShape(run.screenId);
+    const dim = classicalFeatureSpecs(size.channels).length;
     await this.embeddings.begin(run.id, dim, { features: 'classical', standardized: 'per cell line', runtime: CLASSICAL_RUNTIME });
 
-    const raw = new Float32Array(images.length * dim);
+    const raw = new Float32Array(size.images * dim);
     const standardizer = new GroupStandardizer(dim);
-    for (let start = 0; start < images.length; start += IMAGES_PER_STEP) {
-      if (job.signal.aborted) throw new JobInterruptedError('run.embed');
-      const step = images.slice(start, start + IMAGES_PER_STEP);
-      const features = await mapConcurrently(step, DECODE_CONCURRENCY, async (image) => extractChannelFeatures(await readChannelImage('/', image, image.screen), image.screen.channels));
-      features.forEach((row, i) => {
-        raw.set(row, (start + i) * dim);
-        standardizer.accumulate(String(step[i].cellLineId), row);
-      });
+    let offset = 0;
+    for await (const page of this.embeddings.imagePagesOf(run.screenId)) {
+      for (let start = 0; start < page.length; start += IMAGES_PER_STEP) {
+        if (job.signal.aborted) throw new JobInterruptedError('run.embed');
+        const step = page.slice(start, start + IMAGES_PER_STEP);
+        const features = await mapConcurrently(step, DECODE_CONCURRENCY, async (image) => extractChannelFeatures(await readChannelImage('/', image, image.screen), image.screen.channels));
+        features.forEach((row, i) => {
+          raw.set(row, (offset + i) * dim);
+          standardizer.accumulate(String(step[i].cellLineId), row);
+        });
+        offset += step.length;
+      }
     }
 
     let embedded = 0;
     let pending: EmbeddingRow[] = [];
-    for (const [i, image] of images.entries()) {
-      const vector = standardizer.standardize(String(image.cellLineId), raw.subarray(i * dim, (i + 1) * dim));
-      embedded += 1;
-      pending.push({ imageId: image.id, vector });
-      if (pending.length >= WRITE_EVERY) {
-        if (job.signal.aborted) throw new JobInterruptedError('run.embed');
-        await this.embeddings.write(run.id, pending);
-        pending = [];
+    for await (const page of this.embeddings.imagePagesOf(run.screenId)) {
+      for (const image of page) {
+        const vector = standardizer.standardize(String(image.cellLineId), raw.subarray(embedded * dim, (embedded + 1) * dim));
+        embedded += 1;
+        pending.push({ imageId: image.id, vector });
+        if (pending.length >= WRITE_EVERY) {
+          if (job.signal.aborted) throw new JobInterruptedError('run.embed');
+          await this.embeddings.write(run.id, pending);
+          pending = [];
+        }
       }
     }
     await this.embeddings.write(run.id, pending);
     const profiles = await this.profiles.rebuild(run.id);
-    const generation = await this.embeddings.complete(run.id, images.map((image) => image.id));
+    const generation = await this.embeddings.complete(run.id, run.screenId);
     await this.runs.setEmbeddingRuntime(run.id, CLASSICAL_RUNTIME);
     return { status: 'succeeded', images: embedded, tiles: 0, generation, profiles, seconds: (performance.now() - started) / 1000, runtime: CLASSICAL_RUNTIME };
   }

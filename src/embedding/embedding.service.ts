@@ -81,9 +81,10 @@ export class EmbeddingService {
     let writing: Promise<void> = Promise.resolve();
     try {
       const tiles = tileSettingsOf((run.config as Partial<TrainingConfig>).embedTileSize);
-      const images = await this.embeddings.imagesOf(run.screenId);
+      const shape = await this.embeddings.screenShape(run.screenId);
+      const imageCount = shape.images;
+      const channels = shape.channels.length;
       await this.embeddings.begin(runId, REPRESENTATION_DIM, { ...tiles, epoch: checkpoint.epoch, runtime: encoder.runtime });
-      const channels = images[0]?.screen.channels.length ?? 1;
       const queue = new TileBatchQueue(this.options.batchTiles ?? encoder.batchTiles, REPRESENTATION_DIM, PIXELS_PER_TILE * channels);
       const encode = (pixels: Float32Array, count: number) => encoder.encode(pixels, count);
       let embedded = 0;
@@ -97,7 +98,7 @@ export class EmbeddingService {
           pending.push(row);
         }
       };
-      for await (const step of this.steps(images, tiles)) {
+      for await (const step of this.steps(this.embeddings.imagePagesOf(run.screenId), tiles)) {
         if (job.signal.aborted) throw new JobInterruptedError('run.embed');
         queue.push(step.images, step.offsets, step.pixels);
         keep(await queue.drain(encode, false));
@@ -108,7 +109,7 @@ export class EmbeddingService {
           // its failure is thrown where it is awaited; until then it must not count as unhandled
           writing.catch(() => undefined);
           pending = [];
-          job.logger.debug({ run: runId, embedded, of: images.length }, 'embedding');
+          job.logger.debug({ run: runId, embedded, of: imageCount }, 'embedding');
         }
       }
       keep(await queue.drain(encode, true));
@@ -117,7 +118,7 @@ export class EmbeddingService {
       await this.embeddings.write(runId, pending);
       // profiles before the new generation is published: an index built for it sees both
       const profiles = await this.profiles.rebuild(runId);
-      const generation = await this.embeddings.complete(runId, images.map((image) => image.id));
+      const generation = await this.embeddings.complete(runId, run.screenId);
       await this.runs.setEmbeddingRuntime(runId, encoder.runtime);
       return { status: 'succeeded', images: embedded, tiles: tileCount, generation, profiles, seconds: (performance.now() - started) / 1000, runtime: encoder.runtime };
     } finally {
@@ -127,18 +128,38 @@ export class EmbeddingService {
     }
   }
 
-  /** Image tiles a step at a time; the next step is decoded while the current one is encoded. */
-  private async *steps(images: readonly ScreenImage[], tiles: TileSettings): AsyncGenerator<TileStep> {
+  /**
+   * Image tiles a step at a time; the next step is decoded while the current one is encoded.
+   * The images come a page at a time, so the job holds a page and two steps, not the screen.
+   */
+  private async *steps(pages: AsyncIterable<ScreenImage[]>, tiles: TileSettings): AsyncGenerator<TileStep> {
     const per = this.options.batchTiles ? Math.max(1, Math.floor(this.options.batchTiles / 4)) : SOURCE_IMAGES_PER_STEP;
     const concurrency = this.options.decodeConcurrency ?? 4;
-    const load = (start: number) => (start < images.length ? prepareStep(images.slice(start, start + per), tiles, concurrency, this.tileInputs) : undefined);
-    let next = load(0);
-    for (let start = 0; next; start += per) {
-      const current = await next;
-      next = load(start + per);
-      yield current;
+    let next: Promise<TileStep> | undefined;
+    for await (const group of inGroupsOf(pages, per)) {
+      const loading = prepareStep(group, tiles, concurrency, this.tileInputs);
+      // a step left behind by an interrupted job must not surface as an unhandled rejection
+      loading.catch(() => undefined);
+      if (next) yield await next;
+      next = loading;
+    }
+    if (next) yield await next;
+  }
+}
+
+/** Pages of any size regrouped into groups of `size` (the last one shorter). */
+async function* inGroupsOf<T>(pages: AsyncIterable<T[]>, size: number): AsyncGenerator<T[]> {
+  let group: T[] = [];
+  for await (const page of pages) {
+    for (const item of page) {
+      group.push(item);
+      if (group.length === size) {
+        yield group;
+        group = [];
+      }
     }
   }
+  if (group.length > 0) yield group;
 }
 
 interface TileStep {

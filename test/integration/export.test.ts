@@ -46,7 +46,7 @@ describe('export of embeddings, profiles and evaluations', () => {
     const embeddings = new EmbeddingRepository(database.dataSource);
     await embeddings.begin(runId, DIMENSIONS, {});
     await embeddings.write(runId, imageIds.map((imageId, i) => ({ imageId, vector: Float32Array.from({ length: DIMENSIONS }, (_, d) => valueAt(i, d)) })));
-    await embeddings.complete(runId, imageIds);
+    await embeddings.complete(runId, run.screenId);
     const [{ cellLineId, compoundId }] = await database.dataSource.query('SELECT cell_line_id AS "cellLineId", compound_id AS "compoundId" FROM images WHERE id = $1', [imageIds[0]]);
     const profile = { cellLineId, compoundId, concentration: 1, imageCount: IMAGES };
     await new ProfileBuildRepository(database.dataSource).rebuild(runId, (session) => session.insert([

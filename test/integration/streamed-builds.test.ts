@@ -108,7 +108,7 @@ describe('profiles and image indexes built from Postgres a group at a time', () 
     const raw = clusteredVectors({ n: images.length, dim: DIM, clusters: 7, seed: 5 });
     await embeddings.write(runId, images.map((image, i) => ({ imageId: image.id, vector: raw.slice(i * DIM, (i + 1) * DIM) })));
     await embeddings.begin(runId, DIM, {});
-    await embeddings.complete(runId, images.map((image) => image.id));
+    await embeddings.complete(runId, screenId);
     const services = createServices(testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir }), database);
     const loaded = await services.neighbours.index(runId, 'images', 'cosine');
     // nothing of the full vectors in memory: they are in the index's file

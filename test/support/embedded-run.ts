@@ -23,7 +23,7 @@ export async function seedEmbeddedRun(databaseUrl: string, images: number): Prom
     const random = new SeededRandom('embedded-run');
     await embeddings.begin(run.runId, REPRESENTATION_DIM, {});
     await embeddings.write(run.runId, run.imageIds.map((imageId) => ({ imageId, vector: Float32Array.from({ length: REPRESENTATION_DIM }, () => random.normal()) })));
-    await embeddings.complete(run.runId, run.imageIds);
+    await embeddings.complete(run.runId, run.screenId);
     return { runId: run.runId, imageIds: run.imageIds };
   } finally {
     await database.close();

@@ -5,7 +5,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { decodeVector, encodeVector, type VectorPrecision } from '../../embedding/vector-codec';
 import type { EmbeddingSetEntity } from '../entities/embedding-set.entity';
-import { screenImages, type ScreenImage } from './screen-images.query';
+import { GREY_CHANNELS, type ScreenChannel } from '../../data/channels/screen-channel';
+import { screenImagePages, screenImages, type ScreenImage } from './screen-images.query';
 
 /** One image's embedding on its way in or out. */
 export interface EmbeddingRow {
@@ -47,6 +48,20 @@ export class EmbeddingRepository {
     return screenImages(this.dataSource, screenId);
   }
 
+  /** The screen's images a page at a time, in id order: for a pass that must not hold the screen. */
+  imagePagesOf(screenId: string): AsyncGenerator<ScreenImage[]> {
+    return screenImagePages(this.dataSource, screenId);
+  }
+
+  /** How many images the screen has, and its channels. */
+  async screenShape(screenId: string): Promise<{ images: number; channels: readonly ScreenChannel[] }> {
+    const [row]: Array<{ images: number; channels: ScreenChannel[] }> = await this.dataSource.query(
+      'SELECT (SELECT count(*)::int FROM images WHERE screen_id = s.id) AS images, s.channels FROM screens s WHERE s.id = $1',
+      [screenId],
+    );
+    return row ?? { images: 0, channels: GREY_CHANNELS };
+  }
+
 
   async set(runId: string): Promise<EmbeddingSetState | undefined> {
     const rows: Array<{ run_id: string; generation: number; status: 'embedding' | 'complete'; image_count: number; dimensions: number; settings: Record<string, unknown> }> =
@@ -72,9 +87,9 @@ export class EmbeddingRepository {
    * Drops rows of images no longer in the run's screen and publishes a new generation: the
    * signal for vector indexes to rebuild.
    */
-  async complete(runId: string, imageIds: readonly number[]): Promise<number> {
+  async complete(runId: string, screenId: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM embeddings WHERE run_id = $1 AND NOT (image_id = ANY($2::int[]))', [runId, imageIds]);
+      await manager.query('DELETE FROM embeddings e WHERE e.run_id = $1 AND NOT EXISTS (SELECT 1 FROM images i WHERE i.id = e.image_id AND i.screen_id = $2)', [runId, screenId]);
       await manager.query(
         `UPDATE embedding_sets SET status = 'complete', generation = generation + 1, image_count = (SELECT count(*) FROM embeddings WHERE run_id = $1), updated_at = now()
           WHERE run_id = $1`,

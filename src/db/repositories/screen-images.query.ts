@@ -23,32 +23,50 @@ export interface ScreenImage {
   compound: string;
 }
 
+/** Images read per query when a job streams through a screen (about 1 MB of rows). */
+export const IMAGE_PAGE_ROWS = 4096;
+
 /** A screen's images in id order, paths made absolute: the one query training and embedding read them with. */
 export async function screenImages(dataSource: DataSource, screenId: string): Promise<ScreenImage[]> {
+  const all: ScreenImage[] = [];
+  for await (const page of screenImagePages(dataSource, screenId)) all.push(...page);
+  return all;
+}
+
+/**
+ * The same images a page at a time (keyset on id), for the jobs that pass over a screen once:
+ * they hold a page, not the screen (770k image rows are about 1 GB of objects).
+ */
+export async function* screenImagePages(dataSource: DataSource, screenId: string, pageRows = IMAGE_PAGE_ROWS): AsyncGenerator<ScreenImage[]> {
   const [screenRow]: Array<{ root: string; channels: ScreenChannel[]; channel_normalisation: ChannelNormalisation | null }> = await dataSource.query(
     `SELECT root, channels, channel_normalisation FROM screens WHERE id = $1`,
     [screenId],
   );
-  if (!screenRow) return [];
+  if (!screenRow) return;
   const screen: ChannelScreen = { channels: screenRow.channels, normalisation: screenRow.channel_normalisation };
-  const rows: Array<{ id: number; path: string; channel_paths: string[] | null; cell_line_id: number; compound_id: number; concentration: number; plate: string; well: string; is_control: boolean; compound: string }> =
-    await dataSource.query(
-      `SELECT i.id, i.path, i.channel_paths, i.cell_line_id, i.compound_id, i.concentration, i.plate, i.well, c.is_control, c.name AS compound
-         FROM images i JOIN compounds c ON c.id = i.compound_id
-        WHERE i.screen_id = $1 ORDER BY i.id`,
-      [screenId],
-    );
-  return rows.map((row) => ({
-    id: row.id,
-    path: path.resolve(screenRow.root, row.path),
-    channelPaths: row.channel_paths?.map((file) => path.resolve(screenRow.root, file)) ?? null,
-    screen,
-    cellLineId: row.cell_line_id,
-    compoundId: row.compound_id,
-    concentration: row.concentration,
-    plate: row.plate,
-    well: row.well,
-    isControl: row.is_control,
-    compound: row.compound,
-  }));
+  for (let after = 0; ; ) {
+    const rows: Array<{ id: number; path: string; channel_paths: string[] | null; cell_line_id: number; compound_id: number; concentration: number; plate: string; well: string; is_control: boolean; compound: string }> =
+      await dataSource.query(
+        `SELECT i.id, i.path, i.channel_paths, i.cell_line_id, i.compound_id, i.concentration, i.plate, i.well, c.is_control, c.name AS compound
+           FROM images i JOIN compounds c ON c.id = i.compound_id
+          WHERE i.screen_id = $1 AND i.id > $2 ORDER BY i.id LIMIT $3`,
+        [screenId, after, pageRows],
+      );
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1].id;
+    yield rows.map((row) => ({
+      id: row.id,
+      path: path.resolve(screenRow.root, row.path),
+      channelPaths: row.channel_paths?.map((file) => path.resolve(screenRow.root, file)) ?? null,
+      screen,
+      cellLineId: row.cell_line_id,
+      compoundId: row.compound_id,
+      concentration: row.concentration,
+      plate: row.plate,
+      well: row.well,
+      isControl: row.is_control,
+      compound: row.compound,
+    }));
+    if (rows.length < pageRows) return;
+  }
 }
