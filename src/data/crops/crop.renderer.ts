@@ -13,9 +13,12 @@ import type { GreyImage } from './sharp-image.adapter';
  * than 64 px) is bilinear.
  */
 export function renderCrop(image: GreyImage, view: CropView, out: Float32Array, offset: number, outSize = CROP_SIZE): void {
-  const result = view.size === outSize && Number.isInteger(view.x) && Number.isInteger(view.y) ? copyView(image, view, outSize) : view.size >= outSize ? areaResize(image, view, outSize) : bilinearResize(image, view, outSize);
+  const result = scratchFor(outSize).pixels;
+  if (view.size === outSize && Number.isInteger(view.x) && Number.isInteger(view.y)) copyView(image, view, outSize, result);
+  else if (view.size >= outSize) areaResize(image, view, outSize, result);
+  else bilinearResize(image, view, outSize, result);
   if (view.flip) flipRows(result, outSize);
-  if (view.blurSigma > 0) blur3x3(result, outSize, view.blurSigma);
+  if (view.blurSigma > 0) blur3x3(result, outSize, view.blurSigma, scratchFor(outSize).blurred);
   const inverse = 1 / 255;
   for (let i = 0; i < result.length; i += 1) {
     const value = result[i] * inverse;
@@ -23,26 +26,54 @@ export function renderCrop(image: GreyImage, view: CropView, out: Float32Array, 
   }
 }
 
-const integrals = new WeakMap<GreyImage, Float64Array>();
+/**
+ * Summed-area tables of the last few images, in buffers reused from image to image: a fresh
+ * 0.5 MB table per 256 px image was most of the garbage collection (16% of a one-crop run).
+ * The views of an image are rendered one after another, each across all its channels, so
+ * TABLE_SLOTS tables serve screens of up to that many channels. A table is a pure function
+ * of the pixels, so a reused buffer holds exactly the values a fresh one would.
+ */
+const TABLE_SLOTS = 8;
+/** Bigger tables (images above ~1,000 x 1,000) are not pooled, so the pool holds at most 64 MB. */
+const MAX_POOLED_ENTRIES = 1 << 20;
+const pool: Array<{ image: GreyImage | undefined; table: Float64Array }> = [];
+const unpooled = new WeakMap<GreyImage, Float64Array>();
+let nextSlot = 0;
 
 /** F[y * (w + 1) + x] = sum of pixels above and left of (x, y). */
-export function integralImage(image: GreyImage): Float64Array {
-  const cached = integrals.get(image);
-  if (cached) return cached;
+function integralImage(image: GreyImage): Float64Array {
+  const entries = (image.width + 1) * (image.height + 1);
+  if (entries > MAX_POOLED_ENTRIES) {
+    const cached = unpooled.get(image);
+    if (cached) return cached;
+    const table = fillIntegral(image, new Float64Array(entries));
+    unpooled.set(image, table);
+    return table;
+  }
+  for (const slot of pool) if (slot.image === image) return slot.table;
+  if (pool.length < TABLE_SLOTS) pool.push({ image: undefined, table: new Float64Array(0) });
+  const slot = pool[nextSlot];
+  nextSlot = (nextSlot + 1) % TABLE_SLOTS;
+  if (slot.table.length < entries) slot.table = new Float64Array(entries);
+  slot.image = image;
+  return fillIntegral(image, slot.table);
+}
+
+function fillIntegral(image: GreyImage, table: Float64Array): Float64Array {
   const { data, width, height } = image;
   const stride = width + 1;
-  const table = new Float64Array(stride * (height + 1));
+  table.fill(0, 0, stride);
   for (let y = 0; y < height; y += 1) {
     let rowSum = 0;
     const row = y * width;
     const above = y * stride;
     const here = (y + 1) * stride;
+    table[here] = 0;
     for (let x = 0; x < width; x += 1) {
       rowSum += data[row + x];
       table[here + x + 1] = table[above + x + 1] + rowSum;
     }
   }
-  integrals.set(image, table);
   return table;
 }
 
@@ -51,26 +82,21 @@ export function integralImage(image: GreyImage): Float64Array {
  * its pixels as they are, the values area averaging gives, without building the summed-area
  * table (most of a tiled embedding's rendering time).
  */
-function copyView(image: GreyImage, view: CropView, outSize: number): Float32Array {
-  const result = new Float32Array(outSize * outSize);
+function copyView(image: GreyImage, view: CropView, outSize: number, result: Float32Array): void {
   for (let y = 0; y < outSize; y += 1) {
     const row = (view.y + y) * image.width + view.x;
     for (let x = 0; x < outSize; x += 1) result[y * outSize + x] = image.data[row + x];
   }
-  return result;
 }
 
-function areaResize(image: GreyImage, view: CropView, outSize: number): Float32Array {
+function areaResize(image: GreyImage, view: CropView, outSize: number, result: Float32Array): void {
   const table = integralImage(image);
   const stride = image.width + 1;
   const step = view.size / outSize;
   // the integral of a piecewise-constant image is bilinear between table
   // corners, so sampling it at fractional box edges gives exact area averages
   const edges = outSize + 1;
-  const xs = new Int32Array(edges);
-  const fx = new Float64Array(edges);
-  const ys = new Int32Array(edges);
-  const fy = new Float64Array(edges);
+  const { xs, fx, ys, fy, grid } = scratchFor(outSize);
   for (let i = 0; i < edges; i += 1) {
     const x = Math.min(view.x + i * step, view.x + view.size);
     const y = Math.min(view.y + i * step, view.y + view.size);
@@ -79,7 +105,6 @@ function areaResize(image: GreyImage, view: CropView, outSize: number): Float32A
     ys[i] = Math.min(Math.floor(y), image.height - 1);
     fy[i] = y - ys[i];
   }
-  const grid = new Float64Array(edges * edges);
   for (let j = 0; j < edges; j += 1) {
     const top = ys[j] * stride;
     const bottom = top + stride;
@@ -92,7 +117,6 @@ function areaResize(image: GreyImage, view: CropView, outSize: number): Float32A
       grid[j * edges + i] = upper + wy * (lower - upper);
     }
   }
-  const result = new Float32Array(outSize * outSize);
   const inverseArea = 1 / (step * step);
   for (let j = 0; j < outSize; j += 1) {
     const g0 = j * edges;
@@ -101,13 +125,11 @@ function areaResize(image: GreyImage, view: CropView, outSize: number): Float32A
       result[j * outSize + i] = (grid[g1 + i + 1] - grid[g1 + i] - grid[g0 + i + 1] + grid[g0 + i]) * inverseArea;
     }
   }
-  return result;
 }
 
-function bilinearResize(image: GreyImage, view: CropView, outSize: number): Float32Array {
+function bilinearResize(image: GreyImage, view: CropView, outSize: number, result: Float32Array): void {
   const { data, width } = image;
   const step = view.size / outSize;
-  const result = new Float32Array(outSize * outSize);
   const last = view.size - 1;
   for (let j = 0; j < outSize; j += 1) {
     const sy = Math.min(last, Math.max(0, (j + 0.5) * step - 0.5));
@@ -126,7 +148,39 @@ function bilinearResize(image: GreyImage, view: CropView, outSize: number): Floa
       result[j * outSize + i] = upper + wy * (lower - upper);
     }
   }
-  return result;
+}
+
+/**
+ * Working buffers for one output size, reused by every crop: rendering is synchronous and the
+ * result is copied into the batch before it returns, so no two crops share them at once, and
+ * each buffer is fully overwritten before it is read. Per-crop arrays were the rest of the garbage.
+ */
+interface Scratch {
+  size: number;
+  pixels: Float32Array;
+  blurred: Float32Array;
+  xs: Int32Array;
+  fx: Float64Array;
+  ys: Int32Array;
+  fy: Float64Array;
+  grid: Float64Array;
+}
+let scratch: Scratch | undefined;
+
+function scratchFor(size: number): Scratch {
+  if (scratch?.size === size) return scratch;
+  const edges = size + 1;
+  scratch = {
+    size,
+    pixels: new Float32Array(size * size),
+    blurred: new Float32Array(size * size),
+    xs: new Int32Array(edges),
+    fx: new Float64Array(edges),
+    ys: new Int32Array(edges),
+    fy: new Float64Array(edges),
+    grid: new Float64Array(edges * edges),
+  };
+  return scratch;
 }
 
 function flipRows(pixels: Float32Array, size: number): void {
@@ -134,11 +188,10 @@ function flipRows(pixels: Float32Array, size: number): void {
 }
 
 /** torchvision's GaussianBlur(3, sigma): separable 3-tap kernel, reflect padding. */
-export function blur3x3(pixels: Float32Array, size: number, sigma: number): void {
+export function blur3x3(pixels: Float32Array, size: number, sigma: number, temp: Float32Array = new Float32Array(pixels.length)): void {
   const side = Math.exp(-1 / (2 * sigma * sigma));
   const centre = 1 / (1 + 2 * side);
   const edge = side * centre;
-  const temp = new Float32Array(pixels.length);
   for (let y = 0; y < size; y += 1) {
     const row = y * size;
     for (let x = 0; x < size; x += 1) {
