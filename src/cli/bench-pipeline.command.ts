@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createScratchDatabase, type ScratchDatabase } from '../db/repositories/scratch-database.repository';
-import { PIPELINE_STAGES, type EmbeddingMode, type PipelineBenchRequest, type PipelineBenchState, type PipelineStage } from '../reports/pipeline-bench.service';
+import { PIPELINE_DESIGNS, PIPELINE_STAGES, type EmbeddingMode, type PipelineDesign, type PipelineBenchRequest, type PipelineBenchState, type PipelineStage } from '../reports/pipeline-bench.service';
 import { openRuntime, type Runtime } from '../runtime';
 import { REPRESENTATION_DIM } from '../training/networks/encoder';
 import { integerFlag } from './bench-ingest.command';
@@ -19,6 +19,7 @@ interface BenchPipelineFlags extends ConfigFlags {
   seed: string;
   imageSize: string;
   embedding?: string;
+  design: string;
   stageTimeout: string;
 }
 
@@ -34,6 +35,7 @@ export function parseBenchPipelineOptions(flags: BenchPipelineFlags): BenchPipel
   const images = integerFlag('--images', flags.images, 100, 1_000_000);
   const embedding = flags.embedding ?? (images <= REAL_EMBEDDING_LIMIT ? 'real' : 'synthetic');
   if (embedding !== 'real' && embedding !== 'synthetic') throw new UsageError(`--embedding must be real or synthetic, got "${embedding}"`);
+  if (!(PIPELINE_DESIGNS as readonly string[]).includes(flags.design)) throw new UsageError(`--design must be one of ${PIPELINE_DESIGNS.join(', ')}, got "${flags.design}"`);
   const dim = integerFlag('--dim', flags.dim, 2, 65_536);
   if (embedding === 'real' && dim !== REPRESENTATION_DIM) throw new UsageError(`--dim is the encoder's ${REPRESENTATION_DIM} with real embeddings; other widths need --embedding synthetic`);
   return {
@@ -42,6 +44,7 @@ export function parseBenchPipelineOptions(flags: BenchPipelineFlags): BenchPipel
     seed: integerFlag('--seed', flags.seed, 0, 2 ** 31 - 1),
     imageSize: integerFlag('--image-size', flags.imageSize, 32, 1024),
     embedding: embedding as EmbeddingMode,
+    design: flags.design as PipelineDesign,
     stageTimeoutSeconds: integerFlag('--stage-timeout', flags.stageTimeout, 1, 86_400),
   };
 }
@@ -61,6 +64,7 @@ export function registerBenchPipelineCommand(bench: Command): void {
     .option('--seed <n>', 'screen and synthetic-embedding seed', '1')
     .option('--image-size <px>', 'generated image side', '64')
     .option('--embedding <mode>', `real (the untrained encoder over every image) or synthetic (clustered vectors written by the embed job's path); default real up to ${REAL_EMBEDDING_LIMIT} images`)
+    .option('--design <name>', `the screen's design, scaled to N by its sites per well: demo (6 cell lines) or study (the reference study's 21 cell lines and 31 drugs)`, 'demo')
     .option('--stage-timeout <s>', 'seconds a stage may take before it is killed', '3600')
     .action(async (flags: BenchPipelineFlags) => {
       const options = parseBenchPipelineOptions(flags);
@@ -86,7 +90,7 @@ async function runStages(runtime: Runtime, options: BenchPipelineOptions, where:
   let state: PipelineBenchState = {};
   let failed = false;
   for (const stage of PIPELINE_STAGES) {
-    const line = { bench: 'pipeline', stage, images: request.images, dim: request.dim, embedding: request.embedding, database: where.database };
+    const line = { bench: 'pipeline', stage, images: request.images, dim: request.dim, embedding: request.embedding, design: request.design, database: where.database };
     const reply = await inChildProcess(
       { stage, request, state, databaseUrl: runtime.database.url, dataDir: where.dataDir, logLevel: runtime.config.logLevel },
       stageTimeoutSeconds,

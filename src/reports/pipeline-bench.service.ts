@@ -4,7 +4,7 @@ import type { EmbeddingRepository } from '../db/repositories/embedding.repositor
 import type { ScreenImportService } from '../data/screen-import.service';
 import { imageCount } from '../data/synthetic/plate.layout';
 import { generateScreen } from '../data/synthetic/screen.generator';
-import { DEMO_PRESET, type ScreenPreset } from '../data/synthetic/screen.presets';
+import { DEMO_PRESET, largePreset, type ScreenPreset } from '../data/synthetic/screen.presets';
 import type { EmbeddingService } from '../embedding/embedding.service';
 import type { NeighbourService } from '../embedding/neighbour.service';
 import type { ProfileService } from '../embedding/profile.service';
@@ -22,7 +22,12 @@ export interface PipelineBenchRequest {
   seed: number;
   imageSize: number;
   embedding: EmbeddingMode;
+  /** whose design the screen scales: the demo's 6 cell lines, or the reference study's 21 (the large preset) */
+  design: PipelineDesign;
 }
+
+export const PIPELINE_DESIGNS = ['demo', 'study'] as const;
+export type PipelineDesign = (typeof PIPELINE_DESIGNS)[number];
 
 /** What the stages hand on to each other. */
 export interface PipelineBenchState {
@@ -147,10 +152,15 @@ export class PipelineBenchService {
   }
 }
 
-/** The demo screen's design with as many sites per well as N images need (the last are cut off). */
-export function benchPreset(request: Pick<PipelineBenchRequest, 'images' | 'imageSize'>): ScreenPreset {
-  const perSite = imageCount({ ...DEMO_PRESET, sitesPerWell: 1 });
-  return { ...DEMO_PRESET, name: 'pipeline', sitesPerWell: Math.ceil(request.images / perSite), imageSize: request.imageSize };
+/**
+ * The design's screen with as many sites per well as N images need (the last are cut off). The
+ * study's design spreads 770k images over 21 cell lines (about 37k each), where the demo's puts
+ * 128k in each of its 6: what a task holds per cell line differs by that factor.
+ */
+export function benchPreset(request: Pick<PipelineBenchRequest, 'images' | 'imageSize' | 'design'>): ScreenPreset {
+  const design = request.design === 'study' ? largePreset() : DEMO_PRESET;
+  const perSite = imageCount({ ...design, sitesPerWell: 1 });
+  return { ...design, name: 'pipeline', sitesPerWell: Math.ceil(request.images / perSite), imageSize: request.imageSize };
 }
 
 function need<T>(value: T | undefined, what: string): T {
