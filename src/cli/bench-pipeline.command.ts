@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createScratchDatabase, type ScratchDatabase } from '../db/repositories/scratch-database.repository';
-import { PIPELINE_DESIGNS, PIPELINE_STAGES, type EmbeddingMode, type PipelineDesign, type PipelineBenchRequest, type PipelineBenchState, type PipelineStage } from '../reports/pipeline-bench.service';
+import { PIPELINE_DESIGNS, PIPELINE_STAGES, stagesToRun, type EmbeddingMode, type PipelineDesign, type PipelineBenchRequest, type PipelineBenchState, type PipelineStage } from '../reports/pipeline-bench.service';
 import { openRuntime, type Runtime } from '../runtime';
 import { REPRESENTATION_DIM } from '../training/networks/encoder';
 import { integerFlag } from './bench-ingest.command';
@@ -20,11 +20,14 @@ interface BenchPipelineFlags extends ConfigFlags {
   imageSize: string;
   embedding?: string;
   design: string;
+  stages?: string;
   stageTimeout: string;
 }
 
 export interface BenchPipelineOptions extends PipelineBenchRequest {
   stageTimeoutSeconds: number;
+  /** the stages asked for; the stages they need run too */
+  stages: PipelineStage[];
 }
 
 /** Above this many images the default embedding is synthetic: the encoder over 100k images takes most of an hour here. */
@@ -36,6 +39,9 @@ export function parseBenchPipelineOptions(flags: BenchPipelineFlags): BenchPipel
   const embedding = flags.embedding ?? (images <= REAL_EMBEDDING_LIMIT ? 'real' : 'synthetic');
   if (embedding !== 'real' && embedding !== 'synthetic') throw new UsageError(`--embedding must be real or synthetic, got "${embedding}"`);
   if (!(PIPELINE_DESIGNS as readonly string[]).includes(flags.design)) throw new UsageError(`--design must be one of ${PIPELINE_DESIGNS.join(', ')}, got "${flags.design}"`);
+  const stages = flags.stages === undefined ? [...PIPELINE_STAGES] : flags.stages.split(',').map((stage) => stage.trim());
+  const unknown = stages.filter((stage) => !(PIPELINE_STAGES as readonly string[]).includes(stage));
+  if (unknown.length > 0 || stages.length === 0) throw new UsageError(`--stages takes a comma-separated list of ${PIPELINE_STAGES.join(', ')}; got "${flags.stages}"`);
   const dim = integerFlag('--dim', flags.dim, 2, 65_536);
   if (embedding === 'real' && dim !== REPRESENTATION_DIM) throw new UsageError(`--dim is the encoder's ${REPRESENTATION_DIM} with real embeddings; other widths need --embedding synthetic`);
   return {
@@ -46,6 +52,7 @@ export function parseBenchPipelineOptions(flags: BenchPipelineFlags): BenchPipel
     embedding: embedding as EmbeddingMode,
     design: flags.design as PipelineDesign,
     stageTimeoutSeconds: integerFlag('--stage-timeout', flags.stageTimeout, 1, 86_400),
+    stages: stages as PipelineStage[],
   };
 }
 
@@ -65,6 +72,7 @@ export function registerBenchPipelineCommand(bench: Command): void {
     .option('--image-size <px>', 'generated image side', '64')
     .option('--embedding <mode>', `real (the untrained encoder over every image) or synthetic (clustered vectors written by the embed job's path); default real up to ${REAL_EMBEDDING_LIMIT} images`)
     .option('--design <name>', `the screen's design, scaled to N by its sites per well: demo (6 cell lines) or study (the reference study's 21 cell lines and 31 drugs)`, 'demo')
+    .option('--stages <list>', 'comma-separated stages to run (the stages they need run too); default: every stage')
     .option('--stage-timeout <s>', 'seconds a stage may take before it is killed', '3600')
     .action(async (flags: BenchPipelineFlags) => {
       const options = parseBenchPipelineOptions(flags);
@@ -86,10 +94,10 @@ export function registerBenchPipelineCommand(bench: Command): void {
 }
 
 async function runStages(runtime: Runtime, options: BenchPipelineOptions, where: { dataDir: string; database: string }): Promise<boolean> {
-  const { stageTimeoutSeconds, ...request } = options;
+  const { stageTimeoutSeconds, stages, ...request } = options;
   let state: PipelineBenchState = {};
   let failed = false;
-  for (const stage of PIPELINE_STAGES) {
+  for (const stage of stagesToRun(stages)) {
     const line = { bench: 'pipeline', stage, images: request.images, dim: request.dim, embedding: request.embedding, design: request.design, database: where.database };
     const reply = await inChildProcess(
       { stage, request, state, databaseUrl: runtime.database.url, dataDir: where.dataDir, logLevel: runtime.config.logLevel },

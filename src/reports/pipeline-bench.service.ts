@@ -51,10 +51,31 @@ export const PIPELINE_STAGES = [
   'profiles',
   'index',
   ...TASK_NAMES.map((task) => `evaluate:${task}` as const),
+  // the evaluate job as a sweep runs it: every task on one read of each cell line
+  'evaluate',
   'nearestCompounds',
   'nearestImages',
 ] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+/** The stage each stage needs to have run before it (the run's profiles feed mAP, NSC and the profile index). */
+function prerequisiteOf(stage: PipelineStage): PipelineStage | undefined {
+  if (stage === 'generate') return undefined;
+  if (stage === 'import') return 'generate';
+  if (stage === 'embed') return 'import';
+  if (stage === 'profiles') return 'embed';
+  if (stage === 'nearestCompounds' || stage === 'nearestImages') return 'index';
+  return 'profiles';
+}
+
+/** The chosen stages and every stage they need, in pipeline order. */
+export function stagesToRun(chosen: readonly PipelineStage[]): PipelineStage[] {
+  const needed = new Set<PipelineStage>();
+  for (const stage of chosen) {
+    for (let next: PipelineStage | undefined = stage; next !== undefined && !needed.has(next); next = prerequisiteOf(next)) needed.add(next);
+  }
+  return PIPELINE_STAGES.filter((stage) => needed.has(stage));
+}
 
 /** Warm queries timed after the cold one (which loads the index from the data dir). */
 const WARM_QUERIES = 20;
@@ -117,10 +138,12 @@ export class PipelineBenchService {
       case 'nearestImages':
         return this.query(stage, request, need(state.runId, 'runId'));
       default: {
-        const task = stage.slice('evaluate:'.length) as TaskName;
-        const outcome = await this.deps.evaluations.evaluateRun(need(state.runId, 'runId'), { tasks: [task] }, { signal, logger: context.logger });
+        const tasks = stage === 'evaluate' ? [...TASK_NAMES] : [stage.slice('evaluate:'.length) as TaskName];
+        const outcome = await this.deps.evaluations.evaluateRun(need(state.runId, 'runId'), { tasks }, { signal, logger: context.logger });
         if (outcome.status !== 'succeeded') throw new Error(`evaluation skipped: ${outcome.reason}`);
-        return { rows: outcome.rows, details: { cellLines: outcome.cellLines } };
+        // where the job's time went: reading the cell lines, and each task (summed over worker threads)
+        const split = Object.fromEntries(Object.entries(outcome.seconds).map(([part, seconds]) => [`${part}Seconds`, Math.round(seconds * 1000) / 1000]));
+        return { rows: outcome.rows, details: { cellLines: outcome.cellLines, ...(stage === 'evaluate' ? split : {}) } };
       }
     }
   }
