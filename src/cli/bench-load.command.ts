@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { startApiServer } from '../api/http.server';
 import { ApiMetrics } from '../api/metrics/api.metrics';
 import { createMetricsService } from '../services';
-import { loadConfig } from '../config';
+import { configFromEnvironment } from '../config';
 import { openRuntime } from '../runtime';
 import { loadBenchRun } from './bench-load-fixture';
 import { integerFlag } from './bench-ingest.command';
@@ -40,7 +40,7 @@ export function registerBenchLoadCommand(bench: Command): void {
         await measure(flags.url.replace(/\/(graphql)?\/?$/, ''), flags.run, clients, seconds, 'url');
         return;
       }
-      const config = loadConfig(process.env, { ...flags, logLevel: flags.logLevel ?? 'warn', port: '0', backend: flags.backend ?? 'wasm', threads: flags.threads ?? '1' });
+      const config = configFromEnvironment({ ...flags, logLevel: flags.logLevel ?? 'warn', port: '0', backend: flags.backend ?? 'wasm', threads: flags.threads ?? '1' });
       const runtime = await openRuntime(config);
       try {
         const runId = flags.run ?? (await loadBenchRun(config, runtime.database, runtime.logger));

@@ -25,7 +25,7 @@ export function clusterQuality(points: VectorMatrix, labels: ArrayLike<number>, 
 }
 
 /** The mean silhouette over every point. */
-export function silhouetteScore(x: VectorMatrix, labels: ArrayLike<number>): Measured {
+function silhouetteScore(x: VectorMatrix, labels: ArrayLike<number>): Measured {
   const reason = labelCountProblem(labels);
   if (reason) return undefinedBecause(reason);
   const { index, counts } = encode(labels);
@@ -47,7 +47,7 @@ export function silhouetteScore(x: VectorMatrix, labels: ArrayLike<number>): Mea
   return measured(total / n);
 }
 
-export function calinskiHarabaszScore(x: VectorMatrix, labels: ArrayLike<number>): Measured {
+function calinskiHarabaszScore(x: VectorMatrix, labels: ArrayLike<number>): Measured {
   const reason = labelCountProblem(labels);
   if (reason) return undefinedBecause(reason);
   const { index, counts } = encode(labels);
@@ -65,7 +65,7 @@ export function calinskiHarabaszScore(x: VectorMatrix, labels: ArrayLike<number>
   return measured(intra === 0 ? 1 : (extra * (n - k)) / (intra * (k - 1)));
 }
 
-export function daviesBouldinScore(x: VectorMatrix, labels: ArrayLike<number>): Measured {
+function daviesBouldinScore(x: VectorMatrix, labels: ArrayLike<number>): Measured {
   const reason = labelCountProblem(labels);
   if (reason) return undefinedBecause(reason);
   const { index, counts } = encode(labels);

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
@@ -11,42 +10,22 @@ import { SharpImageInspector } from '../../src/data/import/image.inspector';
 import { ImportRoots } from '../../src/data/import/import-roots';
 import { ImportRefusedError } from '../../src/data/import/import-refused.error';
 import { ScreenImportService } from '../../src/data/screen-import.service';
-import { openDatabase, type Database } from '../../src/db/database';
 import { ScreenRepository } from '../../src/db/repositories/screen.repository';
 import { BadUserInputError } from '../../src/errors/app-errors';
 import { createLogger } from '../../src/logger';
-import { createServices, type Services } from '../../src/services';
 import { createJobHandlers } from '../../workers/job-handlers';
+import { openImportHarness, type ImportHarness } from '../support/import-harness';
 import { MANIFEST_HEADER, writeCorruptPng, writeGreyPng, writeManifest, writeRgbPng } from '../support/screen-fixtures';
-import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
-let testDatabase: TestDatabase;
-let database: Database;
-let services: Services;
-let work: string;
+let harness: ImportHarness;
 
 beforeAll(async () => {
-  testDatabase = await createTestDatabase('import');
-  work = await mkdtemp(path.join(os.tmpdir(), 'morphospace-import-'));
-  // the service's own calls reach no further than the API's: the fixtures live below `work`
-  const config = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: path.join(work, 'data'), MORPHOSPACE_IMPORT_ROOTS: work });
-  database = await openDatabase(config, createLogger('silent'), { migrate: true });
-  services = createServices(config, database);
+  harness = await openImportHarness('import');
 });
 
 afterAll(async () => {
-  await database?.close();
-  await testDatabase?.drop();
-  if (work) await rm(work, { recursive: true, force: true });
+  await harness?.close();
 });
-
-async function counts(): Promise<Record<string, number>> {
-  const [row] = await database.dataSource.query(
-    `SELECT (SELECT count(*) FROM screens)::int AS screens, (SELECT count(*) FROM images)::int AS images,
-            (SELECT count(*) FROM cell_lines)::int AS cell_lines, (SELECT count(*) FROM compounds)::int AS compounds`,
-  );
-  return row;
-}
 
 /** A screen directory with good images on lines 2-4 and the three kinds of bad row on lines 5-7. */
 async function screenWithProblems(dir: string): Promise<string> {
@@ -69,11 +48,11 @@ async function screenWithProblems(dir: string): Promise<string> {
 
 describe('screen import', () => {
   it('refuses a manifest with a missing file, a corrupt PNG and a non-numeric concentration, naming the lines, writing nothing', async () => {
-    const dir = path.join(work, 'bad');
+    const dir = path.join(harness.work, 'bad');
     const manifest = await screenWithProblems(dir);
-    const before = await counts();
+    const before = await harness.counts();
 
-    const error = await services.screens.importScreen({ name: 'bad', manifest }).catch((e: unknown) => e);
+    const error = await harness.services.screens.importScreen({ name: 'bad', manifest }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadUserInputError);
     expect(error).toBeInstanceOf(ImportRefusedError);
     const refused = error as ImportRefusedError;
@@ -83,33 +62,33 @@ describe('screen import', () => {
     expect(refused.problems[2].reason).toMatch(/concentration is not a number: "ten"/);
     expect(refused.message).toMatch(/line\(s\) 5, 6, 7/);
     expect(refused.extensions.code).toBe('BAD_USER_INPUT');
-    expect(await counts()).toEqual(before);
+    expect(await harness.counts()).toEqual(before);
 
     // the import command fails with the same error type, which src/cli.ts maps to exit code 2 with the message on stderr
     const program = new Command('morphospace').exitOverride();
     registerImportCommand(program);
     const fromCli = await program
-      .parseAsync(['node', 'morphospace', 'import', '--manifest', manifest, '--name', 'bad', '--database-url', testDatabase.url, '--log-level', 'silent'])
+      .parseAsync(['node', 'morphospace', 'import', '--manifest', manifest, '--name', 'bad', '--database-url', harness.testDatabase.url, '--log-level', 'silent'])
       .catch((e: unknown) => e);
     expect(fromCli).toBeInstanceOf(BadUserInputError);
     expect((fromCli as Error).message).toMatch(/line 5 \(img\/missing\.png\): file not found/);
-    expect(await counts()).toEqual(before);
+    expect(await harness.counts()).toEqual(before);
   });
 
   it('with skipInvalid imports the valid rows in one go and reports the others; a repeat is unchanged', async () => {
-    const dir = path.join(work, 'skip');
+    const dir = path.join(harness.work, 'skip');
     const manifest = await screenWithProblems(dir);
-    const before = await counts();
+    const before = await harness.counts();
 
-    const result = await services.screens.importScreen({ name: 'skip', manifest, skipInvalid: true });
+    const result = await harness.services.screens.importScreen({ name: 'skip', manifest, skipInvalid: true });
     expect(result.unchanged).toBe(false);
     expect(result.imported).toBe(3);
     expect(result.skipped.map((p) => p.line)).toEqual([5, 6, 7]);
     expect(result.screen.imageCount).toBe(3);
     expect(result.screen.source).toBe('import');
-    expect((await counts()).images).toBe(before.images + 3);
+    expect((await harness.counts()).images).toBe(before.images + 3);
 
-    const images = await database.dataSource.query(
+    const images = await harness.database.dataSource.query(
       `SELECT i.path, i.content_hash, c.name AS compound, c.moa, c.is_control FROM images i JOIN compounds c ON c.id = i.compound_id WHERE i.screen_id = $1 ORDER BY i.path`,
       [result.screen.id],
     );
@@ -119,28 +98,28 @@ describe('screen import', () => {
     expect(images.find((i: { compound: string }) => i.compound === 'Pemetrexed').moa).toBe('antifolate');
     expect(result.screen.split).toMatchObject({ method: 'plate' });
 
-    const afterFirst = await counts();
-    const again = await services.screens.importScreen({ name: 'skip', manifest, skipInvalid: true });
+    const afterFirst = await harness.counts();
+    const again = await harness.services.screens.importScreen({ name: 'skip', manifest, skipInvalid: true });
     expect(again.unchanged).toBe(true);
     expect(again.imported).toBe(0);
     expect(again.screen.id).toBe(result.screen.id);
-    expect(await counts()).toEqual(afterFirst);
+    expect(await harness.counts()).toEqual(afterFirst);
   });
 
   it('refuses the same name with different content', async () => {
-    const dir = path.join(work, 'changed');
+    const dir = path.join(harness.work, 'changed');
     await writeGreyPng(path.join(dir, 'x.png'), { seed: 11 });
     const manifest = path.join(dir, 'manifest.csv');
     await writeManifest(manifest, MANIFEST_HEADER, [['x.png', 'ACHN', 'DMSO', 0, 'P1', 'B01', 1, '', '']]);
-    await services.screens.importScreen({ name: 'changed', manifest });
+    await harness.services.screens.importScreen({ name: 'changed', manifest });
     await writeGreyPng(path.join(dir, 'x.png'), { seed: 12 });
-    const before = await counts();
-    await expect(services.screens.importScreen({ name: 'changed', manifest })).rejects.toThrow(/already exists with different content/);
-    expect(await counts()).toEqual(before);
+    const before = await harness.counts();
+    await expect(harness.services.screens.importScreen({ name: 'changed', manifest })).rejects.toThrow(/already exists with different content/);
+    expect(await harness.counts()).toEqual(before);
   });
 
   it('reads the profiling conventions: Metadata_* columns and PathName_/FileName_', async () => {
-    const dir = path.join(work, 'aliases');
+    const dir = path.join(harness.work, 'aliases');
     await writeGreyPng(path.join(dir, 'plate1/w1.png'), { seed: 21 });
     await writeGreyPng(path.join(dir, 'plate1/w2.png'), { seed: 22 });
     const manifest = path.join(dir, 'profiles.csv');
@@ -152,9 +131,9 @@ describe('screen import', () => {
         ['BR001', 'A02', 1, 'PBS', '', 'U2OS', '', path.join(dir, 'plate1'), 'w2.png'],
       ],
     );
-    const result = await services.screens.importScreen({ name: 'aliases', manifest });
+    const result = await harness.services.screens.importScreen({ name: 'aliases', manifest });
     expect(result.imported).toBe(2);
-    const rows = await database.dataSource.query(
+    const rows = await harness.database.dataSource.query(
       `SELECT i.path, i.plate, i.well, i.site, i.concentration, l.name AS cell_line, c.name AS compound, c.moa, c.is_control
          FROM images i JOIN cell_lines l ON l.id = i.cell_line_id JOIN compounds c ON c.id = i.compound_id WHERE i.screen_id = $1 ORDER BY i.path`,
       [result.screen.id],
@@ -167,7 +146,7 @@ describe('screen import', () => {
   });
 
   it('parses file names with --pattern', async () => {
-    const root = path.join(work, 'pattern');
+    const root = path.join(harness.work, 'pattern');
     await writeGreyPng(path.join(root, 'ACHN_x_PL7_C03_Methotrexate_0.25_1.png'), { seed: 31 });
     await writeGreyPng(path.join(root, 'ACHN_x_PL7_C04_DMSO_0_2.png'), { seed: 32 });
     await writeGreyPng(path.join(root, 'sub/HT29_y_PL8_D01_Pemetrexed_10_1.png'), { seed: 33 });
@@ -175,13 +154,13 @@ describe('screen import', () => {
     await writeFile(path.join(root, 'README.txt'), 'not an image');
     const pattern = '{cell_line}_{_}_{plate}_{well}_{compound}_{concentration}_{site}.png';
 
-    const refused = await services.screens.importScreen({ name: 'by-pattern', root, pattern }).catch((e: unknown) => e);
+    const refused = await harness.services.screens.importScreen({ name: 'by-pattern', root, pattern }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ImportRefusedError);
     expect((refused as ImportRefusedError).problems).toEqual([{ line: 3, path: 'notes.png', reason: expect.stringMatching(/does not match the pattern/) }]);
 
-    const result = await services.screens.importScreen({ name: 'by-pattern', root, pattern, skipInvalid: true });
+    const result = await harness.services.screens.importScreen({ name: 'by-pattern', root, pattern, skipInvalid: true });
     expect(result.imported).toBe(3);
-    const rows = await database.dataSource.query(
+    const rows = await harness.database.dataSource.query(
       `SELECT i.path, i.plate, i.well, i.site, i.concentration, l.name AS cell_line, c.name AS compound
          FROM images i JOIN cell_lines l ON l.id = i.cell_line_id JOIN compounds c ON c.id = i.compound_id WHERE i.screen_id = $1 ORDER BY i.path`,
       [result.screen.id],
@@ -191,55 +170,55 @@ describe('screen import', () => {
       { path: 'ACHN_x_PL7_C04_DMSO_0_2.png', plate: 'PL7', well: 'C04', site: 2, concentration: 0, cell_line: 'ACHN', compound: 'DMSO' },
       { path: 'sub/HT29_y_PL8_D01_Pemetrexed_10_1.png', plate: 'PL8', well: 'D01', site: 1, concentration: 10, cell_line: 'HT29', compound: 'Pemetrexed' },
     ]);
-    await expect(services.screens.importScreen({ name: 'p2', root, pattern: '{cell_line}_{nope}.png' })).rejects.toThrow(/unknown placeholder \{nope\}/);
+    await expect(harness.services.screens.importScreen({ name: 'p2', root, pattern: '{cell_line}_{nope}.png' })).rejects.toThrow(/unknown placeholder \{nope\}/);
   });
 
   it('refuses images smaller than 64x64', async () => {
-    const dir = path.join(work, 'small');
+    const dir = path.join(harness.work, 'small');
     await writeGreyPng(path.join(dir, 's.png'), { width: 32, height: 80 });
     const manifest = path.join(dir, 'manifest.csv');
     await writeManifest(manifest, MANIFEST_HEADER, [['s.png', 'ACHN', 'DMSO', 0, 'P1', 'A01', 1, '', '']]);
-    await expect(services.screens.importScreen({ name: 'small', manifest })).rejects.toThrow(/line 2 \(s\.png\): image is 32x80 px/);
+    await expect(harness.services.screens.importScreen({ name: 'small', manifest })).rejects.toThrow(/line 2 \(s\.png\): image is 32x80 px/);
   });
 
   it('generates and registers a tiny synthetic screen with its MoA annotations, once', async () => {
-    const handlers = createJobHandlers({ services });
+    const handlers = createJobHandlers({ services: harness.services });
     const context = { jobId: 'test', logger: createLogger('silent'), signal: new AbortController().signal };
     await handlers['screen.generate']({ preset: 'tiny', seed: 3, name: 'tiny-3' }, context);
 
-    const screen = await database.dataSource.query(`SELECT id, source, origin, split, image_count FROM screens WHERE name = 'tiny-3'`);
+    const screen = await harness.database.dataSource.query(`SELECT id, source, origin, split, image_count FROM screens WHERE name = 'tiny-3'`);
     expect(screen).toHaveLength(1);
     const { id, source, origin, split, image_count: imageCount } = screen[0];
     expect(source).toBe('synthetic');
     expect(origin).toMatchObject({ preset: 'tiny', seed: 3 });
-    const manifest = await readFile(path.join(work, 'data', 'screens', 'tiny-3', 'manifest.csv'), 'utf8');
+    const manifest = await readFile(path.join(harness.work, 'data', 'screens', 'tiny-3', 'manifest.csv'), 'utf8');
     const manifestRows = manifest.trim().split('\n').length - 1;
     expect(manifestRows).toBe(144);
     expect(imageCount).toBe(manifestRows);
-    const [{ count }] = await database.dataSource.query(`SELECT count(*)::int AS count FROM images WHERE screen_id = $1`, [id]);
+    const [{ count }] = await harness.database.dataSource.query(`SELECT count(*)::int AS count FROM images WHERE screen_id = $1`, [id]);
     expect(count).toBe(manifestRows);
     expect(split).toMatchObject({ method: 'plate', trainPlates: expect.any(Array), validationPlates: expect.any(Array) });
     expect(split.trainPlates.length + split.validationPlates.length).toBe(2);
 
-    const moas = await database.dataSource.query(`SELECT name, moa, is_control FROM compounds WHERE name IN ('Methotrexate', 'Pemetrexed', 'DMSO') ORDER BY name`);
+    const moas = await harness.database.dataSource.query(`SELECT name, moa, is_control FROM compounds WHERE name IN ('Methotrexate', 'Pemetrexed', 'DMSO') ORDER BY name`);
     const byName = Object.fromEntries(moas.map((row: { name: string }) => [row.name, row]));
     expect(byName.Methotrexate.moa).toBe('antifolate');
     expect(byName.Pemetrexed.moa).toBe(byName.Methotrexate.moa);
     expect(byName.DMSO.is_control).toBe(true);
 
     // a retried job finds the screen there and changes nothing
-    const before = await counts();
+    const before = await harness.counts();
     await handlers['screen.generate']({ preset: 'tiny', seed: 3, name: 'tiny-3' }, context);
-    expect(await counts()).toEqual(before);
+    expect(await harness.counts()).toEqual(before);
     // the same name from another seed is refused
-    await expect(services.screens.generateAndRegister({ preset: 'tiny', seed: 4, name: 'tiny-3' })).rejects.toBeInstanceOf(BadUserInputError);
+    await expect(harness.services.screens.generateAndRegister({ preset: 'tiny', seed: 4, name: 'tiny-3' })).rejects.toBeInstanceOf(BadUserInputError);
   });
 
   it('queues generation only for a valid request', async () => {
     const sent: unknown[] = [];
-    const screens = new ScreenImportService(new ScreenRepository(database.dataSource), new SharpImageInspector(), {
-      storeDir: path.join(work, 'data'),
-      importRoots: new ImportRoots([work]),
+    const screens = new ScreenImportService(new ScreenRepository(harness.database.dataSource), new SharpImageInspector(), {
+      storeDir: path.join(harness.work, 'data'),
+      importRoots: new ImportRoots([harness.work]),
       queue: { send: async (name, payload) => (sent.push({ name, payload }), 'job-1') },
     });
     expect(await screens.requestGeneration({ preset: 'tiny', seed: 9, name: 'queued' })).toBe('job-1');
@@ -251,7 +230,7 @@ describe('screen import', () => {
   });
 
   it('keeps a known compound annotation, fills in a missing one and says so', async () => {
-    const dir = path.join(work, 'annotations');
+    const dir = path.join(harness.work, 'annotations');
     await writeGreyPng(path.join(dir, 'a.png'), { seed: 41 });
     await writeGreyPng(path.join(dir, 'b.png'), { seed: 42 });
     const manifest = path.join(dir, 'manifest.csv');
@@ -259,29 +238,29 @@ describe('screen import', () => {
       ['a.png', 'ACHN', 'Methotrexate', 1, 'P1', 'A01', 1, 'DHFR inhibitor', ''],
       ['b.png', 'ACHN', 'Known-Control', 1, 'P1', 'A02', 1, '', 'false'],
     ]);
-    await database.dataSource.query(
+    await harness.database.dataSource.query(
       `INSERT INTO compounds (name, moa, is_control) VALUES ('Methotrexate', 'antifolate', false), ('Known-Control', NULL, true), ('Unannotated', NULL, false) ON CONFLICT DO NOTHING`,
     );
-    const result = await services.screens.importScreen({ name: 'annotations', manifest });
+    const result = await harness.services.screens.importScreen({ name: 'annotations', manifest });
     expect(result.warnings).toEqual([expect.stringMatching(/"Methotrexate" is already known as a treatment with moa "antifolate"/), expect.stringMatching(/"Known-Control" is already known as a control; this import says a treatment/)]);
-    const [{ moa }] = await database.dataSource.query(`SELECT moa FROM compounds WHERE name = 'Methotrexate'`);
+    const [{ moa }] = await harness.database.dataSource.query(`SELECT moa FROM compounds WHERE name = 'Methotrexate'`);
     expect(moa).toBe('antifolate');
 
     await writeGreyPng(path.join(dir, 'c.png'), { seed: 43 });
     await writeManifest(manifest, MANIFEST_HEADER, [['c.png', 'ACHN', 'Unannotated', 1, 'P1', 'A03', 1, 'late moa', '']]);
-    const filled = await services.screens.importScreen({ name: 'annotations-2', manifest });
+    const filled = await harness.services.screens.importScreen({ name: 'annotations-2', manifest });
     expect(filled.warnings).toEqual([]);
-    const [{ moa: late }] = await database.dataSource.query(`SELECT moa FROM compounds WHERE name = 'Unannotated'`);
+    const [{ moa: late }] = await harness.database.dataSource.query(`SELECT moa FROM compounds WHERE name = 'Unannotated'`);
     expect(late).toBe('late moa');
   });
 
   it('answers the importScreen mutation for writers only, with the problems in extensions', async () => {
     const schema = await buildApiSchema({ requireReaderForQueries: false });
-    const manifest = path.join(work, 'bad', 'manifest.csv');
+    const manifest = path.join(harness.work, 'bad', 'manifest.csv');
     const source = `mutation($m: String!) { importScreen(name: "via-api", manifest: $m, skipInvalid: true) { imported unchanged skipped { line reason } screen { name imageCount } } }`;
-    const asReader = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: createRequestContext({ role: 'reader', keyId: 'r' }, services) });
+    const asReader = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: createRequestContext({ role: 'reader', keyId: 'r' }, harness.services) });
     expect(asReader.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const asWriter = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: createRequestContext({ role: 'writer', keyId: 'w' }, services) });
+    const asWriter = await graphql({ schema, source, variableValues: { m: manifest }, contextValue: createRequestContext({ role: 'writer', keyId: 'w' }, harness.services) });
     expect(asWriter.errors).toBeUndefined();
     expect(asWriter.data?.importScreen).toMatchObject({ imported: 3, unchanged: false, screen: { name: 'via-api', imageCount: 3 } });
     expect((asWriter.data?.importScreen as { skipped: Array<{ line: number }> }).skipped.map((p) => p.line)).toEqual([5, 6, 7]);
@@ -290,7 +269,7 @@ describe('screen import', () => {
       schema,
       source: `mutation($m: String!) { importScreen(name: "via-api-strict", manifest: $m) { imported } }`,
       variableValues: { m: manifest },
-      contextValue: createRequestContext({ role: 'writer', keyId: 'w' }, services),
+      contextValue: createRequestContext({ role: 'writer', keyId: 'w' }, harness.services),
     });
     expect(strict.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((strict.errors?.[0].extensions?.problems as Array<{ line: number }>).map((p) => p.line)).toEqual([5, 6, 7]);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { decodeGrey, decodePlanes } from '../crops/sharp-image.adapter';
+import { readImageBytes, type ImageBytesReader } from '../image-bytes.reader';
 import { UnreadableImageError } from '../crops/unreadable-image.error';
 import type { ChannelImage, ChannelPlanes } from './channel-image';
 import { normalisePlanes, type ChannelNormalisation } from './channel-normalisation';
@@ -23,10 +24,11 @@ export interface ChannelScreen {
  * decodeGrey has always read. A multi-channel screen reads one file per channel, or the
  * pages of one multi-page TIFF when the image has no channel paths, and stretches each
  * channel with its plate's percentiles. Paths are relative to `root` (absolute ones stay).
+ * `read` fetches each file (image-bytes.reader.ts).
  */
-export async function readChannelImage(root: string, image: ChannelImageSource, screen: ChannelScreen): Promise<ChannelImage> {
-  if (screen.channels.length <= 1) return decodeGrey(path.resolve(root, image.path));
-  const planes = await readChannelPlanes(root, image, screen.channels.length);
+export async function readChannelImage(root: string, image: ChannelImageSource, screen: ChannelScreen, read: ImageBytesReader = readImageBytes): Promise<ChannelImage> {
+  if (screen.channels.length <= 1) return decodeGrey(path.resolve(root, image.path), read);
+  const planes = await readChannelPlanes(root, image, screen.channels.length, read);
   return { data: normalisePlanes(planes, screen.normalisation?.[image.plate]), width: planes.width, height: planes.height, channels: planes.planes.length };
 }
 
@@ -34,12 +36,12 @@ export async function readChannelImage(root: string, image: ChannelImageSource, 
  * The channels of one image at the files' own bit depth, before normalisation: what the
  * percentiles are computed from. Channel files of different sizes are an UnreadableImageError.
  */
-export async function readChannelPlanes(root: string, image: ChannelImageSource, channels: number): Promise<ChannelPlanes> {
-  if (!image.channelPaths) return decodePlanes(path.resolve(root, image.path), channels);
+export async function readChannelPlanes(root: string, image: ChannelImageSource, channels: number, read: ImageBytesReader = readImageBytes): Promise<ChannelPlanes> {
+  if (!image.channelPaths) return decodePlanes(path.resolve(root, image.path), channels, read);
   if (image.channelPaths.length !== channels) {
     throw new UnreadableImageError(`${image.path}: ${image.channelPaths.length} channel files for a screen of ${channels} channels`);
   }
-  const parts = await Promise.all(image.channelPaths.map((file) => decodePlanes(path.resolve(root, file), 1)));
+  const parts = await Promise.all(image.channelPaths.map((file) => decodePlanes(path.resolve(root, file), 1, read)));
   const [first] = parts;
   parts.forEach((part, c) => {
     if (part.width !== first.width || part.height !== first.height) {

@@ -3,6 +3,7 @@ import type { Strategy } from '../../training/setups';
 import { CROP_SIZE, cropsPerImage, planCrops } from './crop.plan';
 import type { ChannelImage } from '../channels/channel-image';
 import { readChannelImage, type ChannelScreen } from '../channels/channel-image.reader';
+import { readImageBytesBlocking } from '../image-bytes.reader';
 import { GREY_CHANNELS } from '../channels/screen-channel';
 import { renderChannelCrop } from './channel-crop.renderer';
 
@@ -118,7 +119,8 @@ export async function buildBatch(
   await forEachLimited(images, reading.decodeConcurrency ?? 4, async (image, i) => {
     let decoded: ChannelImage;
     try {
-      decoded = await readChannelImage(process.cwd(), { path: image.path, channelPaths: image.channelPaths ?? null, plate: image.plate ?? '' }, screen);
+      // the crop reader runs in a training worker, where a blocking read was measured to pay (image-bytes.reader.ts)
+      decoded = await readChannelImage(process.cwd(), { path: image.path, channelPaths: image.channelPaths ?? null, plate: image.plate ?? '' }, screen, readImageBytesBlocking);
     } catch (error) {
       throw new Error(`cannot decode ${image.path}: ${(error as Error).message}`);
     }

@@ -217,7 +217,7 @@ function flipRows(pixels: Float32Array, size: number): void {
 }
 
 /** torchvision's GaussianBlur(3, sigma): separable 3-tap kernel, reflect padding. */
-export function blur3x3(pixels: Float32Array, size: number, sigma: number, temp: Float32Array = new Float32Array(pixels.length)): void {
+function blur3x3(pixels: Float32Array, size: number, sigma: number, temp: Float32Array): void {
   const side = Math.exp(-1 / (2 * sigma * sigma));
   const centre = 1 / (1 + 2 * side);
   const edge = side * centre;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
+import { readImageBytes, type ImageBytesReader } from '../image-bytes.reader';
 import { decodePngGrey } from './png-grey.decoder';
 import type { ChannelImage, ChannelPlanes } from '../channels/channel-image';
 import { UnreadableImageError } from './unreadable-image.error';
@@ -20,12 +20,11 @@ export type GreyImage = Omit<ChannelImage, 'channels'> & { channels?: 1 };
  * the decoded pixels instead: one sharp pipeline per 64x64 crop measured
  * ~300 crops/s here (per-call overhead), the typed-array path >10,000.
  *
- * Files are read synchronously: fs/promises' readFile takes four pool round trips (open,
- * fstat, read, close), which cost 16% of a one-crop run's main thread for ~40 KB files that
- * a synchronous read returns in microseconds from the page cache.
+ * `read` fetches the file: off the event loop unless the caller is the crop reader (see
+ * image-bytes.reader.ts).
  */
-export async function decodeGrey(path: string): Promise<ChannelImage & GreyImage> {
-  return decodeGreyFile(readFileSync(path), path);
+export async function decodeGrey(path: string, read: ImageBytesReader = readImageBytes): Promise<ChannelImage & GreyImage> {
+  return decodeGreyFile(await read(path), path);
 }
 
 /**
@@ -33,8 +32,8 @@ export async function decodeGrey(path: string): Promise<ChannelImage & GreyImage
  * multi-page TIFF, or (pages = 1) the one image of a per-channel file. An 8-bit grey PNG takes
  * the pure path. Fewer pages than asked, or pages of different sizes, are an UnreadableImageError.
  */
-export async function decodePlanes(path: string, pages: number): Promise<ChannelPlanes> {
-  return planesOf(readFileSync(path), path, pages);
+export async function decodePlanes(path: string, pages: number, read: ImageBytesReader = readImageBytes): Promise<ChannelPlanes> {
+  return planesOf(await read(path), path, pages);
 }
 
 /**

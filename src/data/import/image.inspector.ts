@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile as readFileCallback } from 'node:fs';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { readImageBytes } from '../image-bytes.reader';
 
 /** What the importer needs to know about one image file. */
 export type ImageInspection =
@@ -13,12 +12,6 @@ export interface ImageInspector {
   /** `pages` > 1: the file is a multi-page TIFF whose first `pages` pages are the channels, each decoded */
   inspect(absolutePath: string, options?: { pages?: number }): Promise<ImageInspection>;
 }
-
-/**
- * The callback API: fs/promises' readFile costs the main thread about three times as much per
- * small file (its open, stat, read and close are each a promise), a tenth of an import at 64 px.
- */
-const readFile = promisify(readFileCallback);
 
 /** Bands a grey conversion understands: grey, grey + alpha, RGB, RGBA (or CMYK). */
 const MAX_CONVERTIBLE_CHANNELS = 4;
@@ -37,7 +30,7 @@ export class SharpImageInspector implements ImageInspector {
   async inspect(absolutePath: string, options: { pages?: number } = {}): Promise<ImageInspection> {
     let file: Buffer;
     try {
-      file = await readFile(absolutePath);
+      file = await readImageBytes(absolutePath);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ok: false, reason: 'file not found' };

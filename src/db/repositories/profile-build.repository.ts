@@ -2,6 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import type { DataSource } from 'typeorm';
 import { decodeVector, encodeVector } from '../../embedding/vector-codec';
 import type { ProfileNormalization } from '../entities/profile.entity';
+import { cursorPages } from './cursor-pages.query';
 import type { ProfileRecord } from './profile.repository';
 
 /** What a treatment key and a well key are made of. */
@@ -115,17 +116,7 @@ export class ProfileBuildSession {
   }
 
   private async *cursor<Row, T>(sql: string, parameters: unknown[], map: (row: Row) => T): AsyncGenerator<T[]> {
-    const name = `profile_build_${(this.cursors += 1)}`;
-    await this.runner.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, parameters);
-    try {
-      for (;;) {
-        const rows: Row[] = await this.runner.query(`FETCH ${FETCH_ROWS} FROM ${name}`);
-        if (rows.length > 0) yield rows.map(map);
-        if (rows.length < FETCH_ROWS) return;
-      }
-    } finally {
-      await this.runner.query(`CLOSE ${name}`);
-    }
+    for await (const rows of cursorPages<Row>(this.runner, `profile_build_${(this.cursors += 1)}`, sql, parameters, FETCH_ROWS)) yield rows.map(map);
   }
 }
 

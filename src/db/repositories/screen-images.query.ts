@@ -24,7 +24,7 @@ export interface ScreenImage {
 }
 
 /** Images read per query when a job streams through a screen (about 1 MB of rows). */
-export const IMAGE_PAGE_ROWS = 4096;
+const IMAGE_PAGE_ROWS = 4096;
 
 /** A screen's images in id order, paths made absolute: the one query training and embedding read them with. */
 export async function screenImages(dataSource: DataSource, screenId: string): Promise<ScreenImage[]> {

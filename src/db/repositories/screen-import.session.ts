@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ChannelNormalisation } from '../../data/channels/channel-normalisation';
 import type { ScreenChannel } from '../../data/channels/screen-channel';
 import { ScreenEntity, type ScreenSource } from '../entities/screen.entity';
+import { cursorPages } from './cursor-pages.query';
 import type { CompoundAnnotation, NewImage } from './screen.repository';
 
 /** The screen row and its names; its images are the ones staged. */
@@ -62,20 +63,18 @@ export class ScreenImportSession {
    * a time through a cursor, so the reader holds one page.
    */
   async inPathOrder(pageSize: number, visit: (images: NewImage[]) => void): Promise<void> {
-    await this.manager.query(
-      `DECLARE staged_in_path_order NO SCROLL CURSOR FOR
-         SELECT path, cell_line, compound, concentration, plate, well, site, content_hash FROM ${STAGING_TABLE} ORDER BY path COLLATE "C"`,
+    const pages = cursorPages<{ path: string; cell_line: string; compound: string; concentration: number; plate: string; well: string; site: number; content_hash: string }>(
+      this.manager,
+      'staged_in_path_order',
+      `SELECT path, cell_line, compound, concentration, plate, well, site, content_hash FROM ${STAGING_TABLE} ORDER BY path COLLATE "C"`,
+      [],
+      Math.max(1, Math.floor(pageSize)),
     );
-    for (;;) {
-      const rows: Array<{ path: string; cell_line: string; compound: string; concentration: number; plate: string; well: string; site: number; content_hash: string }> = await this.manager.query(
-        `FETCH FORWARD ${Math.max(1, Math.floor(pageSize))} FROM staged_in_path_order`,
-      );
-      if (rows.length === 0) break;
+    for await (const rows of pages) {
       visit(
         rows.map((row) => ({ path: row.path, cellLine: row.cell_line, compound: row.compound, concentration: Number(row.concentration), plate: row.plate, well: row.well, site: row.site, contentHash: row.content_hash })),
       );
     }
-    await this.manager.query('CLOSE staged_in_path_order');
   }
 
   /** One plate's staged images: what the channel normalisation samples from. */
