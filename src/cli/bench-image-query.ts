@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import type { ScreenImage } from '../db/repositories/screen-images.query';
 import { createBenchAdapters, createServices, type ServiceJobSender } from '../services';
 import { latencyPercentile, round } from './bench-figures';
 
@@ -31,7 +32,12 @@ export async function benchImageQuery(config: Config, database: Database, graphq
   try {
     if ((await services.training.train(run.id, { jobId: `bench-image-${run.id}`, signal, logger })) !== 'succeeded') throw new Error(`the image bench's run ${run.id} did not train`);
     if ((await services.embeddings.embedRun(run.id, { signal, logger })).status !== 'succeeded') throw new Error(`the image bench's run ${run.id} did not embed`);
-    const images = await embeddings.imagesOf(run.screenId);
+    // the queries cycle through the screen's first page of images: the bench holds a page, never a whole screen
+    let images: ScreenImage[] = [];
+    for await (const page of embeddings.imagePagesOf(run.screenId)) {
+      images = page;
+      break;
+    }
     const cellLines = new Map((await services.neighbours.cellLinesById([...new Set(images.map((image) => image.cellLineId))])).map((line) => [line.id, line.name]));
     const latencies: number[] = [];
     let coldMs = 0;

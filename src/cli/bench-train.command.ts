@@ -51,7 +51,7 @@ export function parseBenchTrainOptions(raw: Record<string, unknown>): BenchTrain
 /**
  * `morphospace bench train`: training throughput per paradigm on the workload of
  * ../shared/bench/torch_reference.py (random 64x64 crops, batch 64, Adam 1e-4), one JSON
- * line each; the warm-up step is not timed.
+ * line each; the warm-up step is not timed. A multi-crop batch of n images is `--batch` 5n rows.
  */
 export function registerBenchTrainCommand(bench: Command): void {
   bench
@@ -82,6 +82,8 @@ export function registerBenchTrainCommand(bench: Command): void {
             imagesPerSecond: Math.round(result.imagesPerSecond * 10) / 10,
             cpuSecondsPer1000Images: Math.round(result.cpuSecondsPer1000Images * 10) / 10,
             steps: result.steps,
+            // the process's high-water mark so far (maxRSS is in kilobytes): one paradigm and runtime per call gives that step's own
+            peakRssBytes: process.resourceUsage().maxRSS * 1024,
           });
         }
       }

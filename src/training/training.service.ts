@@ -2,11 +2,11 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { ChannelScreen } from '../data/channels/channel-image.reader';
 import { GREY_CHANNELS } from '../data/channels/screen-channel';
-import { streamCropBatches, type LabelledImage } from '../data/crops/crop-batch.streamer';
+import { streamCropBatches, type LabelledImage, type LabelledImageSource } from '../data/crops/crop-batch.streamer';
 import { splitByPlate } from '../data/split.service';
 import type { RunEntity } from '../db/entities/run.entity';
 import type { EpochRecord, RunProgress, RunRepository } from '../db/repositories/run.repository';
-import type { TrainingImage, TrainingImageRepository } from '../db/repositories/training-image.repository';
+import type { ImageColumns, TrainingImageRepository } from '../db/repositories/training-image.repository';
 import { JobInterruptedError } from '../queue/job-interrupted.error';
 import { SeededRandom } from '../util/seeded-random';
 import { selectBackend, type BackendName } from './backend';
@@ -19,6 +19,7 @@ import type { Paradigm, Strategy } from './setups';
 import { tfMemoryProbe } from './tf-memory.probe';
 import { disposeTrainingBatch, makeTrainingBatch, stepBatchOf, type CropRows } from './training-batch';
 import { stoppingDecision } from './early-stopping';
+import { drawEpochImages, validationSample } from './epoch-draw';
 import { imagesPerEpoch, stoppingRuleOf, type TrainingConfig } from './training-profiles';
 import { errorMessage } from '../util/error-text';
 import type { TrainingRuntimeSetting } from '../config';
@@ -83,12 +84,12 @@ export class TrainingService {
     const config = run.config as unknown as TrainingConfig;
     const paradigmName = run.setup!.paradigm as Paradigm;
     const strategy: Strategy = { crop: run.setup!.cropMode, augment: run.setup!.augment };
-    const all = await this.images.imagesOf(run.screenId);
-    const split = splitByPlate(all.map((image) => ({ id: image.id, plate: image.plate })), { validationFraction: config.validationFraction, seed: config.seed });
-    const trainPlates = new Set(split.trainPlates);
-    const trainImages = all.filter((image) => trainPlates.has(image.plate)).map(labelled);
-    const validationImages = all.filter((image) => !trainPlates.has(image.plate)).map(labelled);
-    const screen: ChannelScreen = all[0]?.screen ?? { channels: GREY_CHANNELS };
+    // the split needs only the plates; what an epoch draws from is the training plates' ids and labels
+    const split = splitByPlate((await this.images.platesOf(run.screenId)).map((plate) => ({ id: plate, plate })), { validationFraction: config.validationFraction, seed: config.seed });
+    const trainImages = await this.images.columnsOn(run.screenId, split.trainPlates);
+    const validationIds = validationSample((await this.images.columnsOn(run.screenId, split.validationPlates)).ids, config.validationImages ?? DEFAULT_VALIDATION_IMAGES, config.seed);
+    const validationImages = await this.images.imagesByIds(run.screenId, validationIds);
+    const screen: ChannelScreen = (await this.images.screenOf(run.screenId)) ?? { channels: GREY_CHANNELS };
 
     // seeded by the sweep's settings, not the run id: the same sweep trains the same weights
     const paradigm = createParadigm(paradigmName, { seed: initialisationSeed(config.seed, run.setup!.name), learningRate: config.learningRate, inputChannels: screen.channels.length });
@@ -112,7 +113,7 @@ export class TrainingService {
       if (checkpoint && rule.patience > 0) await this.checkpoints.markBest(run.id, stoppingDecision(finished, rule).bestEpoch);
       // a run killed after the epoch that stopped it trains no further one when resumed
       for (let epoch = (checkpoint?.epoch ?? 0) + 1; epoch <= config.epochs && !stoppingDecision(finished, rule).stop; epoch += 1) {
-        const epochImages = drawEpochImages(trainImages, imagesPerEpoch(config, paradigmName, strategy), needsLabels(paradigmName), random);
+        const epochImages = this.epochSource(run.screenId, drawEpochImages(trainImages, imagesPerEpoch(config, paradigmName, strategy), needsLabels(paradigmName), random));
         const outcome = await this.trainEpoch(run, paradigm, native, { epoch, config, strategy, images: epochImages, validation: validationImages, screen, job });
         if (outcome === 'cancelled') return 'cancelled';
         const best = rule.patience > 0 && stoppingDecision([...finished, outcome], rule).bestEpoch === epoch;
@@ -131,6 +132,11 @@ export class TrainingService {
       await native?.release();
       paradigm.dispose();
     }
+  }
+
+  /** An epoch's drawn images, their rows read a batch at a time. */
+  private epochSource(screenId: string, drawn: ImageColumns): LabelledImageSource {
+    return { length: drawn.ids.length, read: (positions) => this.images.imagesByIds(screenId, Array.from(positions, (p) => drawn.ids[p])) };
   }
 
   /**
@@ -154,7 +160,7 @@ export class TrainingService {
     run: RunEntity,
     paradigm: TrainableParadigm,
     native: OnnxTrainingStep | null,
-    work: { epoch: number; config: TrainingConfig; strategy: Strategy; images: LabelledImage[]; validation: LabelledImage[]; screen: ChannelScreen; job: TrainingJob },
+    work: { epoch: number; config: TrainingConfig; strategy: Strategy; images: LabelledImageSource; validation: LabelledImage[]; screen: ChannelScreen; job: TrainingJob },
   ): Promise<EpochRecord | 'cancelled'> {
     const { epoch, config, strategy, images, job } = work;
     const meter = new ResourceMeter(tfMemoryProbe);
@@ -185,10 +191,9 @@ export class TrainingService {
     return this.runs.setProgress(runId, { ...where, jobId: job.jobId, worker: { host: os.hostname(), pid: process.pid }, updatedAt: new Date().toISOString() });
   }
 
-  /** Loss on held-out plates, one fixed crop per image, no augmentation. */
-  private async validationLoss(paradigm: TrainableParadigm, validation: LabelledImage[], config: TrainingConfig, screen: ChannelScreen): Promise<number | null> {
-    if (validation.length === 0) return null;
-    const sample = new SeededRandom(`validation/${config.seed}`).shuffle([...validation]).slice(0, config.validationImages ?? DEFAULT_VALIDATION_IMAGES);
+  /** Loss on the validation sample of held-out plates, one fixed crop per image, no augmentation. */
+  private async validationLoss(paradigm: TrainableParadigm, sample: LabelledImage[], config: TrainingConfig, screen: ChannelScreen): Promise<number | null> {
+    if (sample.length === 0) return null;
     const strategy: Strategy = { crop: 'one-crop', augment: false };
     let total = 0;
     let count = 0;
@@ -205,23 +210,6 @@ export class TrainingService {
   }
 }
 
-/**
- * The images of one epoch: a fresh draw of `count` (0 = all). For paradigms trained on
- * drug-vs-control labels the draw is class-balanced, controls drawn with replacement: controls
- * are a small minority of a screen, and on unbalanced batches the classifier settles for
- * predicting the prior.
- */
-function drawEpochImages(images: readonly LabelledImage[], count: number, balance: boolean, random: SeededRandom): LabelledImage[] {
-  if (!balance) return count > 0 && count < images.length ? random.shuffle([...images]).slice(0, count) : [...images];
-  const controls = images.filter((image) => image.label === 0);
-  const drugs = images.filter((image) => image.label === 1);
-  if (controls.length === 0 || drugs.length === 0) return drawEpochImages(images, count, false, random);
-  const perClass = count > 0 ? Math.ceil(count / 2) : Math.max(controls.length, drugs.length);
-  const draw = (pool: readonly LabelledImage[]) =>
-    perClass <= pool.length ? random.shuffle([...pool]).slice(0, perClass) : Array.from({ length: perClass }, () => pool[random.int(0, pool.length)]);
-  return [...draw(drugs), ...draw(controls)].slice(0, count > 0 ? count : undefined);
-}
-
 function trainOnTfjs(paradigm: TrainableParadigm, batch: CropRows): number {
   const tensors = makeTrainingBatch(paradigm.name, batch);
   try {
@@ -229,8 +217,4 @@ function trainOnTfjs(paradigm: TrainableParadigm, batch: CropRows): number {
   } finally {
     disposeTrainingBatch(tensors);
   }
-}
-
-function labelled(image: TrainingImage): LabelledImage {
-  return { id: image.id, path: image.path, label: image.label, channelPaths: image.channelPaths, plate: image.plate };
 }

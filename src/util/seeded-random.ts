@@ -63,8 +63,8 @@ export class SeededRandom {
     return items[this.int(0, items.length)];
   }
 
-  /** Fisher-Yates, in place. */
-  shuffle<T>(items: T[]): T[] {
+  /** Fisher-Yates, in place; typed arrays too (the same draws for the same length). */
+  shuffle<A extends { length: number; [index: number]: unknown }>(items: A): A {
     for (let i = items.length - 1; i > 0; i -= 1) {
       const j = this.int(0, i + 1);
       [items[i], items[j]] = [items[j], items[i]];

@@ -12,6 +12,11 @@ import { createServices, type Services } from '../../src/services';
 import { CheckpointStore } from '../../src/training/checkpoint.store';
 import { createParadigm } from '../../src/training/paradigms/create-paradigm';
 import type { WeaklySupervisedParadigm } from '../../src/training/paradigms/weakly-supervised.paradigm';
+import { BaselineService } from '../../src/training/baseline.service';
+import { TrainingService } from '../../src/training/training.service';
+import { RunRepository } from '../../src/db/repositories/run.repository';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../../src/config';
 import { PARADIGMS } from '../../src/training/setups';
 import { disposeTrainingBatch, makeTrainingBatch } from '../../src/training/training-batch';
 import { RecordingQueue } from '../support/recording-queue';
@@ -32,13 +37,14 @@ describe('training runs on the tiny screen', () => {
   let database: Database;
   let services: Services;
   let dataDir: string;
+  let config: Config;
   const queue = new RecordingQueue();
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('training');
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-training-'));
     // the tfjs (wasm) path, the reference the onnx runs below are compared with
-    const config = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1', MORPHOSPACE_TRAINING_RUNTIME: 'wasm' });
+    config = testConfig(testDatabase.url, { MORPHOSPACE_DATA_DIR: dataDir, MORPHOSPACE_BACKEND: 'wasm', MORPHOSPACE_THREADS: '1', MORPHOSPACE_TRAINING_RUNTIME: 'wasm' });
     database = await openDatabase(config, logger, { migrate: true });
     services = createServices(config, database, queue);
     await services.screens.generateAndRegister({ preset: 'tiny', seed: 7, name: 'tiny' });
@@ -125,6 +131,33 @@ describe('training runs on the tiny screen', () => {
     }, 180_000);
   }
 
+  it('reads the rows of the images its epochs draw and of its validation sample, never the whole screen', async () => {
+    // every image row (a row with a path) any query of the training job returns is counted
+    let imageRows = 0;
+    const counting = {
+      query: async (sql: string, parameters?: unknown[]) => {
+        const rows: unknown = await database.dataSource.query(sql, parameters);
+        if (Array.isArray(rows)) imageRows += rows.filter((row) => typeof row === 'object' && row !== null && 'path' in row).length;
+        return rows;
+      },
+    } as unknown as DataSource;
+    const runs = new RunRepository(database.dataSource);
+    const checkpoints = new CheckpointStore(config.storeDir);
+    const training = new TrainingService(runs, new TrainingImageRepository(counting), checkpoints, new BaselineService(runs, checkpoints, config.training), config.training);
+    const { runs: created } = await services.sweeps.create({
+      screen: 'tiny',
+      setups: ['weakly-supervised/one-crop'],
+      profile: 'quick',
+      overrides: { epochs: 2, batchSize: 8, imagesPerEpoch: 16, cropsPerEpoch: 0, validationImages: 8 },
+    });
+    expect(await training.train(created[0].id, { jobId: 'bounded-reads', signal: new AbortController().signal, logger })).toBe('succeeded');
+    const screenImages = Number((await database.dataSource.query('SELECT count(*) AS n FROM images WHERE screen_id = $1', [created[0].screenId]))[0].n);
+    expect(screenImages).toBe(144);
+    // 2 epochs x 16 drawn images + 8 validation images; the job used to read all 144 rows
+    expect(imageRows).toBeGreaterThan(0);
+    expect(imageRows).toBeLessThanOrEqual(2 * 16 + 8);
+  });
+
   it('cancels a queued run, which then does not train', async () => {
     const { runs } = await services.sweeps.create({ screen: 'tiny', setups: ['unsupervised/one-crop'], profile: 'quick' });
     expect((await services.sweeps.cancelRun(runs[0].id)).status).toBe('cancelled');
@@ -158,10 +191,10 @@ describe('training runs on the tiny screen', () => {
     const checkpoint = await new CheckpointStore(dataDir).load(run.id);
     const classifier = createParadigm('weakly-supervised') as WeaklySupervisedParadigm;
     classifier.importCheckpoint(checkpoint!.paradigm);
-    const screenImages = await new TrainingImageRepository(database.dataSource).imagesOf(run.screenId);
     const stored = await services.catalog.screen(run.screenId);
-    const validationPlates = new Set((stored as unknown as { split: { validationPlates: string[] } }).split.validationPlates);
-    const heldOut = screenImages.filter((image) => validationPlates.has(image.plate));
+    const { validationPlates } = (stored as unknown as { split: { validationPlates: string[] } }).split;
+    const repository = new TrainingImageRepository(database.dataSource);
+    const heldOut = await repository.imagesByIds(run.screenId, (await repository.columnsOn(run.screenId, validationPlates)).ids);
     const scores: number[] = [];
     const labels: number[] = [];
     for await (const batch of streamCropBatches({ images: heldOut, batchSize: 32, strategy: { crop: 'one-crop', augment: false }, seed: 1, epoch: 0, shuffle: false })) {

@@ -38,8 +38,18 @@ export interface CropBatch {
   channels: number;
 }
 
+/**
+ * Images read as their batches are built: an epoch of a screen too large to hold as row objects
+ * (a training job holds ids, and reads each batch's rows).
+ */
+export interface LabelledImageSource {
+  readonly length: number;
+  /** the images at these positions, in this order */
+  read(positions: ArrayLike<number>): Promise<LabelledImage[]>;
+}
+
 export interface CropStreamOptions {
-  images: readonly LabelledImage[];
+  images: readonly LabelledImage[] | LabelledImageSource;
   /** images per batch (a multi-crop batch has 5x as many rows) */
   batchSize: number;
   strategy: Strategy;
@@ -66,21 +76,15 @@ export interface CropStreamOptions {
 export async function* streamCropBatches(options: CropStreamOptions): AsyncGenerator<CropBatch> {
   const { batchSize, strategy, seed, epoch } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
-  const order = options.images.map((_, i) => i);
+  const source = sourceOf(options.images);
+  const order = Uint32Array.from({ length: source.length }, (_, i) => i);
   if (options.shuffle ?? true) SeededRandom.derive('morphospace/epoch-order', seed, epoch).shuffle(order);
   const batches = Math.floor(order.length / batchSize) + (options.dropLast || order.length % batchSize === 0 ? 0 : 1);
   const prefetch = Math.max(0, options.prefetch ?? 1);
   const concurrency = Math.max(1, options.decodeConcurrency ?? 4);
 
-  const build = (b: number): Promise<CropBatch> =>
-    buildBatch(
-      b,
-      order.slice(b * batchSize, (b + 1) * batchSize).map((i) => options.images[i]),
-      strategy,
-      seed,
-      epoch,
-      { decodeConcurrency: concurrency, screen: options.screen },
-    );
+  const build = async (b: number): Promise<CropBatch> =>
+    buildBatch(b, await source.read(order.subarray(b * batchSize, (b + 1) * batchSize)), strategy, seed, epoch, { decodeConcurrency: concurrency, screen: options.screen });
 
   const ahead: Array<Promise<CropBatch>> = [];
   // a rejected prefetch must not surface as an unhandled rejection before it is awaited
@@ -134,6 +138,11 @@ export async function buildBatch(
     });
   });
   return { index, data, shape: [n * crops, CROP_SIZE, CROP_SIZE, channels], labels, imageIds, cropIndex, images: n, cropsPerImage: crops, channels };
+}
+
+function sourceOf(images: readonly LabelledImage[] | LabelledImageSource): LabelledImageSource {
+  if ('read' in images) return images;
+  return { length: images.length, read: async (positions) => Array.from(positions, (i) => images[i]) };
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {

@@ -128,6 +128,11 @@ export class OnnxTrainingStep {
       // not 'all': its NCHWc layout pass wraps the batch-as-channels dW convolutions in reorders,
       // which made a weakly-supervised step about 3x slower here (profiled, one thread)
       graphOptimizationLevel: 'extended',
+      // tensors from the arena one by one, each freed after its last reader: the memory pattern
+      // planned one block for the whole step on top of what the first run had left in the arena,
+      // which put the autoencoder's 160-row step at 1.9 GB peak RSS (1.0 GB without; README,
+      // "Native training (ONNX)"), and the step ran no faster with it
+      enableMemPattern: false,
     });
     const opened = { session, spec };
     this.sessions.set(rows, opened);
