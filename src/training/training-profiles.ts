@@ -36,16 +36,24 @@ export const TRAINING_PROFILES = {
   paper: { epochs: 50, patience: 0, minDelta: 0, batchSize: 256, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 0, validationFraction: 0.2, validationImages: 128, seed: 1, embedTileSize: 64 },
   /**
    * The demo's: the 16 setups train, embed and evaluate in minutes on 2 cores. The crop budget
-   * is counted in weakly-supervised crops (see PARADIGM_CROP_COST): 3 x 1024 is about 30 s of
-   * one core per setup. Measured with `bench science --preset demo --seed 3` (medians over the
-   * 6 cell lines; seeds 1 and 2 are kept for the closing table): at Adam 1e-3, 3 x 1024 crops
-   * made the top-dose ROC-AUC worse than 2 x 128 (weakly-supervised 0.74 -> 0.59, regularized
-   * 0.78 -> 0.61); at 1e-4 the same budget gave 0.75, 0.83 (regularized/one-crop+aug) and 0.76
-   * (unsupervised). Embedding on 64x64 tiles at full resolution instead of one shrunk view
-   * is what the issue measured lifting d and the ROC-AUC; the whole view with 1e-3 training
-   * gave 0.57.
+   * is counted in weakly-supervised crops (see PARADIGM_CROP_COST). Measured with `bench science
+   * --preset demo --seed 3` (medians over the 6 cell lines; seeds 1 and 2 are kept for the
+   * closing table): at Adam 1e-3, 3 x 1024 crops made the top-dose ROC-AUC worse than 2 x 128
+   * (weakly-supervised 0.74 -> 0.59, regularized 0.78 -> 0.61); at 1e-4 the same budget gave
+   * 0.75, 0.83 (regularized/one-crop+aug) and 0.76 (unsupervised). Embedding on 64x64 tiles at
+   * full resolution instead of one shrunk view is what the issue measured lifting d and the
+   * ROC-AUC; the whole view with 1e-3 training gave 0.57.
+   * Since training runs on onnxruntime, 3 x 1024 took only 4-9 s of training CPU per setup
+   * against 23 s of embedding and 12 s of evaluation (seed 3, worker CPU from process.cpuUsage
+   * around each job), so the budget went to 4 x 2048 (12-26 s): with the evaluation's
+   * per-plate normalisation, weakly-supervised/one-crop went from 0.77 / 0.65 / 0.53 to
+   * 0.84 / 0.87 / 0.52 (top-dose ROC-AUC / MoA-consistency mAP / d), self-supervised/
+   * multi-crop+aug from 0.67 to 0.74 ROC-AUC, regularized/one-crop+aug's d from 0.23 to 0.42,
+   * while unsupervised/one-crop's ROC-AUC fell from 0.76 to 0.57. Adam 3e-4 at 4 x 2048 gave
+   * weakly-supervised the same (0.85 / 0.89) and regularized less (0.68 ROC-AUC). 128x128 tiles
+   * (4 per image, a third of the embedding CPU) lowered the encoders' ROC-AUC by 0.01-0.17.
    */
-  quick: { epochs: 3, patience: 0, minDelta: 0, batchSize: 32, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 1024, validationFraction: 0.2, validationImages: 64, seed: 1, embedTileSize: 64 },
+  quick: { epochs: 4, patience: 0, minDelta: 0, batchSize: 32, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 2048, validationFraction: 0.2, validationImages: 64, seed: 1, embedTileSize: 64 },
   /**
    * between the two: each setup trains until its validation loss stops improving (patience 3, at
    * most 8 epochs of 2,048 crops counted like quick's) and is embedded with its best epoch's

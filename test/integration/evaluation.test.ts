@@ -207,7 +207,7 @@ describe('evaluation of a run on the tiny screen', () => {
     const { data, errors } = await query(NSC, { run: runId });
     expect(errors).toBeUndefined();
     const result = data.moaAccuracy;
-    expect(result.parameters).toEqual({ control: 'DMSO', profile: 'median-of-wells', metric: 'cosine' });
+    expect(result.parameters).toEqual({ control: 'DMSO', profile: 'median-of-wells', metric: 'cosine', normalization: { method: 'standardize', control: 'DMSO' } });
     // 5 drugs x 2 doses per cell line; Metformin's MoA has no other compound
     expect(result.cellLines.map((l: any) => [l.cellLine, l.treatments, l.unmatched])).toEqual([
       ['ACHN', 10, 2],

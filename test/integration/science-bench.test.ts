@@ -27,8 +27,10 @@ describe('bench science on the tiny screen', () => {
     await startWorkers(runtime, { concurrency: 1 });
     result = await runtime.services.scienceBench.run(
       // pinned, not the quick profile's demo tuning: on 144 images a step of Adam 1e-4 barely
-      // moves the encoder, and the whole view costs the test a quarter of the tiles' embedding
-      { preset: 'tiny', seed: 5, profile: 'quick', setups: [TRAINED], overrides: { epochs: 4, cropsPerEpoch: 256, learningRate: 1e-3, embedTileSize: 0 } },
+      // moves the encoder, and the whole view costs the test a quarter of the tiles' embedding.
+      // Since the evaluation standardises against each plate's 4 DMSO images, 4 x 256 crops no
+      // longer beat the seeded encoder (0.525 against 0.55); 8 x 512 do
+      { preset: 'tiny', seed: 5, profile: 'quick', setups: [TRAINED], overrides: { epochs: 8, cropsPerEpoch: 512, learningRate: 1e-3, embedTileSize: 0 } },
       { intervalMs: 250 },
     );
   }, 600_000);

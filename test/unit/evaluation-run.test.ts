@@ -38,7 +38,7 @@ describe('run evaluation pieces', () => {
     for (const bad of [{ testFraction: 0 }, { nullSize: 5 }, { drugA: 'DMSO' }, { drugA: 'X', drugB: 'x' }, { tasks: ['plots'] }] as const) {
       expect(() => resolveParameters(bad as never)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
     }
-    expect(pairParameters('Pemetrexed', 'Methotrexate', 'DMSO')).toEqual({ compounds: ['Methotrexate', 'Pemetrexed'], control: 'DMSO', moa: null, sampling: { exact: false, seed: 0, pairsPerCompoundPair: 20000 } });
+    expect(pairParameters('Pemetrexed', 'Methotrexate', 'DMSO')).toEqual({ compounds: ['Methotrexate', 'Pemetrexed'], control: 'DMSO', moa: null, sampling: { exact: false, seed: 0, pairsPerCompoundPair: 20000 }, normalization: { method: 'standardize', control: 'DMSO' } });
   });
 
   it('holds out whole plates, the same for both classes, and scores every compound', () => {

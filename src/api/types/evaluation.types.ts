@@ -2,6 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { TASK_NAMES, type TaskName } from '../../evaluation/tasks/task.registry';
 import { nameEnum } from './name-enum';
+import { ProfileNormalizationValue } from './neighbour.types';
 
 export const EvaluationTaskEnum = nameEnum(TASK_NAMES, 'EvaluationTask');
 
@@ -15,6 +16,9 @@ export class EvaluationParametersInput {
 
   @Field(() => String, { nullable: true, description: 'default DMSO' })
   control?: string;
+
+  @Field(() => ProfileNormalizationValue, { nullable: true, description: "every feature scaled against the control's images on the same plate before any task (default STANDARDIZE)" })
+  normalization?: ProfileNormalizationValue;
 
   @Field(() => Boolean, { nullable: true, description: 'also every MoA group (default true)' })
   moaGroups?: boolean;

@@ -1,3 +1,5 @@
+import { NORMALIZATIONS } from '../../embedding/profile.normalizer';
+import { DEFAULT_NORMALIZATION } from './line-normalization';
 import { BadUserInputError } from '../../errors/app-errors';
 import type { SharedParameters } from './evaluation-task';
 import { checkCompoundName, checkNumber } from './parameter-checks';
@@ -9,7 +11,7 @@ export type ResolvedParameters = SharedParameters & TaskInputs & { tasks: TaskNa
 /** What a `run.evaluate` job or the evaluateRun mutation may set; everything has a default. */
 export type EvaluationParameters = Partial<ResolvedParameters>;
 
-const SHARED_DEFAULTS: SharedParameters & { tasks: TaskName[] } = { control: 'DMSO', pcaComponents: 50, seed: 0, exact: false, sampleSeed: 0, tasks: [...TASK_NAMES] };
+const SHARED_DEFAULTS: SharedParameters & { tasks: TaskName[] } = { control: 'DMSO', normalization: DEFAULT_NORMALIZATION, pcaComponents: 50, seed: 0, exact: false, sampleSeed: 0, tasks: [...TASK_NAMES] };
 
 export const DEFAULT_EVALUATION_PARAMETERS: ResolvedParameters = Object.assign({}, SHARED_DEFAULTS, ...EVALUATION_TASKS.map((task) => task.defaults));
 
@@ -18,6 +20,7 @@ export function resolveParameters(input: EvaluationParameters = {}): ResolvedPar
   const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined && value !== null));
   const p: ResolvedParameters = { ...DEFAULT_EVALUATION_PARAMETERS, ...given };
   p.control = checkCompoundName('control', p.control);
+  if (!NORMALIZATIONS.includes(p.normalization)) throw new BadUserInputError(`normalization must be one of ${NORMALIZATIONS.join(', ')}, got ${String(p.normalization)}`, 'normalization');
   checkNumber('pcaComponents', p.pcaComponents, Number.isInteger(p.pcaComponents) && p.pcaComponents >= 2 && p.pcaComponents <= 2048, 'an integer from 2 to 2048');
   checkNumber('seed', p.seed, Number.isInteger(p.seed), 'an integer');
   checkNumber('sampleSeed', p.sampleSeed, Number.isInteger(p.sampleSeed), 'an integer');

@@ -1,3 +1,4 @@
+import type { ProfileNormalization } from '../../db/entities/profile.entity';
 import type { EvaluationImage, ScreenCompound } from '../../db/repositories/evaluation.repository';
 import type { VectorMatrix } from '../../numeric/matrix';
 import type { TaskReport } from './task-report';
@@ -12,9 +13,11 @@ export interface LineData {
   vectors: VectorMatrix;
 }
 
-/** Parameters every task may read: the control compound, the PCA width, the seed and the sampling (tasks/sampling.parameters.ts). */
+/** Parameters every task may read: the control compound, the PCA width, the seed, the sampling (tasks/sampling.parameters.ts) and the normalisation (tasks/line-normalization.ts). */
 export interface SharedParameters {
   control: string;
+  /** how every feature is scaled against the control's images on the same plate before any task */
+  normalization: ProfileNormalization;
   pcaComponents: number;
   seed: number;
   /** no sampling at any size */

@@ -4,7 +4,7 @@ import { imagesPerEpoch, stoppingRuleOf, trainingConfig } from '../../../src/tra
 
 describe('training profiles', () => {
   it('quick budgets crops per epoch; paper trains on everything; both embed on tiles', () => {
-    expect(trainingConfig('quick')).toMatchObject({ epochs: 3, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 1024, validationImages: 64, embedTileSize: 64 });
+    expect(trainingConfig('quick')).toMatchObject({ epochs: 4, learningRate: 1e-4, imagesPerEpoch: 0, cropsPerEpoch: 2048, validationImages: 64, embedTileSize: 64 });
     expect(trainingConfig('paper')).toMatchObject({ epochs: 50, batchSize: 256, imagesPerEpoch: 0, cropsPerEpoch: 0, embedTileSize: 64 });
     expect(trainingConfig('quick', { cropsPerEpoch: 0, embedTileSize: 32 })).toMatchObject({ cropsPerEpoch: 0, embedTileSize: 32 });
   });

@@ -1,6 +1,7 @@
 import type { BinaryClassificationReport } from '../../classification.metrics';
 import type { Measured } from '../../undefined-value';
 import type { MedianMad } from '../median-mad';
+import type { LineNormalization } from '../line-normalization';
 import type { ClassificationSampling } from '../sampling.parameters';
 
 /** The classification fields of an evaluation request (control, PCA width and seed are shared). */
@@ -22,6 +23,8 @@ export interface ClassificationParameters {
   seed: number;
   /** the PCA's fit on large cell lines (tasks/sampling.parameters.ts) */
   sampling: ClassificationSampling;
+  /** how the vectors were scaled first (tasks/line-normalization.ts); absent on result sets stored before the setting: none */
+  normalization?: LineNormalization;
 }
 
 export interface ActivityScore {

@@ -1,4 +1,5 @@
 import type { EvaluationTask, SharedParameters } from '../evaluation-task';
+import { evaluateNormalized, lineNormalization } from '../line-normalization';
 import { classificationSampling, samplingPolicy } from '../sampling.parameters';
 import { medianMad } from '../median-mad';
 import { checkNumber } from '../parameter-checks';
@@ -23,14 +24,14 @@ export const classificationTask = {
     return { testFraction: input.testFraction, c: input.c };
   },
   parameterSets: (p) => [classificationParameters(p)],
-  evaluateLine: (line, sets) => sets.map((set) => classificationOfLine(line, set)),
+  evaluateLine: (line, sets) => evaluateNormalized(line, sets, (normalized, group) => group.map((set) => classificationOfLine(normalized, set))),
   aggregate: (_parameters, lines) => aggregateClassification(lines),
   report: classificationReport,
   resolver: () => import('./classification.resolver.js').then((module) => module.ClassificationResolver),
 } satisfies EvaluationTask<'classification', ClassificationInput, ClassificationParameters, ClassificationCellLineResult, ClassificationAggregateResult>;
 
 export function classificationParameters(p: ClassificationInput & SharedParameters): ClassificationParameters {
-  return { heldOut: 'plate', testFraction: p.testFraction, pcaComponents: p.pcaComponents, c: p.c, control: p.control, seed: p.seed, sampling: classificationSampling(samplingPolicy(p)) };
+  return { heldOut: 'plate', testFraction: p.testFraction, pcaComponents: p.pcaComponents, c: p.c, control: p.control, seed: p.seed, sampling: classificationSampling(samplingPolicy(p)), normalization: lineNormalization(p) };
 }
 
 export function aggregateClassification(lines: readonly ClassificationCellLineResult[]): ClassificationAggregateResult {

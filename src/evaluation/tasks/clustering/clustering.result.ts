@@ -1,3 +1,4 @@
+import type { LineNormalization } from '../line-normalization';
 import type { ClusteringSweepPoint } from '../../clustering.evaluator';
 import type { MedianMad } from '../median-mad';
 import type { ClusteringSampling } from '../sampling.parameters';
@@ -16,6 +17,8 @@ export interface ClusteringParameters {
   seed: number;
   /** the PCA, UMAP and silhouette samples on large cell lines (tasks/sampling.parameters.ts) */
   sampling: ClusteringSampling;
+  /** how the vectors were scaled first (tasks/line-normalization.ts); absent on result sets stored before the setting: none */
+  normalization?: LineNormalization;
 }
 
 export type ClusteringSweepEntry = ClusteringSweepPoint & { onDemand?: boolean };

@@ -2,6 +2,7 @@ import { matrixFromRows } from '../../../numeric/matrix';
 import { DEFAULT_MIN_CLUSTER_SIZES, evaluateClustering, sweepPoints, umapFitRows } from '../../clustering.evaluator';
 import { measured, undefinedBecause, type Measured } from '../../undefined-value';
 import type { EvaluationTask, LineData, SharedParameters } from '../evaluation-task';
+import { evaluateNormalized, lineNormalization } from '../line-normalization';
 import { clusteringSampling, samplingPolicy } from '../sampling.parameters';
 import { medianMad } from '../median-mad';
 import { checkNumber } from '../parameter-checks';
@@ -21,14 +22,14 @@ export const clusteringTask = {
     return { minClusterSizes: [...new Set(input.minClusterSizes)].sort((a, b) => a - b), minSamples: input.minSamples };
   },
   parameterSets: (p) => [clusteringParameters(p)],
-  evaluateLine: (line, sets) => sets.map((set) => clusteringOfLine(line, set)),
+  evaluateLine: (line, sets) => evaluateNormalized(line, sets, (normalized, group) => group.map((set) => clusteringOfLine(normalized, set))),
   aggregate: (parameters, lines) => aggregateClustering(lines, parameters.minClusterSizes),
   report: clusteringReport,
   resolver: () => import('./clustering.resolver.js').then((module) => module.ClusteringResolver),
 } satisfies EvaluationTask<'clustering', ClusteringInput, ClusteringParameters, ClusteringCellLineResult, ClusteringAggregateResult>;
 
 export function clusteringParameters(p: ClusteringInput & SharedParameters): ClusteringParameters {
-  return { minClusterSizes: p.minClusterSizes, minSamples: p.minSamples, pcaComponents: p.pcaComponents, seed: p.seed, sampling: clusteringSampling(samplingPolicy(p)) };
+  return { minClusterSizes: p.minClusterSizes, minSamples: p.minSamples, pcaComponents: p.pcaComponents, seed: p.seed, sampling: clusteringSampling(samplingPolicy(p)), normalization: lineNormalization(p) };
 }
 
 function checkMinClusterSizes(sizes: unknown): void {

@@ -1,5 +1,6 @@
 import type { MapResult } from '../../map.evaluator';
 import type { Measured } from '../../undefined-value';
+import type { LineNormalization } from '../line-normalization';
 
 export const MAP_KINDS = ['activity', 'consistency'] as const;
 /** activity: replicate wells of a compound at a dose against the control's wells; consistency: compounds sharing a MoA */
@@ -21,6 +22,8 @@ export interface MapParameters {
   nullSize: number;
   threshold: number;
   seed: number;
+  /** how the vectors were scaled first (tasks/line-normalization.ts); absent on result sets stored before the setting: none */
+  normalization?: LineNormalization;
 }
 
 /** Row with a cell line: copairs-style mAP within that cell line (see map.evaluator.ts). */

@@ -1,4 +1,5 @@
 import type { EvaluationTask, SharedParameters } from '../evaluation-task';
+import { evaluateNormalized, lineNormalization } from '../line-normalization';
 import { checkNumber } from '../parameter-checks';
 import { aggregateMap, mapOfLine, wellProfilesOf } from './map-line';
 import { mapReport } from './map.report';
@@ -14,15 +15,16 @@ export const mapTask = {
     return { nullSize: input.nullSize, threshold: input.threshold };
   },
   parameterSets: (p) => MAP_KINDS.map((kind) => mapParameters(p, kind)),
-  evaluateLine(line, sets) {
-    const wells = wellProfilesOf(line);
-    return sets.map((set) => mapOfLine(line, set, wells));
-  },
+  evaluateLine: (line, sets) =>
+    evaluateNormalized(line, sets, (normalized, group) => {
+      const wells = wellProfilesOf(normalized);
+      return group.map((set) => mapOfLine(normalized, set, wells));
+    }),
   aggregate: (parameters, lines) => aggregateMap(parameters.kind, lines),
   report: mapReport,
   resolver: () => import('./map.resolver.js').then((module) => module.MapResolver),
 } satisfies EvaluationTask<'map', MapInput, MapParameters, MapCellLineResult, MapAggregateResult>;
 
-export function mapParameters(p: MapInput & Pick<SharedParameters, 'control' | 'seed'>, kind: MapKind): MapParameters {
-  return { kind, level: kind === 'activity' ? 'well' : 'compound-top-dose', control: p.control, nullSize: p.nullSize, threshold: p.threshold, seed: p.seed };
+export function mapParameters(p: MapInput & Pick<SharedParameters, 'control' | 'seed' | 'normalization'>, kind: MapKind): MapParameters {
+  return { kind, level: kind === 'activity' ? 'well' : 'compound-top-dose', control: p.control, nullSize: p.nullSize, threshold: p.threshold, seed: p.seed, normalization: lineNormalization(p) };
 }

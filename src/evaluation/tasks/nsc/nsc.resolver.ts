@@ -22,7 +22,7 @@ export class NscResolver {
       everyCellLine: true,
       choose: async ({ compounds, latest }) => {
         const name = findCompound(compounds, control, 'control').name;
-        return (await latest((parameters) => parameters.control.toLowerCase() === name.toLowerCase())) ?? nscParameters({ control: name });
+        return (await latest((parameters) => parameters.control.toLowerCase() === name.toLowerCase())) ?? nscParameters({ control: name, normalization: DEFAULT_EVALUATION_PARAMETERS.normalization });
       },
     });
     const aggregate = found.aggregate!;

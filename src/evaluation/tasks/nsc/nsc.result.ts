@@ -1,3 +1,4 @@
+import type { LineNormalization } from '../line-normalization';
 import type { MedianMad } from '../median-mad';
 import type { Measured } from '../../undefined-value';
 
@@ -11,6 +12,8 @@ export interface NscParameters {
   /** treatment profile = elementwise median of its well profiles, a well profile the median of its images */
   profile: 'median-of-wells';
   metric: 'cosine';
+  /** how the vectors were scaled first (tasks/line-normalization.ts); absent on result sets stored before the setting: none */
+  normalization?: LineNormalization;
 }
 
 /** The neighbour a query treatment found under one rule. */

@@ -1,4 +1,5 @@
 import type { EvaluationTask, SharedParameters } from '../evaluation-task';
+import { evaluateNormalized, lineNormalization } from '../line-normalization';
 import { medianMad } from '../median-mad';
 import { combineScores, moaNeighbours, treatmentProfiles } from './nsc-line';
 import { nscReport } from './nsc.report';
@@ -14,14 +15,14 @@ export const nscTask = {
   defaults: {},
   validate: () => ({}),
   parameterSets: (p) => [nscParameters(p)],
-  evaluateLine: (line, sets) => sets.map((set) => moaNeighbours(line.cellLine, treatmentProfiles(line, set.control))),
+  evaluateLine: (line, sets) => evaluateNormalized(line, sets, (normalized, group) => group.map((set) => moaNeighbours(normalized.cellLine, treatmentProfiles(normalized, set.control)))),
   aggregate: (_parameters, lines) => aggregateNsc(lines),
   report: nscReport,
   resolver: () => import('./nsc.resolver.js').then((module) => module.NscResolver),
 } satisfies EvaluationTask<'nsc', Record<string, never>, NscParameters, NscCellLineResult, NscAggregateResult>;
 
-export function nscParameters(p: Pick<SharedParameters, 'control'>): NscParameters {
-  return { control: p.control, profile: 'median-of-wells', metric: 'cosine' };
+export function nscParameters(p: Pick<SharedParameters, 'control' | 'normalization'>): NscParameters {
+  return { control: p.control, profile: 'median-of-wells', metric: 'cosine', normalization: lineNormalization(p) };
 }
 
 /** Treatments pooled over cell lines for the counts and confusion; the cell lines' accuracies for the median and MAD. */

@@ -1,6 +1,8 @@
 import type { ScreenCompound } from '../../../db/repositories/evaluation.repository';
 import { BadUserInputError, NotFoundError } from '../../../errors/app-errors';
+import type { ProfileNormalization } from '../../../db/entities/profile.entity';
 import type { SharedParameters } from '../evaluation-task';
+import { DEFAULT_NORMALIZATION, lineNormalization } from '../line-normalization';
 import { checkCompoundName } from '../parameter-checks';
 import { DEFAULT_SAMPLING, samplingPolicy, similaritySampling, type SamplingPolicy } from '../sampling.parameters';
 import { findCompound } from '../screen-compounds';
@@ -17,19 +19,19 @@ export function validateSimilarity(input: SimilarityInput & { control: string })
   return { drugA, drugB, moaGroups: input.moaGroups };
 }
 
-export function pairParameters(a: string, b: string, control: string, policy: SamplingPolicy = DEFAULT_SAMPLING): SimilarityParameters {
-  return { compounds: [a, b].sort(), control, moa: null, sampling: similaritySampling(policy) };
+export function pairParameters(a: string, b: string, control: string, policy: SamplingPolicy = DEFAULT_SAMPLING, normalization: ProfileNormalization = DEFAULT_NORMALIZATION): SimilarityParameters {
+  return { compounds: [a, b].sort(), control, moa: null, sampling: similaritySampling(policy), normalization: lineNormalization({ normalization, control }) };
 }
 
 /** The pair, then (with moaGroups) one group per MoA that two or more of the screen's drugs share. */
 export function similarityGroups(p: SimilarityInput & SharedParameters, compounds: readonly ScreenCompound[]): SimilarityParameters[] {
   const control = findCompound(compounds, p.control, 'control').name;
   const policy = samplingPolicy(p);
-  const groups = [pairParameters(findCompound(compounds, p.drugA, 'drugA').name, findCompound(compounds, p.drugB, 'drugB').name, control, policy)];
+  const groups = [pairParameters(findCompound(compounds, p.drugA, 'drugA').name, findCompound(compounds, p.drugB, 'drugB').name, control, policy, p.normalization)];
   if (!p.moaGroups) return groups;
   const byMoa = new Map<string, string[]>();
   for (const c of compounds) if (!c.isControl && c.moa) byMoa.set(c.moa, [...(byMoa.get(c.moa) ?? []), c.name]);
-  for (const [moa, names] of [...byMoa].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (names.length >= 2) groups.push({ compounds: names.sort(), control, moa, sampling: similaritySampling(policy) });
+  for (const [moa, names] of [...byMoa].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (names.length >= 2) groups.push({ compounds: names.sort(), control, moa, sampling: similaritySampling(policy), normalization: lineNormalization({ normalization: p.normalization, control }) });
   return groups;
 }
 
@@ -49,7 +51,13 @@ export function requestedSimilarity(request: SimilarityRequest, compounds: reado
     const members = compounds.filter((c) => !c.isControl && c.moa !== null && c.moa.toLowerCase() === wanted);
     if (members.length === 0) throw new NotFoundError('mechanism of action in the screen', request.moa);
     if (members.length < 2) throw new BadUserInputError(`only ${members[0].name} has MoA ${request.moa} in this screen: a group needs two compounds`, 'moa');
-    return { compounds: members.map((c) => c.name).sort(), control: controlCompound.name, moa: members[0].moa, sampling: similaritySampling(DEFAULT_SAMPLING) };
+    return {
+      compounds: members.map((c) => c.name).sort(),
+      control: controlCompound.name,
+      moa: members[0].moa,
+      sampling: similaritySampling(DEFAULT_SAMPLING),
+      normalization: lineNormalization({ normalization: DEFAULT_NORMALIZATION, control: controlCompound.name }),
+    };
   }
   const a = findCompound(compounds, request.drugA ?? SIMILARITY_DEFAULTS.drugA);
   const b = findCompound(compounds, request.drugB ?? SIMILARITY_DEFAULTS.drugB);

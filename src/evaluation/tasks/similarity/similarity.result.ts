@@ -1,3 +1,4 @@
+import type { LineNormalization } from '../line-normalization';
 import type { DistanceMetric } from '../../../numeric/distance.metrics';
 import type { AggregateSimilarity, CellLineSimilarity } from '../../drug-similarity.evaluator';
 import type { SimilaritySampling } from '../sampling.parameters';
@@ -19,6 +20,8 @@ export interface SimilarityParameters {
   moa: string | null;
   /** image pairs per compound pair on large cell lines (tasks/sampling.parameters.ts) */
   sampling: SimilaritySampling;
+  /** how the vectors were scaled first (tasks/line-normalization.ts); absent on result sets stored before the setting: none */
+  normalization?: LineNormalization;
 }
 
 /** Row with a cell line: its medians and D^-1, d per metric (see drug-similarity.evaluator.ts). */

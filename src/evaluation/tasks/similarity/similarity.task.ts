@@ -4,6 +4,7 @@ import { mediansOf, medianPairDistances, sampledPairDistances } from '../../../n
 import { SeededRandom } from '../../../util/seeded-random';
 import { similarityOfCompounds, type CompoundPairs } from '../../drug-similarity.evaluator';
 import type { EvaluationTask, LineData } from '../evaluation-task';
+import { evaluateNormalized } from '../line-normalization';
 import { medianMad } from '../median-mad';
 import type { SimilaritySampling } from '../sampling.parameters';
 import { SIMILARITY_DEFAULTS, similarityGroups, validateSimilarity } from './similarity.parameters';
@@ -16,13 +17,13 @@ export const similarityTask = {
   defaults: SIMILARITY_DEFAULTS,
   validate: validateSimilarity,
   parameterSets: similarityGroups,
-  evaluateLine(line, sets) {
-    if (sets.length === 0) return [];
-    // the pair and every MoA group read the same per-compound rows, and share the medians of the compound pairs they have in common
-    const rowsOf = byCompound(line);
-    const medians = new Map<string, ReturnType<CompoundPairs['medians']>>();
-    return sets.map((set) => similarityOfLine(line, set, rowsOf, medians));
-  },
+  evaluateLine: (line, sets) =>
+    evaluateNormalized(line, sets, (normalized, group) => {
+      // the pair and every MoA group read the same per-compound rows, and share the medians of the compound pairs they have in common
+      const rowsOf = byCompound(normalized);
+      const medians = new Map<string, ReturnType<CompoundPairs['medians']>>();
+      return group.map((set) => similarityOfLine(normalized, set, rowsOf, medians));
+    }),
   aggregate: aggregateSimilarity,
   report: similarityReport,
   resolver: () => import('./similarity.resolver.js').then((module) => module.SimilarityResolver),

@@ -1,0 +1,86 @@
+import type { ProfileNormalization } from '../../db/entities/profile.entity';
+import { normalizer } from '../../embedding/profile.normalizer';
+import { row } from '../../numeric/matrix';
+import type { LineData, SharedParameters } from './evaluation-task';
+
+/**
+ * How a cell line's embeddings are scaled before the tasks see them (README, "Evaluation"):
+ * the profiling field's convention, every feature centred and scaled against the control's
+ * images on the same plate, which takes out the plate's batch effect and puts each feature
+ * in units of the control's spread.
+ */
+export interface LineNormalization {
+  /** standardize: mean and standard deviation; mad-robustize: median and 1.4826 x MAD; none: the stored vectors */
+  method: ProfileNormalization;
+  /** the reference compound, whose images on each plate scale that plate */
+  control: string;
+}
+
+/** What an evaluation request normalises with unless it says otherwise. */
+export const DEFAULT_NORMALIZATION: ProfileNormalization = 'standardize';
+
+/** A plate with fewer control images than this is scaled against the cell line's control images. */
+export const MIN_PLATE_REFERENCE = 3;
+
+/**
+ * The line with its vectors normalised (a new matrix; the images are the same). A line without
+ * any image of the control is returned as it is: the tasks that need the control say so.
+ */
+export function normalizeLine(line: LineData, normalization: LineNormalization | undefined): LineData {
+  if (!normalization || normalization.method === 'none') return line;
+  const { vectors } = line;
+  const isReference = line.images.map((image) => image.compound === normalization.control);
+  const lineReference = indicesWhere(isReference);
+  if (lineReference.length === 0) return line;
+  const scaleOf = (indices: readonly number[]) => normalizer(normalization.method, indices.map((i) => row(vectors, i)));
+  const lineScale = scaleOf(lineReference);
+  const byPlate = new Map<string, number[]>();
+  line.images.forEach((image, i) => {
+    const indices = byPlate.get(image.plate);
+    if (indices) indices.push(i);
+    else byPlate.set(image.plate, [i]);
+  });
+  const data = new Float32Array(vectors.data.length);
+  for (const indices of byPlate.values()) {
+    const reference = indices.filter((i) => isReference[i]);
+    const scale = reference.length >= MIN_PLATE_REFERENCE ? scaleOf(reference) : lineScale;
+    for (const i of indices) data.set(scale(row(vectors, i)), i * vectors.dim);
+  }
+  return { ...line, vectors: { rows: vectors.rows, dim: vectors.dim, data } };
+}
+
+function indicesWhere(flags: readonly boolean[]): number[] {
+  const out: number[] = [];
+  flags.forEach((flag, i) => flag && out.push(i));
+  return out;
+}
+
+/** The normalisation a task's parameter sets carry: the request's method against its control. */
+export function lineNormalization(p: Pick<SharedParameters, 'normalization' | 'control'>): LineNormalization {
+  return { method: p.normalization, control: p.control };
+}
+
+/**
+ * A task's sets evaluated on the line normalised as each says, the line normalised once per
+ * distinct normalisation; results in the sets' order. Sets stored before the setting have
+ * none: they read the vectors as stored.
+ */
+export function evaluateNormalized<Parameters extends { normalization?: LineNormalization }, Result>(
+  line: LineData,
+  sets: readonly Parameters[],
+  evaluate: (line: LineData, sets: readonly Parameters[]) => Result[],
+): Result[] {
+  const groups = new Map<string, number[]>();
+  sets.forEach((set, i) => {
+    const key = JSON.stringify(set.normalization ?? null);
+    const members = groups.get(key);
+    if (members) members.push(i);
+    else groups.set(key, [i]);
+  });
+  const results = new Array<Result>(sets.length);
+  for (const members of groups.values()) {
+    const normalized = normalizeLine(line, sets[members[0]].normalization);
+    evaluate(normalized, members.map((i) => sets[i])).forEach((result, k) => (results[members[k]] = result));
+  }
+  return results;
+}
