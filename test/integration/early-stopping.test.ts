@@ -1,9 +1,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database';
 import { EmbeddingRepository } from '../../src/db/repositories/embedding.repository';
+import { RunRepository, type EpochRecord } from '../../src/db/repositories/run.repository';
 import { createLogger } from '../../src/logger';
 import { JobInterruptedError } from '../../src/queue/job-interrupted.error';
 import { createServices, type Services } from '../../src/services';
@@ -71,13 +72,16 @@ describe('early stopping on the tiny screen', () => {
 
     const resumedId = await createRun();
     const interrupt = new AbortController();
-    const watcher = setInterval(async () => {
-      if ((await services.runs.byId(resumedId)).epochsCompleted >= 2) interrupt.abort();
-    }, 20);
+    // killed as soon as its second epoch is recorded: a poll of the run raced epochs of a few milliseconds
+    const recordEpoch = RunRepository.prototype.recordEpoch;
+    const killAfterEpoch2 = vi.spyOn(RunRepository.prototype, 'recordEpoch').mockImplementation(async function (this: RunRepository, runId: string, record: EpochRecord) {
+      await recordEpoch.call(this, runId, record);
+      if (runId === resumedId && record.epoch === 2) interrupt.abort();
+    });
     try {
       await expect(services.training.train(resumedId, { jobId: 'first', signal: interrupt.signal, logger })).rejects.toBeInstanceOf(JobInterruptedError);
     } finally {
-      clearInterval(watcher);
+      killAfterEpoch2.mockRestore();
     }
     expect((await services.runs.byId(resumedId)).epochsCompleted).toBe(2);
     expect(await services.training.train(resumedId, { jobId: 'second', signal: never(), logger })).toBe('succeeded');
