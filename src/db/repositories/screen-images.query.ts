@@ -33,17 +33,23 @@ export async function screenImages(dataSource: DataSource, screenId: string): Pr
   return all;
 }
 
+/** A screen's root and its channels with their normalisation (shared by all its images); null: no such screen. */
+export async function screenChannelsOf(dataSource: DataSource, screenId: string): Promise<{ root: string; screen: ChannelScreen } | null> {
+  const [row]: Array<{ root: string; channels: ScreenChannel[]; channel_normalisation: ChannelNormalisation | null }> = await dataSource.query(
+    'SELECT root, channels, channel_normalisation FROM screens WHERE id = $1',
+    [screenId],
+  );
+  return row ? { root: row.root, screen: { channels: row.channels, normalisation: row.channel_normalisation } } : null;
+}
+
 /**
  * The same images a page at a time (keyset on id), for the jobs that pass over a screen once:
  * they hold a page, not the screen (770k image rows are about 1 GB of objects).
  */
 export async function* screenImagePages(dataSource: DataSource, screenId: string, pageRows = IMAGE_PAGE_ROWS): AsyncGenerator<ScreenImage[]> {
-  const [screenRow]: Array<{ root: string; channels: ScreenChannel[]; channel_normalisation: ChannelNormalisation | null }> = await dataSource.query(
-    `SELECT root, channels, channel_normalisation FROM screens WHERE id = $1`,
-    [screenId],
-  );
+  const screenRow = await screenChannelsOf(dataSource, screenId);
   if (!screenRow) return;
-  const screen: ChannelScreen = { channels: screenRow.channels, normalisation: screenRow.channel_normalisation };
+  const { screen } = screenRow;
   for (let after = 0; ; ) {
     const rows: Array<{ id: number; path: string; channel_paths: string[] | null; cell_line_id: number; compound_id: number; concentration: number; plate: string; well: string; is_control: boolean; compound: string }> =
       await dataSource.query(

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { ChannelScreen } from '../../data/channels/channel-image.reader';
-import type { ChannelNormalisation } from '../../data/channels/channel-normalisation';
-import type { ScreenChannel } from '../../data/channels/screen-channel';
+import { screenChannelsOf } from './screen-images.query';
 
 /** An image as training sees it: where it is and whether it was treated with a drug. */
 export interface TrainingImage {
@@ -38,11 +37,7 @@ export class TrainingImageRepository {
 
   /** The screen's channels and normalisation (shared by all its images); null: no such screen. */
   async screenOf(screenId: string): Promise<ChannelScreen | null> {
-    const [row]: Array<{ channels: ScreenChannel[]; channel_normalisation: ChannelNormalisation | null }> = await this.dataSource.query(
-      'SELECT channels, channel_normalisation FROM screens WHERE id = $1',
-      [screenId],
-    );
-    return row ? { channels: row.channels, normalisation: row.channel_normalisation } : null;
+    return (await screenChannelsOf(this.dataSource, screenId))?.screen ?? null;
   }
 
   /** The screen's distinct plates. */
