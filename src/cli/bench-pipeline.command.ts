@@ -22,6 +22,7 @@ interface BenchPipelineFlags extends ConfigFlags {
   design: string;
   stages?: string;
   stageTimeout: string;
+  keep?: boolean;
 }
 
 export interface BenchPipelineOptions extends PipelineBenchRequest {
@@ -74,6 +75,7 @@ export function registerBenchPipelineCommand(bench: Command): void {
     .option('--design <name>', `the screen's design, scaled to N by its sites per well: demo (6 cell lines) or study (the reference study's 21 cell lines and 31 drugs)`, 'demo')
     .option('--stages <list>', 'comma-separated stages to run (the stages they need run too); default: every stage')
     .option('--stage-timeout <s>', 'seconds a stage may take before it is killed', '3600')
+    .option('--keep', 'keep the scratch database and data dir, and print where they are (to evaluate the run again with `bench evaluate --run`)')
     .action(async (flags: BenchPipelineFlags) => {
       const options = parseBenchPipelineOptions(flags);
       const validated = configFrom({ ...flags, defaultLogLevel: 'warn' });
@@ -83,17 +85,20 @@ export function registerBenchPipelineCommand(bench: Command): void {
       try {
         scratch = validated.databaseUrl === undefined ? undefined : await createScratchDatabase(validated.databaseUrl, 'bench_pipeline');
         runtime = await openRuntime(configFrom({ ...flags, dataDir, databaseUrl: scratch?.url, defaultLogLevel: 'warn' }));
-        const failed = await runStages(runtime, options, { dataDir, database: scratch ? 'external' : 'embedded' });
+        const { failed, state } = await runStages(runtime, options, { dataDir, database: scratch ? 'external' : 'embedded' });
         if (failed) process.exitCode = 1;
+        if (flags.keep === true) printJsonLine({ bench: 'pipeline', kept: { dataDir, databaseUrl: scratch?.url ?? null, runId: state.runId ?? null } });
       } finally {
         await runtime?.close();
-        await scratch?.drop();
-        await fs.rm(dataDir, { recursive: true, force: true });
+        if (flags.keep !== true) {
+          await scratch?.drop();
+          await fs.rm(dataDir, { recursive: true, force: true });
+        }
       }
     });
 }
 
-async function runStages(runtime: Runtime, options: BenchPipelineOptions, where: { dataDir: string; database: string }): Promise<boolean> {
+async function runStages(runtime: Runtime, options: BenchPipelineOptions, where: { dataDir: string; database: string }): Promise<{ failed: boolean; state: PipelineBenchState }> {
   const { stageTimeoutSeconds, stages, ...request } = options;
   let state: PipelineBenchState = {};
   let failed = false;
@@ -112,9 +117,9 @@ async function runStages(runtime: Runtime, options: BenchPipelineOptions, where:
     failed = true;
     printJsonLine({ ...line, ...(reply.timedOut ? { timedOut: true, seconds: stageTimeoutSeconds } : { error: reply.error }) });
     // evaluation tasks and queries do not feed each other: the rest still run after one of them fails
-    if (isPrerequisite(stage)) return failed;
+    if (isPrerequisite(stage)) return { failed, state };
   }
-  return failed;
+  return { failed, state };
 }
 
 function isPrerequisite(stage: PipelineStage): boolean {

@@ -1,5 +1,6 @@
 import type { VectorMatrix } from '../numeric/matrix';
-import { coreDistancesOfPoints, primMst, primMstOfPoints, singleLinkage, type LinkageRow } from './single-linkage.tree';
+import { planarMst } from './planar-mst';
+import { coreDistancesOfPoints, primMst, primMstOfPoints, singleLinkage, type Edge, type LinkageRow } from './single-linkage.tree';
 
 /**
  * HDBSCAN* (Campello, Moulavi & Sander 2013) as the `hdbscan` Python library computes it
@@ -87,8 +88,18 @@ export function hdbscanSweep(points: VectorMatrix, minClusterSizes: readonly num
   const n = points.rows;
   for (const size of minClusterSizes) if (!(Math.floor(size) >= 2)) throw new RangeError(`minClusterSize must be at least 2, got ${size}`);
   if (n < 2) return minClusterSizes.map(() => emptyResult(n));
-  const linkage = singleLinkage(primMstOfPoints(points, coreDistancesOfPoints(points, coreIndex(n, options.minSamples, options.coreDistanceConvention ?? 'hdbscan'))), n);
+  const linkage = singleLinkage(minimumSpanningTree(points, options.minSamples, options.coreDistanceConvention ?? 'hdbscan'), n);
   return minClusterSizes.map((size) => clusterSingleLinkage(linkage, n, Math.floor(size), options.allowSingleCluster ?? false));
+}
+
+/**
+ * With min_samples 1 the mutual reachability is the plain distance (see step 1), so the core
+ * distances, n^2 distances of their own, are not computed, and 2-D points take the planar
+ * tree instead of Prim's (Prim's when repeated points leave the planar one short).
+ */
+function minimumSpanningTree(points: VectorMatrix, minSamples: number, convention: 'hdbscan' | 'sklearn'): Edge[] {
+  if (minSamples > 1) return primMstOfPoints(points, coreDistancesOfPoints(points, coreIndex(points.rows, minSamples, convention)));
+  return (points.dim === 2 ? planarMst(points) : undefined) ?? primMstOfPoints(points, new Float64Array(points.rows));
 }
 
 function singleLinkageTree(distances: Float64Array, n: number, minSamples: number, convention: 'hdbscan' | 'sklearn'): LinkageRow[] {

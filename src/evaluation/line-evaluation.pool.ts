@@ -2,14 +2,17 @@ import path from 'node:path';
 import { ThreadPool } from '../util/thread-pool';
 import { evaluateLineTasks, type LinePlan, type LineResults } from './cell-line.evaluator';
 import type { LineData } from './tasks/evaluation-task';
+import { normalizeHandedOver, type LineNormalization } from './tasks/line-normalization';
 
 export interface LineRequest {
   line: LineData;
   plan: LinePlan;
 }
 
+/** The request's line is the evaluation's own (transferred, or loaded for it alone), so it may be normalised in place. */
 export function evaluateLineRequest({ line, plan }: LineRequest): LineResults {
-  return evaluateLineTasks(line, plan);
+  const normalizations = plan.flatMap(({ sets }) => sets.map((set) => (set as { normalization?: LineNormalization }).normalization));
+  return evaluateLineTasks(normalizeHandedOver(line, normalizations), plan);
 }
 
 /**

@@ -21,24 +21,29 @@ interface RowStats {
 }
 
 function rowStats(m: VectorMatrix): RowStats {
-  const norm = new Float64Array(m.rows);
-  const sum = new Float64Array(m.rows);
-  const centredNorm = new Float64Array(m.rows);
+  return statsOfRows(m, Array.from({ length: m.rows }, (_, i) => i));
+}
+
+/** The stats of the given rows of `m`, in their order. */
+function statsOfRows(m: VectorMatrix, rows: readonly number[]): RowStats {
+  const norm = new Float64Array(rows.length);
+  const sum = new Float64Array(rows.length);
+  const centredNorm = new Float64Array(rows.length);
   const { data, dim } = m;
-  for (let i = 0; i < m.rows; i += 1) {
+  rows.forEach((row, i) => {
     let s = 0;
     let ss = 0;
-    for (let k = i * dim, end = k + dim; k < end; k += 1) {
+    for (let k = row * dim, end = k + dim; k < end; k += 1) {
       s += data[k];
       ss += data[k] * data[k];
     }
     const mu = s / dim;
     let cc = 0;
-    for (let k = i * dim, end = k + dim; k < end; k += 1) cc += (data[k] - mu) * (data[k] - mu);
+    for (let k = row * dim, end = k + dim; k < end; k += 1) cc += (data[k] - mu) * (data[k] - mu);
     norm[i] = Math.sqrt(ss);
     sum[i] = s;
     centredNorm[i] = Math.sqrt(cc);
-  }
+  });
   return { norm, sum, centredNorm };
 }
 
@@ -127,50 +132,53 @@ export function medianPairDistances(a: VectorMatrix, b: VectorMatrix | 'within',
 /**
  * The four distances of `pairs` pairs drawn uniformly with replacement, row aRows[i] of x
  * against row bRows[j], by the same formulas as pairDistances: what a sampled similarity
- * takes its medians of, without copying either compound's rows.
+ * takes its medians of, without copying either compound's rows. A row is drawn about
+ * pairs / rows times, so its norm, sum and centred norm are computed once beforehand, and
+ * the pass over a pair accumulates only what depends on both rows.
  */
 export function sampledPairDistances(x: VectorMatrix, aRows: readonly number[], bRows: readonly number[], pairs: number, random: { next(): number }, metrics: readonly DistanceMetric[] = DISTANCE_METRICS): Partial<DistanceSets> {
   const { dim, data } = x;
   const out: Partial<DistanceSets> = {};
   for (const metric of new Set(metrics)) out[metric] = new Float64Array(pairs);
+  const needDot = out.cosine !== undefined || out.correlation !== undefined;
+  const needAbs = out.braycurtis !== undefined;
+  const sa = needDot ? statsOfRows(x, aRows) : undefined;
+  const sb = needDot ? statsOfRows(x, bRows) : undefined;
   for (let p = 0; p < pairs; p += 1) {
-    const oi = aRows[Math.floor(random.next() * aRows.length)] * dim;
-    const oj = bRows[Math.floor(random.next() * bRows.length)] * dim;
+    const i = Math.floor(random.next() * aRows.length);
+    const j = Math.floor(random.next() * bRows.length);
+    const oi = aRows[i] * dim;
+    const oj = bRows[j] * dim;
     let dot = 0;
     let sq = 0;
     let absDiff = 0;
     let absSum = 0;
-    let si = 0;
-    let sj = 0;
-    let ni = 0;
-    let nj = 0;
-    for (let k = 0; k < dim; k += 1) {
-      const u = data[oi + k];
-      const v = data[oj + k];
-      const d = u - v;
-      const s = u + v;
-      dot += u * v;
-      sq += d * d;
-      absDiff += d < 0 ? -d : d;
-      absSum += s < 0 ? -s : s;
-      si += u;
-      sj += v;
-      ni += u * u;
-      nj += v * v;
+    if (needAbs) {
+      for (let k = 0; k < dim; k += 1) {
+        const u = data[oi + k];
+        const v = data[oj + k];
+        const d = u - v;
+        const s = u + v;
+        dot += u * v;
+        sq += d * d;
+        absDiff += d < 0 ? -d : d;
+        absSum += s < 0 ? -s : s;
+      }
+    } else {
+      for (let k = 0; k < dim; k += 1) {
+        const u = data[oi + k];
+        const v = data[oj + k];
+        const d = u - v;
+        dot += u * v;
+        sq += d * d;
+      }
     }
     if (out.euclidean) out.euclidean[p] = Math.sqrt(sq);
-    if (out.cosine) out.cosine[p] = unitDistance(dot, Math.sqrt(ni) * Math.sqrt(nj), 2);
-    if (out.correlation) out.correlation[p] = unitDistance(dot - (si * sj) / dim, centredNorm(data, oi, dim, si) * centredNorm(data, oj, dim, sj), Infinity);
+    if (sa && sb && out.cosine) out.cosine[p] = unitDistance(dot, sa.norm[i] * sb.norm[j], 2);
+    if (sa && sb && out.correlation) out.correlation[p] = unitDistance(dot - (sa.sum[i] * sb.sum[j]) / dim, sa.centredNorm[i] * sb.centredNorm[j], Infinity);
     if (out.braycurtis) out.braycurtis[p] = absSum === 0 ? Number.NaN : absDiff / absSum;
   }
   return out;
-}
-
-function centredNorm(data: Float32Array, offset: number, dim: number, sum: number): number {
-  const mu = sum / dim;
-  let cc = 0;
-  for (let k = offset, end = offset + dim; k < end; k += 1) cc += (data[k] - mu) * (data[k] - mu);
-  return Math.sqrt(cc);
 }
 
 /** Median of each metric's distances, undefined (NaN) ones left out; the arrays are reordered in place. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { braycurtis, correlation, cosine, DISTANCE_METRICS, distance, euclidean } from '../../src/numeric/distance.metrics';
-import { medianPairDistances, pairDistances } from '../../src/numeric/pairwise-distance.kernel';
+import { medianPairDistances, pairDistances, sampledPairDistances } from '../../src/numeric/pairwise-distance.kernel';
 import { median, medianAbsoluteDeviation } from '../../src/numeric/statistics';
 import { matrixFromRows, row } from '../../src/numeric/matrix';
 import { expectClose, reference } from './evaluation-reference';
@@ -23,6 +23,21 @@ describe('distances (scipy definitions)', () => {
       Array.from(all[metric]!).forEach((value, k) => expectClose(value, cross[metric][k]));
       expect(inside[metric]!.length).toBe(within[metric].length);
       Array.from(inside[metric]!).forEach((value, k) => expectClose(value, within[metric][k]));
+    }
+  });
+
+  it('sampled pairs get exactly the blocked kernel\'s distances, whichever metrics are asked for', () => {
+    const stacked = matrixFromRows([...a, ...b]);
+    const aRows = Array.from({ length: a.length }, (_, i) => i);
+    const bRows = Array.from({ length: b.length }, (_, j) => a.length + j);
+    const drawn: Array<[number, number]> = [[0, 0], [a.length - 1, b.length - 1], [1, 0], [0, b.length - 1], [1, 1]];
+    const draws = drawn.flatMap(([i, j]) => [(i + 0.5) / a.length, (j + 0.5) / b.length]);
+    const all = pairDistances(A, B);
+    for (const metrics of [DISTANCE_METRICS, ['euclidean'], ['cosine', 'correlation'], ['braycurtis']] as const) {
+      let next = 0;
+      const sampled = sampledPairDistances(stacked, aRows, bRows, drawn.length, { next: () => draws[next++] }, metrics);
+      expect(Object.keys(sampled).sort()).toEqual([...metrics].sort());
+      for (const metric of metrics) expect(Array.from(sampled[metric]!)).toEqual(drawn.map(([i, j]) => all[metric]![i * b.length + j]));
     }
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizer } from '../../src/embedding/profile.normalizer';
 import type { LineData, LineImage } from '../../src/evaluation/tasks/evaluation-task';
-import { evaluateNormalized, MIN_PLATE_REFERENCE, normalizeLine, type LineNormalization } from '../../src/evaluation/tasks/line-normalization';
+import { evaluateNormalized, MIN_PLATE_REFERENCE, normalizeHandedOver, normalizeLine, type LineNormalization } from '../../src/evaluation/tasks/line-normalization';
 
 const STANDARDIZE: LineNormalization = { method: 'standardize', control: 'DMSO' };
 
@@ -63,5 +63,26 @@ describe('normalising a cell line against its control', () => {
     });
     expect(results).toEqual(['a:3,2', 'b:16,18', 'c:3,2']);
     expect(seen).toHaveLength(2);
+  });
+
+  it('normalises a handed-over line in place under one normalisation, and the tasks read that one copy', () => {
+    const line = twoPlateLine();
+    const stored = line.vectors.data;
+    const handedOver = normalizeHandedOver(line, [STANDARDIZE, STANDARDIZE]);
+    expect(handedOver.vectors.data).toBe(stored);
+    expect(vectorOf(handedOver, 'Drug', 'P2')).toEqual([3, 2]);
+    const read: Float32Array[] = [];
+    evaluateNormalized(handedOver, [{ normalization: STANDARDIZE }], (normalized, group) => group.map(() => read.push(normalized.vectors.data)));
+    expect(read).toEqual([stored]);
+    expect(read[0]).toBe(stored);
+  });
+
+  it('keeps the stored vectors of a handed-over line that two normalisations read', () => {
+    const line = twoPlateLine();
+    const handedOver = normalizeHandedOver(line, [STANDARDIZE, undefined]);
+    expect(handedOver).toBe(line);
+    expect(vectorOf(line, 'Drug', 'P2')).toEqual([16, 18]);
+    const results = evaluateNormalized(handedOver, [{ normalization: STANDARDIZE }, {}], (normalized, group) => group.map(() => vectorOf(normalized, 'Drug', 'P2').join(',')));
+    expect(results).toEqual(['3,2', '16,18']);
   });
 });
