@@ -78,6 +78,7 @@ export function registerBenchPipelineCommand(bench: Command): void {
     .option('--keep', 'keep the scratch database and data dir, and print where they are (to evaluate the run again with `bench evaluate --run`)')
     .action(async (flags: BenchPipelineFlags) => {
       const options = parseBenchPipelineOptions(flags);
+      const keep = flags.keep === true;
       const validated = configFrom({ ...flags, defaultLogLevel: 'warn' });
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'morphospace-bench-pipeline-'));
       let scratch: ScratchDatabase | undefined;
@@ -87,10 +88,10 @@ export function registerBenchPipelineCommand(bench: Command): void {
         runtime = await openRuntime(configFrom({ ...flags, dataDir, databaseUrl: scratch?.url, defaultLogLevel: 'warn' }));
         const { failed, state } = await runStages(runtime, options, { dataDir, database: scratch ? 'external' : 'embedded' });
         if (failed) process.exitCode = 1;
-        if (flags.keep === true) printJsonLine({ bench: 'pipeline', kept: { dataDir, databaseUrl: scratch?.url ?? null, runId: state.runId ?? null } });
+        if (keep) printJsonLine({ bench: 'pipeline', kept: { dataDir, databaseUrl: scratch?.url ?? null, runId: state.runId ?? null } });
       } finally {
         await runtime?.close();
-        if (flags.keep !== true) {
+        if (!keep) {
           await scratch?.drop();
           await fs.rm(dataDir, { recursive: true, force: true });
         }

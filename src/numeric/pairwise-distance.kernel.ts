@@ -65,57 +65,56 @@ export function pairDistances(a: VectorMatrix, b: VectorMatrix | 'within', metri
   for (const metric of wants) out[metric] = new Float64Array(count);
   const sa = rowStats(a);
   const sb = within ? sa : rowStats(other);
-  const A = a.data;
-  const B = other.data;
-  const eu = out.euclidean;
-  const co = out.cosine;
-  const cr = out.correlation;
-  const bc = out.braycurtis;
-  const needDot = co !== undefined || cr !== undefined;
-  const needAbs = bc !== undefined;
   for (let i0 = 0; i0 < a.rows; i0 += TILE) {
     const i1 = Math.min(a.rows, i0 + TILE);
     for (let j0 = within ? i0 : 0; j0 < other.rows; j0 += TILE) {
       const j1 = Math.min(other.rows, j0 + TILE);
       for (let i = i0; i < i1; i += 1) {
-        const oi = i * dim;
         for (let j = within ? Math.max(j0, i + 1) : j0; j < j1; j += 1) {
-          const oj = j * dim;
-          let dot = 0;
-          let sq = 0;
-          let absDiff = 0;
-          let absSum = 0;
-          if (needAbs) {
-            for (let k = 0; k < dim; k += 1) {
-              const x = A[oi + k];
-              const y = B[oj + k];
-              const d = x - y;
-              const s = x + y;
-              dot += x * y;
-              sq += d * d;
-              absDiff += Math.abs(d);
-              absSum += Math.abs(s);
-            }
-          } else {
-            for (let k = 0; k < dim; k += 1) {
-              const x = A[oi + k];
-              const y = B[oj + k];
-              const d = x - y;
-              dot += x * y;
-              sq += d * d;
-            }
-          }
-          const index = within ? condensedIndex(a.rows, i, j) : i * other.rows + j;
-          if (eu) eu[index] = Math.sqrt(sq);
-          if (needDot && co) co[index] = unitDistance(dot, sa.norm[i] * sb.norm[j], 2);
-          if (needDot && cr) cr[index] = unitDistance(dot - (sa.sum[i] * sb.sum[j]) / dim, sa.centredNorm[i] * sb.centredNorm[j], Infinity);
-          // scipy gives NaN (0/0) or inf (u = -v) when sum |u+v| is 0: both undefined here
-          if (bc) bc[index] = absSum === 0 ? Number.NaN : absDiff / absSum;
+          writePair(out, within ? condensedIndex(a.rows, i, j) : i * other.rows + j, a.data, i * dim, other.data, j * dim, dim, sa, i, sb, j);
         }
       }
     }
   }
   return out;
+}
+
+/**
+ * The asked-for distances of one pair, row `oi` of A against row `oj` of B (offsets into the
+ * data), written at `index`; i and j index the pair's rows in the row stats, which cosine and
+ * correlation read. One pass accumulates u.v and sum (u-v)^2, plus sum |u-v| and sum |u+v|
+ * when Bray-Curtis is asked for.
+ */
+function writePair(out: Partial<DistanceSets>, index: number, A: Float32Array, oi: number, B: Float32Array, oj: number, dim: number, sa: RowStats | undefined, i: number, sb: RowStats | undefined, j: number): void {
+  let dot = 0;
+  let sq = 0;
+  let absDiff = 0;
+  let absSum = 0;
+  if (out.braycurtis) {
+    for (let k = 0; k < dim; k += 1) {
+      const x = A[oi + k];
+      const y = B[oj + k];
+      const d = x - y;
+      const s = x + y;
+      dot += x * y;
+      sq += d * d;
+      absDiff += Math.abs(d);
+      absSum += Math.abs(s);
+    }
+  } else {
+    for (let k = 0; k < dim; k += 1) {
+      const x = A[oi + k];
+      const y = B[oj + k];
+      const d = x - y;
+      dot += x * y;
+      sq += d * d;
+    }
+  }
+  if (out.euclidean) out.euclidean[index] = Math.sqrt(sq);
+  if (sa && sb && out.cosine) out.cosine[index] = unitDistance(dot, sa.norm[i] * sb.norm[j], 2);
+  if (sa && sb && out.correlation) out.correlation[index] = unitDistance(dot - (sa.sum[i] * sb.sum[j]) / dim, sa.centredNorm[i] * sb.centredNorm[j], Infinity);
+  // scipy gives NaN (0/0) or inf (u = -v) when sum |u+v| is 0: both undefined here
+  if (out.braycurtis) out.braycurtis[index] = absSum === 0 ? Number.NaN : absDiff / absSum;
 }
 
 export interface MedianDistance {
@@ -143,42 +142,12 @@ export function sampledPairDistances(x: VectorMatrix, aRows: readonly number[], 
   const out: Partial<DistanceSets> = {};
   for (const metric of new Set(metrics)) out[metric] = new Float64Array(pairs);
   const needDot = out.cosine !== undefined || out.correlation !== undefined;
-  const needAbs = out.braycurtis !== undefined;
   const sa = needDot ? statsOfRows(x, aRows) : undefined;
   const sb = needDot ? statsOfRows(x, bRows) : undefined;
   for (let p = 0; p < pairs; p += 1) {
     const i = Math.floor(random.next() * aRows.length);
     const j = Math.floor(random.next() * bRows.length);
-    const oi = aRows[i] * dim;
-    const oj = bRows[j] * dim;
-    let dot = 0;
-    let sq = 0;
-    let absDiff = 0;
-    let absSum = 0;
-    if (needAbs) {
-      for (let k = 0; k < dim; k += 1) {
-        const u = data[oi + k];
-        const v = data[oj + k];
-        const d = u - v;
-        const s = u + v;
-        dot += u * v;
-        sq += d * d;
-        absDiff += Math.abs(d);
-        absSum += Math.abs(s);
-      }
-    } else {
-      for (let k = 0; k < dim; k += 1) {
-        const u = data[oi + k];
-        const v = data[oj + k];
-        const d = u - v;
-        dot += u * v;
-        sq += d * d;
-      }
-    }
-    if (out.euclidean) out.euclidean[p] = Math.sqrt(sq);
-    if (sa && sb && out.cosine) out.cosine[p] = unitDistance(dot, sa.norm[i] * sb.norm[j], 2);
-    if (sa && sb && out.correlation) out.correlation[p] = unitDistance(dot - (sa.sum[i] * sb.sum[j]) / dim, sa.centredNorm[i] * sb.centredNorm[j], Infinity);
-    if (out.braycurtis) out.braycurtis[p] = absSum === 0 ? Number.NaN : absDiff / absSum;
+    writePair(out, p, data, aRows[i] * dim, data, bRows[j] * dim, dim, sa, i, sb, j);
   }
   return out;
 }
