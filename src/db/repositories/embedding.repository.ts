@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
+import { copyHeader, copyTrailer } from '../copy-binary.format';
 import { decodeVector, encodeVector, type VectorPrecision } from '../../embedding/vector-codec';
 import type { EmbeddingSetEntity } from '../entities/embedding-set.entity';
 import { GREY_CHANNELS, type ScreenChannel } from '../../data/channels/screen-channel';
@@ -23,8 +24,6 @@ export interface EmbeddingStorageBytes {
 }
 
 export type EmbeddingSetState = Pick<EmbeddingSetEntity, 'runId' | 'generation' | 'status' | 'imageCount' | 'dimensions' | 'settings'>;
-
-const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 /** Connections one write uses at most (the pool has 10), and the fewest rows worth one. */
 const WRITE_CONNECTIONS = 2;
@@ -183,9 +182,7 @@ export class EmbeddingRepository {
 function* binaryCopyChunks(runId: string, rows: readonly EmbeddingRow[], precision: VectorPrecision, rowsPerChunk = 512): Generator<Buffer> {
   const uuid = Buffer.from(runId.replace(/-/g, ''), 'hex');
   if (uuid.length !== 16) throw new Error(`not a uuid: ${runId}`);
-  const header = Buffer.alloc(COPY_SIGNATURE.length + 8);
-  COPY_SIGNATURE.copy(header, 0);
-  yield header;
+  yield copyHeader();
   for (let start = 0; start < rows.length; start += rowsPerChunk) {
     const chunk = rows.slice(start, start + rowsPerChunk);
     const vectors = chunk.map((row) => encodeVector(row.vector, precision));
@@ -205,7 +202,5 @@ function* binaryCopyChunks(runId: string, rows: readonly EmbeddingRow[], precisi
     });
     yield out;
   }
-  const trailer = Buffer.alloc(2);
-  trailer.writeInt16BE(-1, 0);
-  yield trailer;
+  yield copyTrailer();
 }

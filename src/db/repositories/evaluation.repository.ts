@@ -1,13 +1,13 @@
+import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
+import { copyTuples } from '../copy-binary.format';
 import { announceEvaluation } from '../change-notifications';
 import { decodeVector } from '../../embedding/vector-codec';
 import type { TaskName } from '../../evaluation/tasks/task.registry';
 import type { VectorMatrix } from '../../numeric/matrix';
 
 /** An embedded image with what the evaluation groups it by. */
-/** Images read per query when a cell line's embeddings are loaded: 2,000 x 8 KB at 2048-d. */
-const LOAD_PAGE = 2000;
-
 export interface EvaluationImage {
   id: number;
   cellLineId: number;
@@ -81,75 +81,62 @@ export class EvaluationRepository {
 
   /**
    * A run's embeddings with their images' metadata, in image order, optionally only some
-   * cell lines and compounds. One cell line at a time keeps memory to a cell line's images;
-   * the rows are read in pages of LOAD_PAGE images by image id, each page decoded into the
-   * one matrix and dropped, so the query's row buffers never hold the whole cell line next
-   * to its matrix (37,000 images x 8 KB at 770k images).
+   * cell lines and compounds. One cell line at a time keeps memory to a cell line's images.
+   * The rows stream in by one binary COPY, each vector's stored bytes decoded straight into
+   * the one matrix as they arrive, so no page of rows is held beside it (37,000 images x 8 KB
+   * at 770k images), and no vector travels as hex text: as text, reading and decoding the
+   * vectors took the evaluate job's main thread 210 of 821 s at 770k images.
    */
   async embeddedImages(runId: string, filter: { cellLineIds?: readonly number[]; compoundIds?: readonly number[] } = {}): Promise<{ images: EvaluationImage[]; vectors: VectorMatrix }> {
-    const conditions = ['e.run_id = $1'];
-    const values: unknown[] = [runId];
-    if (filter.cellLineIds) {
-      values.push(filter.cellLineIds);
-      conditions.push(`i.cell_line_id = ANY($${values.length}::int[])`);
-    }
-    if (filter.compoundIds) {
-      values.push(filter.compoundIds);
-      conditions.push(`i.compound_id = ANY($${values.length}::int[])`);
-    }
-    const from = `FROM embeddings e JOIN images i ON i.id = e.image_id WHERE ${conditions.join(' AND ')}`;
-    const [{ count }]: Array<{ count: string }> = await this.dataSource.query(`SELECT count(*) AS count ${from}`, values);
-    const total = Number(count);
-    let width = 0;
-    let data = new Float32Array(0);
-    const images: EvaluationImage[] = [];
-    let after = 0;
-    while (images.length < total) {
-      const rows: Array<{
-        id: number;
-        cell_line_id: number;
-        cell_line: string;
-        compound_id: number;
-        compound: string;
-        moa: string | null;
-        is_control: boolean;
-        concentration: number;
-        plate: string;
-        well: string;
-        dimensions: number;
-        vector: Buffer;
-      }> = await this.dataSource.query(
-        `SELECT i.id, i.cell_line_id, cl.name AS cell_line, i.compound_id, c.name AS compound, c.moa, c.is_control, i.concentration, i.plate, i.well, e.dimensions, e.vector
-           ${from.replace('WHERE', 'JOIN compounds c ON c.id = i.compound_id JOIN cell_lines cl ON cl.id = i.cell_line_id WHERE')} AND i.id > $${values.length + 1}
-          ORDER BY i.id LIMIT ${LOAD_PAGE}`,
-        [...values, after],
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      // COPY takes no bind parameters: the run id is quoted by the driver, and the ids are
+      // checked to be integers before they are written into the statement
+      const conditions = [`e.run_id = ${client.escapeLiteral(runId)}::uuid`];
+      if (filter.cellLineIds) conditions.push(`i.cell_line_id = ANY(${integerArray(filter.cellLineIds)})`);
+      if (filter.compoundIds) conditions.push(`i.compound_id = ANY(${integerArray(filter.compoundIds)})`);
+      const where = conditions.join(' AND ');
+      const [{ count }]: Array<{ count: string }> = (await client.query(`SELECT count(*) AS count FROM embeddings e JOIN images i ON i.id = e.image_id WHERE ${where}`)).rows;
+      const total = Number(count);
+      const images: EvaluationImage[] = [];
+      let width = 0;
+      let data = new Float32Array(0);
+      const stream = client.query(
+        copyTo(
+          `COPY (SELECT i.id, i.cell_line_id, cl.name, i.compound_id, c.name, c.moa, c.is_control, i.concentration, i.plate, i.well, e.dimensions, e.vector
+                   FROM embeddings e JOIN images i ON i.id = e.image_id JOIN compounds c ON c.id = i.compound_id JOIN cell_lines cl ON cl.id = i.cell_line_id
+                  WHERE ${where} ORDER BY i.id) TO STDOUT (FORMAT binary)`,
+        ),
       );
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        // rows written after the count (an embed still running) wait for the next evaluation
-        if (images.length === total) break;
-        const vector = decodeVector(row.vector, row.dimensions);
-        if (images.length === 0) {
-          width = vector.length;
-          data = new Float32Array(total * width);
+      for await (const tuples of copyTuples(stream)) {
+        for (const [id, cellLineId, cellLine, compoundId, compound, moa, isControl, concentration, plate, well, dimensions, vector] of tuples) {
+          // rows written after the count (an embed still running) wait for the next evaluation
+          if (images.length === total) break;
+          const decoded = decodeVector(vector!, dimensions!.readInt32BE(0));
+          if (images.length === 0) {
+            width = decoded.length;
+            data = new Float32Array(total * width);
+          }
+          data.set(decoded, images.length * width);
+          images.push({
+            id: id!.readInt32BE(0),
+            cellLineId: cellLineId!.readInt32BE(0),
+            cellLine: cellLine!.toString('utf8'),
+            compoundId: compoundId!.readInt32BE(0),
+            compound: compound!.toString('utf8'),
+            moa: moa === null ? null : moa.toString('utf8'),
+            isControl: isControl![0] === 1,
+            concentration: concentration!.readDoubleBE(0),
+            plate: plate!.toString('utf8'),
+            well: well!.toString('utf8'),
+          });
         }
-        data.set(vector, images.length * width);
-        images.push({
-          id: row.id,
-          cellLineId: row.cell_line_id,
-          cellLine: row.cell_line,
-          compoundId: row.compound_id,
-          compound: row.compound,
-          moa: row.moa,
-          isControl: row.is_control,
-          concentration: row.concentration,
-          plate: row.plate,
-          well: row.well,
-        });
       }
-      after = rows[rows.length - 1].id;
+      return { images, vectors: { rows: images.length, dim: width, data: images.length === total ? data : data.slice(0, images.length * width) } };
+    } finally {
+      await runner.release();
     }
-    return { images, vectors: { rows: images.length, dim: width, data: images.length === total ? data : data.slice(0, images.length * width) } };
   }
 
   /**
@@ -245,4 +232,10 @@ async function writeSet(manager: EntityManager, runId: string, task: TaskName, p
 
 function fromRow(row: RawRow): StoredEvaluation {
   return { id: row.id, runId: row.run_id, task: row.task, cellLineId: row.cell_line_id, parameters: row.parameters, result: row.result, createdAt: row.created_at };
+}
+
+/** An int[] literal of ids, each checked to be an integer: COPY cannot take them as a parameter. */
+function integerArray(ids: readonly number[]): string {
+  for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`not an integer id: ${id}`);
+  return `'{${ids.join(',')}}'::int[]`;
 }
