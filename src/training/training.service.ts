@@ -92,7 +92,7 @@ export class TrainingService {
     const screen: ChannelScreen = (await this.images.screenOf(run.screenId)) ?? { channels: GREY_CHANNELS };
 
     // seeded by the sweep's settings, not the run id: the same sweep trains the same weights
-    const paradigm = createParadigm(paradigmName, { seed: initialisationSeed(config.seed, run.setup!.name), learningRate: config.learningRate, inputChannels: screen.channels.length });
+    const paradigm = createParadigm(paradigmName, { seed: initialisationSeed(config.seed), learningRate: config.learningRate, inputChannels: screen.channels.length });
     let native: OnnxTrainingStep | null = null;
     try {
       const checkpoint = await this.checkpoints.load(run.id);

@@ -15,7 +15,7 @@ import { TASK_NAMES } from '../../src/evaluation/tasks/task.registry';
 import { createLogger } from '../../src/logger';
 import { createServices, type ServiceJobSender, type Services } from '../../src/services';
 import { selectBackend } from '../../src/training/backend';
-import { UNTRAINED_CARRIER } from '../../src/training/baseline.service';
+import { initialisationSeed, UNTRAINED_CARRIER } from '../../src/training/baseline.service';
 import { createParadigm } from '../../src/training/paradigms/create-paradigm';
 import { PARADIGMS, type Paradigm } from '../../src/training/setups';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
@@ -110,7 +110,7 @@ describe('baselines and replicates in a sweep', () => {
     const pixels = new Float32Array(CROP_SIZE * CROP_SIZE);
     renderCrop(grey, planTiles(grey.width, grey.height, 'whole')[0], pixels, 0);
     const initialEncoding = (paradigm: Paradigm) => {
-      const initial = createParadigm(paradigm, { seed: `${SEED}/baseline/untrained` });
+      const initial = createParadigm(paradigm, { seed: initialisationSeed(SEED) });
       const encoded = tf.tidy(() => initial.encode(tf.tensor4d(pixels, [1, CROP_SIZE, CROP_SIZE, 1])).dataSync() as Float32Array);
       initial.dispose();
       return encoded;
