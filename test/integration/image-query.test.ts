@@ -80,7 +80,10 @@ describe('nearestCompoundsForImage on the tiny screen', () => {
       const { hits, errors } = await ask({ image: file.toString('base64') });
       expect(errors).toBeUndefined();
       expect(hits!.map((hit) => hit.compound.name)).toEqual(expected.map((hit) => hit.compound.name));
-      hits!.forEach((hit, i) => expect(hit.distance).toBeCloseTo(expected[i].distance, 4));
+      // the stored embedding and the query's are computed apart (the embed job's batches of
+      // many images' tiles, the query's of this image's tiles alone), so they agree to float32
+      // rounding, not bit for bit: on a cosine distance of 0.002 they differed by 5.4e-5 here
+      hits!.forEach((hit, i) => expect(Math.abs(hit.distance - expected[i].distance)).toBeLessThan(1e-4));
     }
   });
 
