@@ -76,14 +76,13 @@ describe('nearestCompoundsForImage on the tiny screen', () => {
     const stored = await services.neighbours.embedding(runId, String(imageId));
     const expected = await services.neighbours.nearestCompoundsToVector({ run: runId, vector: stored.vector, cellLine, k: 6, metric: 'cosine', normalization: 'none' });
     expect(expected.length).toBeGreaterThanOrEqual(5);
-    for (const file of [png, await sharp(png).tiff().toBuffer()]) {
+    // the TIFF lossless (sharp's default is JPEG compression, which moves the pixels): both files
+    // then embed to the stored vector, and the distances are the stored embedding's, bit for bit
+    for (const file of [png, await sharp(png).tiff({ compression: 'lzw' }).toBuffer()]) {
       const { hits, errors } = await ask({ image: file.toString('base64') });
       expect(errors).toBeUndefined();
       expect(hits!.map((hit) => hit.compound.name)).toEqual(expected.map((hit) => hit.compound.name));
-      // the stored embedding and the query's are computed apart (the embed job's batches of
-      // many images' tiles, the query's of this image's tiles alone), so they agree to float32
-      // rounding, not bit for bit: on a cosine distance of 0.002 they differed by 5.4e-5 here
-      hits!.forEach((hit, i) => expect(Math.abs(hit.distance - expected[i].distance)).toBeLessThan(1e-4));
+      hits!.forEach((hit, i) => expect(hit.distance).toBe(expected[i].distance));
     }
   });
 
