@@ -1,11 +1,12 @@
 import { clusterQuality, compoundConsistency, type ClusterQuality } from './cluster-quality.metrics';
 import { hdbscanSweep } from './hdbscan.clusterer';
+import { adjustedMutualInformation } from './mutual-information.metrics';
 import { fitPca, projectPca } from '../numeric/pca';
 import { umapProject, type UmapOptions } from './umap.projection';
 import { umapFitTransform } from './umap.transform';
 import { allRows, sampleOf, type ClusteringSampling } from './tasks/sampling.parameters';
 import { selectRows } from '../numeric/matrix';
-import { undefinedBecause, type Measured } from './undefined-value';
+import { measured, undefinedBecause, type Measured } from './undefined-value';
 import type { VectorMatrix } from '../numeric/matrix';
 
 /**
@@ -44,6 +45,8 @@ export interface ClusteringSweepPoint {
   quality: ClusterQuality;
   consistency: Measured;
   consistencyByCompound: Record<string, number>;
+  /** adjusted mutual information of the labels (noise, -1, as one label) and the compounds: 0 by chance, 1 when clusters are compounds */
+  ami: Measured;
 }
 
 export type CellLineClustering =
@@ -83,8 +86,8 @@ export function umapFitRows(n: number, sampling: ClusteringSampling | undefined,
 }
 
 /**
- * HDBSCAN at each min_cluster_size on the same 2-D coordinates, with consistency over every
- * image and the quality indices over the rows `scored` (the UMAP fit's rows).
+ * HDBSCAN at each min_cluster_size on the same 2-D coordinates, with consistency and AMI over
+ * every image and the quality indices over the rows `scored` (the UMAP fit's rows).
  */
 export function sweepPoints(coordinates: VectorMatrix, sizes: readonly number[], minSamples: number, compounds: readonly string[], scored: readonly number[]): ClusteringSweepPoint[] {
   const scoredCoordinates = scored.length === coordinates.rows ? coordinates : selectRows(coordinates, scored);
@@ -100,6 +103,15 @@ export function sweepPoints(coordinates: VectorMatrix, sizes: readonly number[],
       quality: clusterQuality(scoredCoordinates, scoredLabels),
       consistency: result.clusterCount === 0 ? undefinedBecause(`no cluster at min_cluster_size ${sizes[i]}: every image is noise`) : consistency.value,
       consistencyByCompound: consistency.perCompound,
+      ami: compoundAmi(result.labels, compounds),
     };
   });
+}
+
+/**
+ * AMI of a sweep point's labels against the compounds, noise (-1) counted as one more label as
+ * sklearn counts it when handed HDBSCAN's labels: images left as noise lower the score.
+ */
+export function compoundAmi(labels: ArrayLike<number>, compounds: readonly string[]): Measured {
+  return measured(adjustedMutualInformation(compounds, labels));
 }

@@ -17,15 +17,17 @@ export interface ScienceFigures {
   activityMap: number | null;
   /** relative cosine distance d of Methotrexate-Pemetrexed against DMSO */
   dCosine: number | null;
-  /** drug consistency within clusters, at the run's best clustering sweep point */
+  /** drug consistency within clusters, at the run's best clustering sweep point by silhouette */
   clusteringConsistency: number | null;
+  /** adjusted mutual information of clusters and compounds, at the sweep point where it is highest (the clustering task's headline) */
+  clusteringAmi: number | null;
   /** 1-NN MoA accuracy over treatment profiles, the neighbour not of the same compound */
   nsc: number | null;
   /** the same, the neighbour also from another batch */
   nscb: number | null;
 }
 
-export const HEADLINE_METRICS = ['topDoseRocAuc', 'moaConsistencyMap', 'activityMap', 'dCosine', 'clusteringConsistency', 'nsc', 'nscb'] as const;
+export const HEADLINE_METRICS = ['topDoseRocAuc', 'moaConsistencyMap', 'activityMap', 'dCosine', 'clusteringConsistency', 'clusteringAmi', 'nsc', 'nscb'] as const;
 
 const REPORT_COLUMN: Record<(typeof HEADLINE_METRICS)[number], string> = {
   topDoseRocAuc: 'classification.topDoseRocAuc',
@@ -33,6 +35,7 @@ const REPORT_COLUMN: Record<(typeof HEADLINE_METRICS)[number], string> = {
   activityMap: 'map.activity',
   dCosine: 'similarity.cosine.d',
   clusteringConsistency: 'clustering.consistency',
+  clusteringAmi: 'clustering.ami',
   nsc: 'nsc.nsc',
   nscb: 'nsc.nscb',
 };
@@ -49,6 +52,7 @@ export function scienceFigures(report: ComparisonReport): ScienceFigures[] {
       activityMap: value('activityMap'),
       dCosine: value('dCosine'),
       clusteringConsistency: value('clusteringConsistency'),
+      clusteringAmi: value('clusteringAmi'),
       nsc: value('nsc'),
       nscb: value('nscb'),
     };

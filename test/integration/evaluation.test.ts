@@ -21,6 +21,7 @@ import { aggregateNsc } from '../../src/evaluation/tasks/nsc/nsc.task';
 import { pairParameters } from '../../src/evaluation/tasks/similarity/similarity.parameters';
 import { aggregateSimilarity, similarityOfLine } from '../../src/evaluation/tasks/similarity/similarity.task';
 import { jsonSafe } from '../../src/evaluation/json-safe';
+import { adjustedMutualInformation } from '../../src/evaluation/mutual-information.metrics';
 import { selectRows } from '../../src/numeric/matrix';
 import { createLogger } from '../../src/logger';
 import { createServices, type Services } from '../../src/services';
@@ -148,8 +149,8 @@ describe('evaluation of a run on the tiny screen', () => {
   });
 
   it('answers clustering with coordinates and labels, and clusters a min_cluster_size outside the sweep on demand', async () => {
-    const CLUSTERING = `query ($run: ID!, $m: Int) { clustering(run: $run, cellLine: "HT29", minClusterSize: $m) { cellLine reason points imageIds coordinates
-      sweep { minClusterSize clusterCount noiseShare labels onDemand consistency { value reason } quality { silhouette { value reason } daviesBouldin { value reason } } } } }`;
+    const CLUSTERING = `query ($run: ID!, $m: Int) { clustering(run: $run, cellLine: "HT29", minClusterSize: $m) { cellLine reason points imageIds compounds coordinates
+      sweep { minClusterSize clusterCount noiseShare labels onDemand consistency { value reason } ami { value reason } quality { silhouette { value reason } daviesBouldin { value reason } } } } }`;
     const { data, errors } = await query(CLUSTERING, { run: runId, m: 5 });
     expect(errors).toBeUndefined();
     expect(data.clustering.points).toBe(48);
@@ -163,7 +164,18 @@ describe('evaluation of a run on the tiny screen', () => {
     expect(extra.data.clustering.coordinates).toEqual(data.clustering.coordinates);
     const whole = await query(CLUSTERING, { run: runId });
     expect(whole.data.clustering.sweep.map((p: any) => p.minClusterSize)).toEqual([5, 7, 10, 20, 40]);
+    for (const point of whole.data.clustering.sweep) expect(point.ami.value).toBeCloseTo(adjustedMutualInformation(whole.data.clustering.compounds, point.labels), 12);
     expectNoNaN(whole.data);
+
+    // a result stored before AMI was measured: the resolver takes it from the stored labels
+    await database.dataSource.query(
+      `UPDATE evaluations SET result = jsonb_set(result, '{sweep}', (SELECT jsonb_agg(point - 'ami') FROM jsonb_array_elements(result->'sweep') AS point))
+       WHERE run_id = $1 AND task = 'clustering' AND result->>'cellLine' = 'HT29'`,
+      [runId],
+    );
+    const older = await query(CLUSTERING, { run: runId });
+    expect(older.errors).toBeUndefined();
+    expect(older.data.clustering.sweep.map((p: any) => p.ami.value)).toEqual(whole.data.clustering.sweep.map((p: any) => p.ami.value));
   });
 
   it('answers mAP for activity and consistency, and shows the latest re-run with other parameters', async () => {

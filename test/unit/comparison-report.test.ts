@@ -122,7 +122,7 @@ describe('comparison report over replicates and baselines', () => {
     expect(report.rows.map((entry) => entry.setup)).toEqual(['weakly-supervised/one-crop', 'self-supervised/one-crop', 'unsupervised/one-crop', 'baseline/untrained', 'baseline/classical']);
     expect(row('weakly-supervised/one-crop')).toMatchObject({ runIds: ['a0', 'a1'], replicates: 2, baseline: null });
     expect(row('baseline/untrained')).toMatchObject({ runIds: ['u0'], baseline: 'untrained', overallRank: null, taskRanks: {} });
-    expect(report.headlines).toEqual(['similarity.cosine.d', 'classification.topDoseRocAuc', 'clustering.consistency', 'map.consistency', 'nsc.nsc']);
+    expect(report.headlines).toEqual(['similarity.cosine.d', 'classification.topDoseRocAuc', 'clustering.ami', 'map.consistency', 'nsc.nsc']);
     expect(report.resourceReference).toEqual({ runId: 'a0', setup: 'weakly-supervised/one-crop' });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterQuality, compoundConsistency } from '../../src/evaluation/cluster-quality.metrics';
-import { evaluateClustering } from '../../src/evaluation/clustering.evaluator';
+import { compoundAmi, evaluateClustering } from '../../src/evaluation/clustering.evaluator';
 import { matrixFromRows } from '../../src/numeric/matrix';
 import { SeededRandom } from '../../src/util/seeded-random';
 import { expectClose, expectNoNaN, reference } from './evaluation-reference';
@@ -52,8 +52,17 @@ describe('clustering within a cell line (PCA -> UMAP -> HDBSCAN sweep)', () => {
     const at20 = a.sweep[2];
     expect(at20.clusterCount).toBe(3);
     expect(at20.consistency.value).toBeGreaterThan(0.9);
+    expect(at20.ami.value).toBeGreaterThan(0.8);
     expect(at20.quality.silhouette.value).toBeGreaterThan(0.5);
     expectNoNaN(a);
+  });
+
+  it('AMI scores a clustering by chance or a single cluster about 0, where consistency gives the single cluster 1', () => {
+    const one = compoundConsistency(new Array(compounds.length).fill(0), compounds);
+    expect(one.value.value).toBe(1);
+    expect(compoundAmi(new Array(compounds.length).fill(0), compounds).value).toBe(0);
+    const shuffled = compounds.map((_, i) => (i * 7) % 3);
+    expect(Math.abs(compoundAmi(shuffled, compounds).value!)).toBeLessThan(0.05);
   });
 
   it('a cell line with too few images is explained', () => {

@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../../api/context';
 import { BadUserInputError } from '../../../errors/app-errors';
+import { compoundAmi } from '../../clustering.evaluator';
 import { DEFAULT_EVALUATION_PARAMETERS } from '../evaluation-parameters';
 import { clusteringParameters, clusteringTask, withMinClusterSize } from './clustering.task';
 import { ClusteringType } from './clustering.types';
@@ -39,7 +40,8 @@ export class ClusteringResolver {
       imageIds: result.imageIds,
       compounds: result.compounds,
       coordinates: result.coordinates,
-      sweep: wanted.map((point) => ({ ...point, onDemand: point.onDemand === true })),
+      // points stored before AMI was measured get it from their stored labels
+      sweep: wanted.map((point) => ({ ...point, ami: point.ami ?? compoundAmi(point.labels, result.compounds), onDemand: point.onDemand === true })),
     };
   }
 }

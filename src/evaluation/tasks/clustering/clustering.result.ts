@@ -1,6 +1,7 @@
 import type { LineNormalization } from '../line-normalization';
 import type { ClusteringSweepPoint } from '../../clustering.evaluator';
 import type { MedianMad } from '../median-mad';
+import type { Measured } from '../../undefined-value';
 import type { ClusteringSampling } from '../sampling.parameters';
 
 /** The clustering fields of an evaluation request (PCA width and seed are shared). */
@@ -21,7 +22,8 @@ export interface ClusteringParameters {
   normalization?: LineNormalization;
 }
 
-export type ClusteringSweepEntry = ClusteringSweepPoint & { onDemand?: boolean };
+/** a stored sweep point; one stored before AMI was measured has none (its labels give it) */
+export type ClusteringSweepEntry = Omit<ClusteringSweepPoint, 'ami'> & { ami?: Measured; onDemand?: boolean };
 
 export type ClusteringCellLineResult =
   | {
@@ -47,6 +49,8 @@ export interface ClusteringAggregatePoint {
   calinskiHarabasz: MedianMad;
   daviesBouldin: MedianMad;
   consistency: MedianMad;
+  /** absent on aggregates stored before AMI was measured */
+  ami?: MedianMad;
 }
 
 export interface ClusteringAggregateResult {

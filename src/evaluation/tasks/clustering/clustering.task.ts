@@ -87,6 +87,7 @@ export function aggregateClustering(lines: readonly ClusteringCellLineResult[], 
         calinskiHarabasz: pick((p) => p.quality.calinskiHarabasz),
         daviesBouldin: pick((p) => p.quality.daviesBouldin),
         consistency: pick((p) => p.consistency),
+        ami: pick((p) => p.ami ?? undefinedBecause('not measured when this point was stored')),
       };
     }),
   };

@@ -35,6 +35,9 @@ export class ClusteringPointType {
   @Field(() => GraphQLJSONObject)
   consistencyByCompound: Record<string, number>;
 
+  @Field(() => MeasureType, { description: 'adjusted mutual information of the labels (noise as one label) and the compounds: about 0 by chance, 1 when each cluster is one compound' })
+  ami: MeasureType;
+
   @Field(() => GraphQLJSON, { description: 'cluster label per image (-1: noise), in the order of imageIds' })
   labels: number[];
 
