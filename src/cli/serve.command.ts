@@ -68,6 +68,7 @@ export function registerWorkerCommand(program: Command): void {
         return async () => {
           stopPipeline();
           // jobs end or go back to the queue first: until then the heartbeat still lists them
+          await heartbeat.stopReaping();
           await runtime.queue.stop();
           await heartbeat.stop();
         };

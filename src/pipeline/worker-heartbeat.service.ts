@@ -27,6 +27,8 @@ export class WorkerHeartbeat implements JobHolder {
   readonly identity: WorkerIdentity = { id: randomUUID(), host: os.hostname(), pid: process.pid };
   private readonly held = new Map<string, HeldJob>();
   private timer: NodeJS.Timeout | undefined;
+  private reaping = true;
+  private inFlight: Promise<void> | undefined;
 
   constructor(
     private readonly workers: WorkerRepository,
@@ -39,13 +41,29 @@ export class WorkerHeartbeat implements JobHolder {
   async start(): Promise<void> {
     await this.beat();
     this.timer = setInterval(() => {
-      this.beat().catch((error: unknown) => this.logger.error({ err: error }, 'worker heartbeat failed'));
+      if (this.inFlight) return;
+      this.inFlight = this.beat()
+        .then(() => undefined, (error: unknown) => this.logger.error({ err: error }, 'worker heartbeat failed'))
+        .finally(() => (this.inFlight = undefined));
     }, this.timings.heartbeatSeconds * 1000);
     this.timer.unref();
   }
 
+  /**
+   * The first half of a stop, before the queue closes: from here a beat only says that this
+   * worker still holds its jobs, and hands nothing back, since a closed queue can no longer be
+   * read (pg-boss answers a query after its stop with nothing). Waits for a beat in progress.
+   */
+  async stopReaping(): Promise<void> {
+    this.reaping = false;
+    await this.inFlight;
+  }
+
   async stop(): Promise<void> {
+    this.reaping = false;
     clearInterval(this.timer);
+    // a beat still running would write this worker's row again after its removal
+    await this.inFlight;
     await this.workers.remove(this.identity.id);
   }
 
@@ -62,6 +80,7 @@ export class WorkerHeartbeat implements JobHolder {
   /** Writes this worker's heartbeat, then hands back the jobs of dead workers; returns how many. */
   async beat(): Promise<number> {
     await this.workers.beat(this.identity, [...this.held.values()]);
+    if (!this.reaping) return 0;
     const all = await this.workers.all(this.timings.staleAfterSeconds);
     const dead = all.filter((worker) => this.isDead(worker));
     const heldByLive = new Set(all.filter((worker) => !dead.includes(worker)).flatMap((worker) => worker.jobs.map((job) => job.id)));

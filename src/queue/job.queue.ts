@@ -113,7 +113,7 @@ export class JobQueue<Payloads extends object> {
   }
 
   private async jobsIn(states: readonly QueuedJobState[], names: ReadonlyArray<keyof Payloads & string>, keys?: readonly string[]): Promise<QueuedJob[]> {
-    const { rows } = await this.boss.getDb().executeSql(
+    const rows = await this.rowsOf(
       `SELECT name, id, singleton_key, state, EXTRACT(epoch FROM now() - started_on) AS active_seconds
          FROM pgboss.job WHERE name = ANY($1::text[]) AND ($2::text[] IS NULL OR singleton_key = ANY($2::text[]))
           AND state = ANY($3::pgboss.job_state[])`,
@@ -130,7 +130,7 @@ export class JobQueue<Payloads extends object> {
 
   /** Every queue's depth, oldest wait, outcomes and job durations, read from pg-boss's tables: workers on any host count. */
   async statistics(): Promise<QueueStatistics[]> {
-    const { rows } = await this.boss.getDb().executeSql(
+    const rows = await this.rowsOf(
       `WITH jobs AS (
          SELECT name, state, created_on, started_on, completed_on FROM pgboss.job WHERE name = ANY($1::text[])
          UNION ALL SELECT name, state, created_on, started_on, completed_on FROM pgboss.archive WHERE name = ANY($1::text[])
@@ -159,6 +159,13 @@ export class JobQueue<Payloads extends object> {
       outcomes: { completed: Number(row.completed), failed: Number(row.failed), cancelled: Number(row.cancelled) },
       durationSeconds: row.duration_quantiles ? { p50: row.duration_quantiles[0]!, p90: row.duration_quantiles[1]!, max: row.duration_quantiles[2]! } : null,
     }));
+  }
+
+  private async rowsOf(sql: string, values: unknown[]): Promise<unknown[]> {
+    const result = await this.boss.getDb().executeSql(sql, values);
+    // pg-boss's database answers a query with nothing once the queue has stopped
+    if (!result) throw new Error('the job queue is stopped: its tables cannot be read');
+    return result.rows;
   }
 
   async isReachable(): Promise<boolean> {

@@ -8,6 +8,8 @@ import { WorkerRepository } from '../../src/db/repositories/worker.repository';
 import { createLogger } from '../../src/logger';
 import { TASK_NAMES as REQUIRED_EVALUATION_TASKS } from '../../src/evaluation/tasks/task.registry';
 import { WorkerHeartbeat } from '../../src/pipeline/worker-heartbeat.service';
+import { JobQueue } from '../../src/queue/job.queue';
+import { JOB_OPTIONS, type JobPayloads } from '../../src/queue/jobs';
 import { openRuntime, type Runtime } from '../../src/runtime';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/test-database';
 
@@ -134,5 +136,21 @@ describe('pipeline and worker heartbeat', () => {
     expect(await heartbeat.beat()).toBe(0);
     await heartbeat.stop();
     expect((await workers.all(30)).map((row) => row.id)).toEqual(['00000000-0000-4000-8000-000000000003']);
+  });
+
+  it('a worker stopping beats without reading the closing queue, and a stopped queue says so', async () => {
+    const workers = new WorkerRepository(runtime.database.dataSource);
+    const queue = new JobQueue<JobPayloads>(testDatabase.url, JOB_OPTIONS, logger);
+    await queue.start();
+    const heartbeat = new WorkerHeartbeat(workers, queue, { heartbeatSeconds: 5, staleAfterSeconds: 30 }, logger);
+    await heartbeat.start();
+    await heartbeat.stopReaping();
+    await queue.stop();
+    await expect(queue.activeJobs()).rejects.toThrow('the job queue is stopped: its tables cannot be read');
+    // the beat still says this worker is alive, and hands nothing back
+    expect(await heartbeat.beat()).toBe(0);
+    expect((await workers.all(30)).map((row) => row.id)).toContain(heartbeat.identity.id);
+    await heartbeat.stop();
+    expect((await workers.all(30)).map((row) => row.id)).not.toContain(heartbeat.identity.id);
   });
 });
