@@ -156,11 +156,7 @@ export class PipelineBenchService {
       ask = (i) =>
         this.deps.neighbours.nearestCompounds({ run: runId, compound: preset.compounds[i % preset.compounds.length], cellLine: preset.cellLines[0], k: K, metric: 'cosine', normalization: 'none' });
     } else {
-      const ids: number[] = [];
-      for await (const page of this.deps.embeddingRows.stream(runId, WARM_QUERIES + 1)) {
-        ids.push(...page.map((row) => row.imageId));
-        break;
-      }
+      const ids = await this.deps.embeddingRows.imageIds(runId, WARM_QUERIES + 1);
       ask = (i) => this.deps.neighbours.nearestImages({ run: runId, image: String(ids[i % ids.length]), k: K, metric: 'cosine' });
     }
     const rows = (await ask(0)).length;

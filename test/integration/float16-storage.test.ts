@@ -86,6 +86,27 @@ describe('a run stored in float16 (MORPHOSPACE_VECTOR_PRECISION=float16)', () =>
     expect(neighbours).toHaveLength(5);
   }, 120_000);
 
+  it('reads a run in image order by pages, and a reader that stops after one page leaves no COPY running on its connection', async () => {
+    const embeddings = new EmbeddingRepository(database.dataSource);
+    const pages: number[][] = [];
+    for await (const page of embeddings.stream(runId, 50)) pages.push(page.map((row) => row.imageId));
+    expect(pages.map((page) => page.length)).toEqual([50, 50, 44]);
+    const ids = pages.flat();
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(await embeddings.imageIds(runId, 3)).toEqual(ids.slice(0, 3));
+    for await (const page of embeddings.stream(runId, 10)) {
+      expect(page).toHaveLength(10);
+      break;
+    }
+    const copying = await database.dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND query LIKE 'COPY (SELECT image_id%'`,
+    );
+    expect(copying[0].n).toBe(0);
+    const again: number[] = [];
+    for await (const page of embeddings.stream(runId, 64)) again.push(...page.map((row) => row.imageId));
+    expect(again).toEqual(ids);
+  });
+
   it('compares every metric of the evaluation on float32 embeddings and the same rounded to float16', async () => {
     await float32.embeddings.embedRun(runId, { signal: never(), logger });
     const stored = async () => (await database.dataSource.query('SELECT count(*)::int AS n, max(id) AS last FROM evaluations WHERE run_id = $1', [runId]))[0];
