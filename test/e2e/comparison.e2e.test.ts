@@ -95,7 +95,7 @@ describe('comparisons, reports and the README walkthrough over HTTP', () => {
     expect(rows.slice(3).map((row: any) => [row.setup, row.baseline])).toEqual([['baseline/untrained', 'untrained'], ['baseline/classical', 'classical']]);
     const weakly = rows.find((row: any) => row.setup === FIXTURE_SETUPS[0]);
     expect(weakly.runIds).toEqual([sweep.runIds[0], expect.any(String)]);
-    expect(columns.filter((column: any) => column.headline).map((column: any) => column.key)).toEqual(['similarity.cosine.d', 'classification.topDoseRocAuc', 'clustering.consistency', 'map.consistency', 'nsc.nsc']);
+    expect(columns.filter((column: any) => column.headline).map((column: any) => column.key)).toEqual(['similarity.cosine.d', 'classification.topDoseRocAuc', 'clustering.ami', 'map.consistency', 'nsc.nsc']);
     for (const key of ['similarity.cosine.d', 'classification.accuracy', 'classification.topDoseRocAuc', 'clustering.silhouette', 'map.activity', 'nsc.nsc', 'resources.wallSeconds']) {
       const ranks = report.rows.map((row: any) => row.cells[key].rank).filter((rank: number | null) => rank !== null).sort();
       expect(ranks.length, key).toBeGreaterThan(0);
