@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
-import { copyHeader, copyTrailer, copyTuples, type CopyTuple } from '../copy-binary.format';
+import { copyHeader, copyTrailer } from '../copy-binary.format';
+import { copyPages } from './copy-pages.query';
 import { decodeVector, encodeVector, type VectorPrecision } from '../../embedding/vector-codec';
 import type { EmbeddingSetEntity } from '../entities/embedding-set.entity';
 import { GREY_CHANNELS, type ScreenChannel } from '../../data/channels/screen-channel';
@@ -169,39 +170,16 @@ export class EmbeddingRepository {
   }
 
   /**
-   * All of a run's embeddings in image order, in pages of `pageSize`, read by one binary COPY:
-   * a vector comes as its stored bytes. Read as a query's bytea, PostgreSQL wrote each 8 KB vector
-   * as 16 KB of hex text and this process parsed it back, on the cores the caller needs.
+   * All of a run's embeddings in image order, in pages of `pageSize`, read by one binary COPY
+   * (copy-pages.query.ts): a vector comes as its stored bytes, not as 16 KB of hex text.
    */
-  async *stream(runId: string, pageSize = 2048): AsyncGenerator<EmbeddingRow[]> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    // iterated by hand: a for-await would destroy the COPY stream when the reader stops early,
-    // and a COPY TO cut off mid-way leaves its connection unusable for the pool's next user
-    let tuples: AsyncIterator<CopyTuple[]> | undefined;
-    try {
-      // COPY takes no bind parameters: the run id is quoted by the driver
-      const copy = client.query(copyTo(`COPY (SELECT image_id, dimensions, vector FROM embeddings WHERE run_id = ${client.escapeLiteral(runId)}::uuid ORDER BY image_id) TO STDOUT (FORMAT binary)`));
-      tuples = copyTuples(copy)[Symbol.asyncIterator]();
-      let page: EmbeddingRow[] = [];
-      for (let batch = await tuples.next(); !batch.done; batch = await tuples.next()) {
-        for (const [imageId, dimensions, vector] of batch.value) {
-          page.push({ imageId: imageId!.readInt32BE(0), vector: decodeVector(vector!, dimensions!.readInt32BE(0)) });
-          if (page.length === pageSize) {
-            yield page;
-            page = [];
-          }
-        }
-      }
-      if (page.length > 0) yield page;
-    } finally {
-      // a reader that stopped early: the rest of the COPY is read and dropped before the connection goes back
-      if (tuples) {
-        let rest = await tuples.next();
-        while (!rest.done) rest = await tuples.next();
-      }
-      await runner.release();
-    }
+  stream(runId: string, pageSize = 2048): AsyncGenerator<EmbeddingRow[]> {
+    return copyPages(
+      this.dataSource,
+      (client) => `SELECT image_id, dimensions, vector FROM embeddings WHERE run_id = ${client.escapeLiteral(runId)}::uuid ORDER BY image_id`,
+      pageSize,
+      ([imageId, dimensions, vector]) => ({ imageId: imageId!.readInt32BE(0), vector: decodeVector(vector!, dimensions!.readInt32BE(0)) }),
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import type { DataSource } from 'typeorm';
 import { decodeVector, encodeVector } from '../../embedding/vector-codec';
 import type { ProfileNormalization } from '../entities/profile.entity';
+import { copyPages } from './copy-pages.query';
 import { cursorPages } from './cursor-pages.query';
 import type { ProfileRecord } from './profile.repository';
 
@@ -43,24 +44,30 @@ export class ProfileBuildSession {
 
   constructor(
     private readonly runner: QueryRunner,
+    private readonly dataSource: DataSource,
     readonly runId: string,
   ) {}
 
-  /** The run's embeddings with their images' treatment and well, ordered by treatment, then plate and well. */
+  /**
+   * The run's embeddings with their images' treatment and well, ordered by treatment, then plate
+   * and well. Read by one binary COPY on a connection of its own (copy-pages.query.ts), since
+   * this build's connection is busy writing between pages; it reads no row this build writes.
+   */
   imageVectors(): AsyncGenerator<ProfiledVector[]> {
-    return this.cursor(
-      `SELECT i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well, e.dimensions, e.vector
+    return copyPages(
+      this.dataSource,
+      (client) => `SELECT i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well, e.dimensions, e.vector
          FROM embeddings e JOIN images i ON i.id = e.image_id
-        WHERE e.run_id = $1
+        WHERE e.run_id = ${client.escapeLiteral(this.runId)}::uuid
         ORDER BY i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well`,
-      [this.runId],
-      (row: { compound_id: number; cell_line_id: number; concentration: number; plate: string; well: string; dimensions: number; vector: Buffer }) => ({
-        compoundId: row.compound_id,
-        cellLineId: row.cell_line_id,
-        concentration: row.concentration,
-        plate: row.plate,
-        well: row.well,
-        vector: decodeVector(row.vector, row.dimensions),
+      FETCH_ROWS,
+      ([compoundId, cellLineId, concentration, plate, well, dimensions, vector]) => ({
+        compoundId: compoundId!.readInt32BE(0),
+        cellLineId: cellLineId!.readInt32BE(0),
+        concentration: concentration!.readDoubleBE(0),
+        plate: plate!.toString('utf8'),
+        well: well!.toString('utf8'),
+        vector: decodeVector(vector!, dimensions!.readInt32BE(0)),
       }),
     );
   }
@@ -160,7 +167,7 @@ export class ProfileBuildRepository {
     try {
       await runner.startTransaction();
       await runner.query('DELETE FROM profiles WHERE run_id = $1', [runId]);
-      const result = await build(new ProfileBuildSession(runner, runId));
+      const result = await build(new ProfileBuildSession(runner, this.dataSource, runId));
       await runner.commitTransaction();
       return result;
     } catch (error) {
