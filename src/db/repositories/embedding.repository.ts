@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
+import { escapeLiteral, type PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { copyHeader, copyTrailer } from '../copy-binary.format';
@@ -176,7 +176,7 @@ export class EmbeddingRepository {
   stream(runId: string, pageSize = 2048): AsyncGenerator<EmbeddingRow[]> {
     return copyPages(
       this.dataSource,
-      (client) => `SELECT image_id, dimensions, vector FROM embeddings WHERE run_id = ${client.escapeLiteral(runId)}::uuid ORDER BY image_id`,
+      `SELECT image_id, dimensions, vector FROM embeddings WHERE run_id = ${escapeLiteral(runId)}::uuid ORDER BY image_id`,
       pageSize,
       ([imageId, dimensions, vector]) => ({ imageId: imageId!.readInt32BE(0), vector: decodeVector(vector!, dimensions!.readInt32BE(0)) }),
     );

@@ -1,11 +1,13 @@
-import type { PoolClient } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { escapeLiteral } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { copyTuples } from '../copy-binary.format';
+import { copyPages } from './copy-pages.query';
 import { announceEvaluation } from '../change-notifications';
 import { decodeVector } from '../../embedding/vector-codec';
 import type { TaskName } from '../../evaluation/tasks/task.registry';
 import type { VectorMatrix } from '../../numeric/matrix';
+
+/** Images handed over at a time while a cell line is read (their vectors go into the matrix as they come). */
+const PAGE_ROWS = 2048;
 
 /** An embedded image with what the evaluation groups it by. */
 export interface EvaluationImage {
@@ -82,61 +84,61 @@ export class EvaluationRepository {
   /**
    * A run's embeddings with their images' metadata, in image order, optionally only some
    * cell lines and compounds. One cell line at a time keeps memory to a cell line's images.
-   * The rows stream in by one binary COPY, each vector's stored bytes decoded straight into
-   * the one matrix as they arrive, so no page of rows is held beside it (37,000 images x 8 KB
-   * at 770k images), and no vector travels as hex text: as text, reading and decoding the
-   * vectors took the evaluate job's main thread 210 of 821 s at 770k images.
+   * The rows stream in by one binary COPY (copy-pages.query.ts), each vector's stored bytes
+   * decoded straight into the one matrix as its row is read, so no page of vectors is held
+   * beside it (37,000 images x 8 KB at 770k images), and no vector travels as hex text: as
+   * text, reading and decoding the vectors took the evaluate job's main thread 210 of 821 s at
+   * 770k images.
    */
   async embeddedImages(runId: string, filter: { cellLineIds?: readonly number[]; compoundIds?: readonly number[] } = {}): Promise<{ images: EvaluationImage[]; vectors: VectorMatrix }> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    try {
-      // COPY takes no bind parameters: the run id is quoted by the driver, and the ids are
-      // checked to be integers before they are written into the statement
-      const conditions = [`e.run_id = ${client.escapeLiteral(runId)}::uuid`];
-      if (filter.cellLineIds) conditions.push(`i.cell_line_id = ANY(${integerArray(filter.cellLineIds)})`);
-      if (filter.compoundIds) conditions.push(`i.compound_id = ANY(${integerArray(filter.compoundIds)})`);
-      const where = conditions.join(' AND ');
-      const [{ count }]: Array<{ count: string }> = (await client.query(`SELECT count(*) AS count FROM embeddings e JOIN images i ON i.id = e.image_id WHERE ${where}`)).rows;
-      const total = Number(count);
-      const images: EvaluationImage[] = [];
-      let width = 0;
-      let data = new Float32Array(0);
-      const stream = client.query(
-        copyTo(
-          `COPY (SELECT i.id, i.cell_line_id, cl.name, i.compound_id, c.name, c.moa, c.is_control, i.concentration, i.plate, i.well, e.dimensions, e.vector
-                   FROM embeddings e JOIN images i ON i.id = e.image_id JOIN compounds c ON c.id = i.compound_id JOIN cell_lines cl ON cl.id = i.cell_line_id
-                  WHERE ${where} ORDER BY i.id) TO STDOUT (FORMAT binary)`,
-        ),
-      );
-      for await (const tuples of copyTuples(stream)) {
-        for (const [id, cellLineId, cellLine, compoundId, compound, moa, isControl, concentration, plate, well, dimensions, vector] of tuples) {
-          // rows written after the count (an embed still running) wait for the next evaluation
-          if (images.length === total) break;
-          const decoded = decodeVector(vector!, dimensions!.readInt32BE(0));
-          if (images.length === 0) {
-            width = decoded.length;
-            data = new Float32Array(total * width);
-          }
-          data.set(decoded, images.length * width);
-          images.push({
-            id: id!.readInt32BE(0),
-            cellLineId: cellLineId!.readInt32BE(0),
-            cellLine: cellLine!.toString('utf8'),
-            compoundId: compoundId!.readInt32BE(0),
-            compound: compound!.toString('utf8'),
-            moa: moa === null ? null : moa.toString('utf8'),
-            isControl: isControl![0] === 1,
-            concentration: concentration!.readDoubleBE(0),
-            plate: plate!.toString('utf8'),
-            well: well!.toString('utf8'),
-          });
-        }
+    // COPY takes no bind parameters: the run id is quoted, and the ids are checked to be
+    // integers before they are written into the statement
+    const conditions = [`e.run_id = ${escapeLiteral(runId)}::uuid`];
+    if (filter.cellLineIds) conditions.push(`i.cell_line_id = ANY(${integerArray(filter.cellLineIds)})`);
+    if (filter.compoundIds) conditions.push(`i.compound_id = ANY(${integerArray(filter.compoundIds)})`);
+    const where = conditions.join(' AND ');
+    const [{ count }]: Array<{ count: string }> = await this.dataSource.query(`SELECT count(*) AS count FROM embeddings e JOIN images i ON i.id = e.image_id WHERE ${where}`);
+    const total = Number(count);
+    const images: EvaluationImage[] = [];
+    let rows = 0;
+    let width = 0;
+    let data = new Float32Array(0);
+    // each vector goes into the matrix as its row is read, so a page holds the images alone
+    const intoMatrix = (dimensions: Buffer, vector: Buffer): void => {
+      const decoded = decodeVector(vector, dimensions.readInt32BE(0));
+      if (rows === 0) {
+        width = decoded.length;
+        data = new Float32Array(total * width);
       }
-      return { images, vectors: { rows: images.length, dim: width, data: images.length === total ? data : data.slice(0, images.length * width) } };
-    } finally {
-      await runner.release();
-    }
+      data.set(decoded, rows * width);
+      rows += 1;
+    };
+    const pages = copyPages(
+      this.dataSource,
+      `SELECT i.id, i.cell_line_id, cl.name, i.compound_id, c.name, c.moa, c.is_control, i.concentration, i.plate, i.well, e.dimensions, e.vector
+         FROM embeddings e JOIN images i ON i.id = e.image_id JOIN compounds c ON c.id = i.compound_id JOIN cell_lines cl ON cl.id = i.cell_line_id
+        WHERE ${where} ORDER BY i.id`,
+      PAGE_ROWS,
+      ([id, cellLineId, cellLine, compoundId, compound, moa, isControl, concentration, plate, well, dimensions, vector]): EvaluationImage | undefined => {
+        // rows written after the count (an embed still running) wait for the next evaluation
+        if (rows === total) return undefined;
+        intoMatrix(dimensions!, vector!);
+        return {
+          id: id!.readInt32BE(0),
+          cellLineId: cellLineId!.readInt32BE(0),
+          cellLine: cellLine!.toString('utf8'),
+          compoundId: compoundId!.readInt32BE(0),
+          compound: compound!.toString('utf8'),
+          moa: moa === null ? null : moa.toString('utf8'),
+          isControl: isControl![0] === 1,
+          concentration: concentration!.readDoubleBE(0),
+          plate: plate!.toString('utf8'),
+          well: well!.toString('utf8'),
+        };
+      },
+    );
+    for await (const page of pages) for (const image of page) if (image) images.push(image);
+    return { images, vectors: { rows: images.length, dim: width, data: images.length === total ? data : data.slice(0, images.length * width) } };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { escapeLiteral } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import type { DataSource } from 'typeorm';
 import { decodeVector, encodeVector } from '../../embedding/vector-codec';
@@ -56,9 +57,9 @@ export class ProfileBuildSession {
   imageVectors(): AsyncGenerator<ProfiledVector[]> {
     return copyPages(
       this.dataSource,
-      (client) => `SELECT i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well, e.dimensions, e.vector
+      `SELECT i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well, e.dimensions, e.vector
          FROM embeddings e JOIN images i ON i.id = e.image_id
-        WHERE e.run_id = ${client.escapeLiteral(this.runId)}::uuid
+        WHERE e.run_id = ${escapeLiteral(this.runId)}::uuid
         ORDER BY i.compound_id, i.cell_line_id, i.concentration, i.plate, i.well`,
       FETCH_ROWS,
       ([compoundId, cellLineId, concentration, plate, well, dimensions, vector]) => ({
