@@ -31,18 +31,9 @@ export const clusteringReport = taskReport<'clustering', ClusteringParameters, C
   figures: ([newest]) => {
     if (!newest) return NO_FIGURES;
     const { sweep, cellLines } = newest.aggregate;
-    let chosen: ClusteringAggregatePoint | undefined;
-    for (const point of sweep) {
-      const silhouette = point.silhouette.median.value;
-      if (silhouette !== null && (chosen === undefined || silhouette > (chosen.silhouette.median.value ?? -Infinity))) chosen = point;
-    }
-    chosen ??= sweep[0];
+    const chosen = highest(sweep, (point) => point.silhouette.median.value) ?? sweep[0];
     if (!chosen) return { values: {}, cellLines: cellLines.length };
-    let bestAmi: ClusteringAggregatePoint | undefined;
-    for (const point of sweep) {
-      const ami = point.ami?.median.value ?? null;
-      if (ami !== null && (bestAmi === undefined || ami > (bestAmi.ami?.median.value ?? -Infinity))) bestAmi = point;
-    }
+    const bestAmi = highest(sweep, (point) => point.ami?.median.value ?? null) ?? chosen;
     const byCellLine = (field: string, size: number) => {
       const atSize = newest.lines.map((line) => ({ line, index: line.fields.minClusterSize?.indexOf(size) ?? -1 })).filter(({ index }) => index >= 0);
       return Object.assign({}, ...atSize.map(({ line, index }) => fieldByCellLine([line], field, index))) as Record<string, number>;
@@ -53,9 +44,23 @@ export const clusteringReport = taskReport<'clustering', ClusteringParameters, C
         'clustering.silhouette': medianMadFigure(chosen.silhouette, byCellLine('silhouette', size)),
         'clustering.daviesBouldin': medianMadFigure(chosen.daviesBouldin, byCellLine('daviesBouldin', size)),
         'clustering.consistency': medianMadFigure(chosen.consistency, byCellLine('consistency', size)),
-        'clustering.ami': medianMadFigure((bestAmi ?? chosen).ami, byCellLine('ami', (bestAmi ?? chosen).minClusterSize)),
+        'clustering.ami': medianMadFigure(bestAmi.ami, byCellLine('ami', bestAmi.minClusterSize)),
       },
       cellLines: cellLines.length,
     };
   },
 });
+
+/** The first sweep point with the highest defined value; undefined when none is defined. */
+function highest(sweep: readonly ClusteringAggregatePoint[], value: (point: ClusteringAggregatePoint) => number | null): ClusteringAggregatePoint | undefined {
+  let best: ClusteringAggregatePoint | undefined;
+  let bestValue = -Infinity;
+  for (const point of sweep) {
+    const v = value(point);
+    if (v !== null && (best === undefined || v > bestValue)) {
+      best = point;
+      bestValue = v;
+    }
+  }
+  return best;
+}
